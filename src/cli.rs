@@ -1,0 +1,85 @@
+//! The command line: parses arguments with clap, runs the pipeline, prints what
+//! happened, and turns the outcome into an exit code (0 ok, 1 content problems, 2 usage).
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+use crate::{build, BuildOptions, BuildReport};
+
+#[derive(Debug, Parser)]
+#[command(name = "spiegel", version, about = "Builds a searchable, cross-linked inspiration site from Markdown")]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Build the site into a folder of static files.
+    Build {
+        /// The site folder (holding site.yaml and content/).
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+        /// Where to write the site; default ROOT/public.
+        #[arg(long)]
+        output: Option<PathBuf>,
+        /// Print how long each stage took.
+        #[arg(long)]
+        timings: bool,
+    },
+}
+
+/// Runs the CLI with the process's arguments.
+pub fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            let _ = e.print();
+            return if e.use_stderr() { ExitCode::from(2) } else { ExitCode::SUCCESS };
+        }
+    };
+    match cli.command {
+        Command::Build { root, output, timings } => {
+            let output = output.unwrap_or_else(|| root.join("public"));
+            run_build(&BuildOptions { root, output }, timings)
+        }
+    }
+}
+
+fn run_build(options: &BuildOptions, show_timings: bool) -> ExitCode {
+    match build(options) {
+        Ok(report) => {
+            print_report(options, &report, show_timings);
+            ExitCode::SUCCESS
+        }
+        Err(diagnostics) => {
+            eprintln!("{diagnostics}");
+            ExitCode::from(1)
+        }
+    }
+}
+
+fn print_report(options: &BuildOptions, report: &BuildReport, show_timings: bool) {
+    let total = report.timings.total();
+    println!(
+        "built {} pages ({} files: {} written, {} unchanged, {} removed) into {} in {} ms",
+        report.pages,
+        report.files,
+        report.written.written,
+        report.written.unchanged,
+        report.written.removed,
+        options.output.display(),
+        total.as_millis()
+    );
+    let index = options.output.join("index.html");
+    println!("open {}", index.display());
+    if show_timings {
+        for (stage, duration) in &report.timings.stages {
+            println!("  {stage:<10} {:>8.1} ms", duration.as_secs_f64() * 1000.0);
+        }
+        let per_second = report.pages as f64 / total.as_secs_f64().max(1e-9);
+        println!("  {:<10} {per_second:>8.0} pages/s", "speed");
+    }
+}

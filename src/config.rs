@@ -1,0 +1,314 @@
+//! `site.yaml`: the site's settings and its content kinds, as typed structs.
+//!
+//! Reads and checks the file once and hands a [`Config`] to every later stage. Kinds are
+//! data: a site declares its folders, labels, templates and typed fields here. A site
+//! without `kinds:` gets the four default kinds of the repository's own `site.yaml`.
+//! serde_yaml is used here and in `load::frontmatter` only.
+
+use std::path::{Path, PathBuf};
+
+use indexmap::IndexMap;
+use serde::{Deserialize, Serialize};
+
+use crate::diag::{Diagnostic, Diagnostics};
+use crate::slug::did_you_mean;
+
+/// The file name of a site's settings.
+pub const FILE_NAME: &str = "site.yaml";
+
+/// The default site's settings, whose kinds a site without `kinds:` inherits.
+const DEFAULT_SITE_YAML: &str = include_str!("../site.yaml");
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Config {
+    pub title: String,
+    #[serde(default)]
+    pub description: String,
+    #[serde(default = "default_language")]
+    pub language: String,
+    /// Where the site will be published, e.g. `https://example.org/inspiratie/`.
+    #[serde(default)]
+    pub base_url: Option<String>,
+    /// Link to folders (`a/b/`) instead of files (`a/b/index.html`); only with `base_url`,
+    /// since clean URLs do not work from `file://`.
+    #[serde(default)]
+    pub clean_urls: bool,
+    #[serde(default = "default_theme")]
+    pub theme: String,
+    #[serde(default)]
+    pub organisation: Organisation,
+    #[serde(default)]
+    pub kinds: Option<IndexMap<String, Kind>>,
+    /// Which kind's pages form the graph drawn on the home page and their own pages.
+    #[serde(default = "default_graph_kind")]
+    pub graph_kind: String,
+    /// Free values for templates (`site.extra.x`).
+    #[serde(default)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+    /// The text of `site.yaml`, for positions in later diagnostics.
+    #[serde(skip)]
+    pub source_text: String,
+}
+
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Organisation {
+    #[serde(default)]
+    pub name: String,
+    /// A file in `static/`.
+    #[serde(default)]
+    pub logo: Option<String>,
+    #[serde(default)]
+    pub colours: Colours,
+    #[serde(default)]
+    pub footer: String,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Colours {
+    #[serde(default = "default_primary")]
+    pub primary: String,
+}
+
+impl Default for Colours {
+    fn default() -> Self {
+        Colours { primary: default_primary() }
+    }
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Kind {
+    /// Filled in from the key under `kinds:`.
+    #[serde(skip_deserializing)]
+    pub name: String,
+    /// Folder under `content/`.
+    pub folder: String,
+    pub singular: String,
+    pub plural: String,
+    #[serde(default = "default_template")]
+    pub template: String,
+    #[serde(default = "default_index_template")]
+    pub index_template: String,
+    /// A field to order the kind's pages by; a leading `-` sorts descending.
+    /// Without it: `weight`, then title.
+    #[serde(default)]
+    pub sort_by: Option<String>,
+    #[serde(default)]
+    pub fields: IndexMap<String, Field>,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Field {
+    #[serde(rename = "type")]
+    pub ty: FieldType,
+    #[serde(default)]
+    pub required: bool,
+    #[serde(default)]
+    pub facet: bool,
+    #[serde(default)]
+    pub label: Option<String>,
+    /// Allowed values of a `one_of`, or of each item of a `list`.
+    #[serde(default)]
+    pub values: Option<Vec<String>>,
+    /// The kind a `reference` points at.
+    #[serde(default)]
+    pub kind: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum FieldType {
+    Text,
+    Number,
+    Date,
+    List,
+    OneOf,
+    Reference,
+    Bool,
+}
+
+fn default_language() -> String {
+    "nl".into()
+}
+fn default_theme() -> String {
+    "default".into()
+}
+fn default_primary() -> String {
+    "#1f5f7a".into()
+}
+fn default_template() -> String {
+    "page.html".into()
+}
+fn default_index_template() -> String {
+    "kind_index.html".into()
+}
+fn default_graph_kind() -> String {
+    "building_block".into()
+}
+
+impl Config {
+    /// The declared kinds, in the order of `site.yaml`.
+    pub fn kinds(&self) -> impl Iterator<Item = &Kind> {
+        self.kinds.iter().flat_map(|k| k.values())
+    }
+
+    pub fn kind(&self, name: &str) -> Option<&Kind> {
+        self.kinds.as_ref().and_then(|k| k.get(name))
+    }
+
+    /// The kind whose folder is `folder` (the first path component under `content/`).
+    pub fn kind_for_folder(&self, folder: &str) -> Option<&Kind> {
+        self.kinds().find(|k| k.folder == folder)
+    }
+}
+
+impl Field {
+    pub fn label_or<'a>(&'a self, name: &'a str) -> &'a str {
+        self.label.as_deref().unwrap_or(name)
+    }
+}
+
+/// Reads `ROOT/site.yaml`.
+pub fn load(root: &Path) -> Result<Config, Diagnostics> {
+    let path = root.join(FILE_NAME);
+    let text = std::fs::read_to_string(&path).map_err(|e| {
+        Diagnostic::file(FILE_NAME, format!("cannot read the site settings: {e}"))
+            .with_hint(format!("run spiegel in a site folder, or pass --root; {} must exist there", path.display()))
+    })?;
+    parse(&text, Path::new(FILE_NAME))
+}
+
+/// Parses and checks the text of a `site.yaml`; `path` is used in diagnostics.
+pub fn parse(text: &str, path: &Path) -> Result<Config, Diagnostics> {
+    let mut config: Config = serde_yaml::from_str(text).map_err(|e| yaml_diagnostic(&e, text, path))?;
+    if config.kinds.is_none() {
+        let defaults: Config = serde_yaml::from_str(DEFAULT_SITE_YAML).expect("the built-in site.yaml is valid");
+        config.kinds = defaults.kinds;
+    }
+    config.source_text = text.to_string();
+    for (name, kind) in config.kinds.iter_mut().flatten() {
+        kind.name = name.clone();
+    }
+    let mut diagnostics = Diagnostics::new();
+    check(&config, text, path, &mut diagnostics);
+    diagnostics.into_result(config)
+}
+
+fn yaml_diagnostic(error: &serde_yaml::Error, text: &str, path: &Path) -> Diagnostic {
+    let (line, col) = error.location().map_or((1, 1), |l| (l.line(), l.column()));
+    let message = error.to_string();
+    // serde_yaml appends " at line L column C"; the position is already in front.
+    let message = message.split(" at line ").next().unwrap_or(&message).to_string();
+    Diagnostic::new(path, line, col, message)
+        .with_hint("check the indentation and the `key: value` form; quote values that contain `:` or `#`")
+        .with_source(text)
+}
+
+/// Semantic checks serde cannot make: references to kinds, values of `one_of`, folders.
+fn check(config: &Config, text: &str, path: &Path, out: &mut Diagnostics) {
+    let kind_names: Vec<&str> = config.kinds().map(|k| k.name.as_str()).collect();
+    let mut folders: Vec<&str> = Vec::new();
+    for kind in config.kinds() {
+        let at = |key: &str| locate(text, &[&kind.name, key]);
+        if folders.contains(&kind.folder.as_str()) {
+            out.push(error_at(path, text, at("folder"), format!("two kinds use the folder \"{}\"", kind.folder))
+                .with_hint("give every kind its own folder under content/"));
+        }
+        folders.push(&kind.folder);
+        for (name, field) in &kind.fields {
+            let field_at = || locate(text, &[&kind.name, name]);
+            match field.ty {
+                FieldType::OneOf if field.values.as_ref().is_none_or(Vec::is_empty) => {
+                    out.push(error_at(path, text, field_at(), format!("field \"{name}\" is one_of but has no values"))
+                        .with_hint("add `values: [a, b, c]`"));
+                }
+                FieldType::Reference => match &field.kind {
+                    None => out.push(
+                        error_at(path, text, field_at(), format!("reference field \"{name}\" does not say which kind it points at"))
+                            .with_hint("add `kind: <kind name>`"),
+                    ),
+                    Some(target) if !kind_names.contains(&target.as_str()) => out.push(
+                        error_at(path, text, field_at(), format!("no kind \"{target}\"{}", did_you_mean(target, kind_names.iter().copied())))
+                            .with_hint(format!("declared kinds: {}", kind_names.join(", "))),
+                    ),
+                    Some(_) => {}
+                },
+                _ => {}
+            }
+        }
+    }
+    if !kind_names.contains(&config.graph_kind.as_str()) && !kind_names.is_empty() && config.graph_kind != default_graph_kind() {
+        out.push(error_at(path, text, locate(text, &["graph_kind"]), format!("no kind \"{}\"", config.graph_kind)));
+    }
+    if config.clean_urls && config.base_url.is_none() {
+        out.push(error_at(path, text, locate(text, &["clean_urls"]), "clean_urls needs a base_url".to_string())
+            .with_hint("clean URLs do not work when the site is opened from disk; set base_url or drop clean_urls"));
+    }
+}
+
+fn error_at(path: &Path, text: &str, (line, col): (usize, usize), message: String) -> Diagnostic {
+    Diagnostic::new(PathBuf::from(path), line, col, message).with_source(text)
+}
+
+/// The position of a nested key (`kinds: → method: → fase:`), found by indentation.
+/// Falls back to the nearest parent found, then to 1:1.
+pub(crate) fn locate(text: &str, keys: &[&str]) -> (usize, usize) {
+    let mut found = (1, 1);
+    let mut min_indent = 0;
+    let mut lines = text.lines().enumerate();
+    for key in keys {
+        let wanted = format!("{key}:");
+        let hit = lines.by_ref().find(|(_, line)| {
+            let indent = line.len() - line.trim_start().len();
+            indent >= min_indent && line.trim_start().starts_with(&wanted)
+        });
+        match hit {
+            Some((n, line)) => {
+                let indent = line.len() - line.trim_start().len();
+                found = (n + 1, indent + 1);
+                min_indent = indent + 1;
+            }
+            None => break,
+        }
+    }
+    found
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn default_site_yaml_parses() {
+        let config = parse(DEFAULT_SITE_YAML, Path::new("site.yaml")).unwrap();
+        let names: Vec<&str> = config.kinds().map(|k| k.name.as_str()).collect();
+        assert_eq!(names, ["building_block", "inspiration", "vision", "method"]);
+        assert_eq!(config.kind_for_folder("methodieken").unwrap().name, "method");
+    }
+
+    #[test]
+    fn missing_kinds_get_defaults() {
+        let config = parse("title: X\n", Path::new("site.yaml")).unwrap();
+        assert_eq!(config.kinds().count(), 4);
+        assert_eq!(config.language, "nl");
+    }
+
+    #[test]
+    fn unknown_key_is_positioned() {
+        let err = parse("title: X\ntitel: Y\n", Path::new("site.yaml")).unwrap_err();
+        let d = err.into_sorted().remove(0);
+        assert_eq!((d.line, d.col), (2, 1), "{}", d.message);
+        assert!(d.message.starts_with("unknown field `titel`"), "{}", d.message);
+    }
+
+    #[test]
+    fn reference_to_unknown_kind() {
+        let text = "title: X\nkinds:\n  a:\n    folder: a\n    singular: A\n    plural: As\n    fields:\n      b: { type: reference, kind: methd }\n  method:\n    folder: m\n    singular: M\n    plural: Ms\n";
+        let d = parse(text, Path::new("site.yaml")).unwrap_err().into_sorted().remove(0);
+        assert_eq!(d.headline(), "site.yaml:8:7: no kind \"methd\" (did you mean \"method\"?)");
+    }
+}

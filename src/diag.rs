@@ -1,0 +1,206 @@
+//! Diagnostics: every problem a build finds, with its position in the source file.
+//!
+//! Stages never stop at the first problem: they push a [`Diagnostic`] into a
+//! [`Diagnostics`] list and carry on, so that one run reports everything. The CLI
+//! prints them like a compiler does: `path:line:col: message`, the source line with a
+//! caret, and a one-line hint saying what to do.
+
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+/// One problem at one place in one file.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Diagnostic {
+    /// The file, relative to the site root where possible.
+    pub path: PathBuf,
+    /// 1-based line; 0 when the problem concerns the whole file.
+    pub line: usize,
+    /// 1-based column in characters.
+    pub col: usize,
+    pub message: String,
+    /// What the writer can do about it.
+    pub hint: Option<String>,
+    /// The source line, shown under the message with a caret.
+    pub source_line: Option<String>,
+}
+
+impl Diagnostic {
+    pub fn new(path: impl Into<PathBuf>, line: usize, col: usize, message: impl Into<String>) -> Self {
+        Diagnostic {
+            path: path.into(),
+            line,
+            col,
+            message: message.into(),
+            hint: None,
+            source_line: None,
+        }
+    }
+
+    /// A problem with a file as a whole (unreadable, wrong name...).
+    pub fn file(path: impl Into<PathBuf>, message: impl Into<String>) -> Self {
+        Diagnostic::new(path, 0, 0, message)
+    }
+
+    pub fn with_hint(mut self, hint: impl Into<String>) -> Self {
+        self.hint = Some(hint.into());
+        self
+    }
+
+    /// Attaches the source line at `self.line` from the file's full text.
+    pub fn with_source(mut self, text: &str) -> Self {
+        if self.line > 0 {
+            self.source_line = text.lines().nth(self.line - 1).map(str::to_owned);
+        }
+        self
+    }
+
+    /// `path:line:col: message`, the first line of the rendered diagnostic.
+    pub fn headline(&self) -> String {
+        let path = display_path(&self.path);
+        if self.line == 0 {
+            format!("{path}: {}", self.message)
+        } else {
+            format!("{path}:{}:{}: {}", self.line, self.col, self.message)
+        }
+    }
+}
+
+fn display_path(path: &Path) -> String {
+    path.to_string_lossy().replace('\\', "/")
+}
+
+impl fmt::Display for Diagnostic {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        writeln!(f, "{}", self.headline())?;
+        if let Some(source) = &self.source_line {
+            let number = self.line.to_string();
+            let pad = " ".repeat(number.len());
+            let shown: String = source.chars().take(200).collect();
+            let caret_at = self.col.saturating_sub(1).min(shown.chars().count());
+            let lead: String = shown.chars().take(caret_at).map(|c| if c == '\t' { '\t' } else { ' ' }).collect();
+            writeln!(f, "{pad} |")?;
+            writeln!(f, "{number} | {shown}")?;
+            writeln!(f, "{pad} | {lead}^")?;
+        }
+        if let Some(hint) = &self.hint {
+            writeln!(f, "  = hint: {hint}")?;
+        }
+        Ok(())
+    }
+}
+
+/// All problems of one run, in a stable order.
+#[derive(Debug, Default, Clone)]
+pub struct Diagnostics(Vec<Diagnostic>);
+
+impl Diagnostics {
+    pub fn new() -> Self {
+        Diagnostics(Vec::new())
+    }
+
+    pub fn push(&mut self, diagnostic: Diagnostic) {
+        self.0.push(diagnostic);
+    }
+
+    pub fn extend(&mut self, other: impl IntoIterator<Item = Diagnostic>) {
+        self.0.extend(other);
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    pub fn len(&self) -> usize {
+        self.0.len()
+    }
+
+    pub fn iter(&self) -> impl Iterator<Item = &Diagnostic> {
+        self.0.iter()
+    }
+
+    /// Sorted by file and position, duplicates removed: parallel stages push in any order.
+    pub fn into_sorted(mut self) -> Vec<Diagnostic> {
+        self.0.sort();
+        self.0.dedup();
+        self.0
+    }
+
+    /// `Ok(value)` when nothing was reported, else the diagnostics.
+    pub fn into_result<T>(self, value: T) -> Result<T, Diagnostics> {
+        if self.is_empty() {
+            Ok(value)
+        } else {
+            Err(self)
+        }
+    }
+}
+
+impl IntoIterator for Diagnostics {
+    type Item = Diagnostic;
+    type IntoIter = std::vec::IntoIter<Diagnostic>;
+    fn into_iter(self) -> Self::IntoIter {
+        self.0.into_iter()
+    }
+}
+
+impl From<Diagnostic> for Diagnostics {
+    fn from(d: Diagnostic) -> Self {
+        Diagnostics(vec![d])
+    }
+}
+
+impl fmt::Display for Diagnostics {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let sorted = self.clone().into_sorted();
+        for d in &sorted {
+            write!(f, "{d}")?;
+        }
+        let n = sorted.len();
+        write!(f, "{n} {} found; nothing was written.", if n == 1 { "problem" } else { "problems" })
+    }
+}
+
+/// Maps byte offsets in a text to 1-based line and character column.
+pub struct LineIndex {
+    starts: Vec<usize>,
+}
+
+impl LineIndex {
+    pub fn new(text: &str) -> Self {
+        let mut starts = vec![0];
+        starts.extend(text.match_indices('\n').map(|(i, _)| i + 1));
+        LineIndex { starts }
+    }
+
+    /// (line, col) of `offset` in `text`, both 1-based; col counts characters.
+    pub fn position(&self, text: &str, offset: usize) -> (usize, usize) {
+        let line = self.starts.partition_point(|&s| s <= offset).max(1);
+        let start = self.starts[line - 1];
+        let end = offset.min(text.len());
+        let col = text.get(start..end).map_or(1, |s| s.chars().count() + 1);
+        (line, col)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn line_index_positions() {
+        let text = "ab\ncdë\nf";
+        let index = LineIndex::new(text);
+        assert_eq!(index.position(text, 0), (1, 1));
+        assert_eq!(index.position(text, 3), (2, 1));
+        assert_eq!(index.position(text, 7), (2, 4)); // after the two-byte ë
+        assert_eq!(index.position(text, 8), (3, 1));
+    }
+
+    #[test]
+    fn renders_like_a_compiler() {
+        let d = Diagnostic::new("content/a.md", 2, 3, "no page \"x\"")
+            .with_hint("check the slug")
+            .with_source("one\nab[[x]]\n");
+        assert_eq!(d.to_string(), "content/a.md:2:3: no page \"x\"\n  |\n2 | ab[[x]]\n  |   ^\n  = hint: check the slug\n");
+    }
+}

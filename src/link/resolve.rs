@@ -1,0 +1,288 @@
+//! Resolving link targets against an index of the site's pages.
+//!
+//! [`Index`] answers "which page is `coaching`?" by slug, by qualified key
+//! (`bouwstenen/coaching`) and by source path (`bouwstenen/coaching.md`), and knows each
+//! kind's entries in the kind's order. [`page`] resolves one page's links with it.
+
+use std::cmp::Ordering;
+use std::collections::HashMap;
+
+use serde_json::Value;
+
+use super::scan::{LinkForm, RawLink, Scan};
+use super::{PageLinks, ResolvedLink};
+use crate::config::Config;
+use crate::diag::{Diagnostic, LineIndex};
+use crate::load::{Page, Reference, Role, Site, CONTENT_DIR};
+use crate::slug::{did_you_mean, fold};
+
+/// Look-ups over all pages of a site.
+#[derive(Debug, Default)]
+pub struct Index {
+    by_slug: HashMap<String, Vec<usize>>,
+    by_key: HashMap<String, usize>,
+    by_source: HashMap<String, usize>,
+    heading_ids: Vec<Vec<String>>,
+    kinds: HashMap<String, Vec<usize>>,
+    kind_of: Vec<Option<String>>,
+}
+
+impl Index {
+    pub fn new(site: &Site, config: &Config, scans: &[Scan]) -> Index {
+        let mut index = Index::default();
+        for (i, page) in site.pages.iter().enumerate() {
+            if page.role != Role::Home {
+                index.by_slug.entry(page.slug.clone()).or_default().push(i);
+                index.by_key.insert(page.key.clone(), i);
+            }
+            if let Ok(rel) = page.source.strip_prefix(CONTENT_DIR) {
+                index.by_source.insert(rel.to_string_lossy().replace('\\', "/"), i);
+            }
+            if page.role == Role::Entry {
+                if let Some(kind) = &page.kind {
+                    index.kinds.entry(kind.clone()).or_default().push(i);
+                }
+            }
+            index.kind_of.push(page.kind.clone());
+        }
+        index.heading_ids = scans.iter().map(|s| s.headings.iter().map(|h| h.id.clone()).collect()).collect();
+        for kind in config.kinds() {
+            if let Some(entries) = index.kinds.get_mut(&kind.name) {
+                sort_entries(entries, &site.pages, kind.sort_by.as_deref());
+            }
+        }
+        index
+    }
+
+    /// The entries of a kind, in the kind's order.
+    pub fn entries_of_kind(&self, kind: &str) -> &[usize] {
+        self.kinds.get(kind).map_or(&[], Vec::as_slice)
+    }
+
+    /// The page a slug or qualified key names, if exactly one does.
+    pub fn find(&self, name: &str) -> Option<usize> {
+        if let Some(&i) = self.by_key.get(name) {
+            return Some(i);
+        }
+        match self.by_slug.get(name).map(Vec::as_slice) {
+            Some([one]) => Some(*one),
+            _ => None,
+        }
+    }
+
+    /// Resolves a wiki-link target (`slug` or `folder/slug`).
+    fn wiki(&self, target: &str) -> Result<usize, String> {
+        if let Some(i) = self.find(target) {
+            return Ok(i);
+        }
+        match self.by_slug.get(target) {
+            Some(many) if many.len() > 1 => Err(format!("\"{target}\" is ambiguous: more than one page has this slug")),
+            _ => {
+                let names = self.by_slug.keys().chain(self.by_key.keys()).map(String::as_str);
+                Err(format!("no page \"{target}\"{}", did_you_mean(target, names)))
+            }
+        }
+    }
+}
+
+/// Orders a kind's entries by `sort_by` (a field, `-field` descending), then weight,
+/// then title.
+fn sort_entries(entries: &mut [usize], pages: &[Page], sort_by: Option<&str>) {
+    let (field, descending) = match sort_by {
+        Some(f) => (f.strip_prefix('-').unwrap_or(f), f.starts_with('-')),
+        None => ("weight", false),
+    };
+    let key = |page: &Page| -> Option<Value> {
+        match field {
+            "weight" => page.weight.map(Value::from),
+            "date" => page.date.clone().map(Value::String),
+            "title" => Some(Value::String(fold(&page.title))),
+            other => page.fields.get(other).cloned(),
+        }
+    };
+    entries.sort_by(|&a, &b| {
+        let (pa, pb) = (&pages[a], &pages[b]);
+        let by_field = match (key(pa), key(pb)) {
+            (Some(x), Some(y)) => compare_values(&x, &y).then(Ordering::Equal),
+            (Some(_), None) => return Ordering::Less,
+            (None, Some(_)) => return Ordering::Greater,
+            (None, None) => Ordering::Equal,
+        };
+        let by_field = if descending { by_field.reverse() } else { by_field };
+        by_field.then_with(|| fold(&pa.title).cmp(&fold(&pb.title))).then_with(|| pa.url.cmp(&pb.url))
+    });
+}
+
+fn compare_values(a: &Value, b: &Value) -> Ordering {
+    match (a.as_f64(), b.as_f64()) {
+        (Some(x), Some(y)) => x.total_cmp(&y),
+        _ => a.to_string().cmp(&b.to_string()),
+    }
+}
+
+/// Resolves the links and reference fields of page `i`.
+pub(super) fn page(i: usize, page: &Page, scan: Scan, index: &Index) -> (PageLinks, Vec<Diagnostic>) {
+    let mut problems = Vec::new();
+    let mut lines: Option<LineIndex> = None;
+    let mut position = |offset: usize| {
+        let lines = lines.get_or_insert_with(|| LineIndex::new(&page.text));
+        lines.position(&page.text, page.body_start + offset)
+    };
+    let mut resolved = Vec::new();
+    for link in scan.links {
+        match resolve_link(i, page, &link, index) {
+            Ok(r) => resolved.push(r),
+            Err((message, hint)) => {
+                let (line, col) = position(link.offset);
+                problems.push(Diagnostic::new(&page.source, line, col, message).with_hint(hint).with_source(&page.text));
+            }
+        }
+    }
+    let references = resolve_references(page, index, &mut problems);
+    let mut outgoing: Vec<usize> = Vec::new();
+    let targets = resolved.iter().map(|r| r.target).chain(references.iter().flat_map(|(_, t)| t.iter().copied()));
+    for target in targets {
+        if target != i && !outgoing.contains(&target) {
+            outgoing.push(target);
+        }
+    }
+    let links = PageLinks { headings: scan.headings, resolved, outgoing, references, backlinks: Vec::new() };
+    (links, problems)
+}
+
+type Problem = (String, String);
+
+fn resolve_link(i: usize, page: &Page, link: &RawLink, index: &Index) -> Result<ResolvedLink, Problem> {
+    let target = match link.form {
+        LinkForm::Wiki { .. } if link.target.is_empty() => i,
+        LinkForm::Wiki { .. } => index.wiki(&link.target).map_err(|message| {
+            let hint = if message.contains("ambiguous") {
+                ambiguity_hint(&link.target, index)
+            } else {
+                "check the spelling; a link names a page by its file name without .md, e.g. [[coaching]]".to_string()
+            };
+            (message, hint)
+        })?,
+        LinkForm::Markdown => markdown_target(page, &link.target, index)?,
+    };
+    if let Some(fragment) = &link.fragment {
+        check_fragment(target, fragment, index, &link.target)?;
+    }
+    Ok(ResolvedLink {
+        offset: link.offset,
+        target,
+        fragment: link.fragment.clone(),
+        use_title: link.form == LinkForm::Wiki { has_label: false },
+        context: link.context.clone(),
+    })
+}
+
+fn ambiguity_hint(slug: &str, index: &Index) -> String {
+    let mut keys: Vec<&str> =
+        index.by_key.iter().filter(|(key, _)| key.rsplit('/').next() == Some(slug)).map(|(k, _)| k.as_str()).collect();
+    keys.sort_unstable();
+    let options: Vec<String> = keys.iter().map(|k| format!("[[{k}]]")).collect();
+    format!("say which one you mean: {}", options.join(" or "))
+}
+
+/// A `.md` path relative to the page's folder, or to `content/` when it starts with `/`.
+fn markdown_target(page: &Page, target: &str, index: &Index) -> Result<usize, Problem> {
+    let base = page.source.strip_prefix(CONTENT_DIR).ok().and_then(|p| p.parent()).map(|p| p.to_string_lossy().replace('\\', "/"));
+    let joined = match target.strip_prefix('/') {
+        Some(from_root) => from_root.to_string(),
+        None => match base.as_deref() {
+            Some("") | None => target.to_string(),
+            Some(base) => format!("{base}/{target}"),
+        },
+    };
+    let normalised = normalise(&joined);
+    normalised.as_deref().and_then(|p| index.by_source.get(p).copied()).ok_or_else(|| {
+        let names = index.by_source.keys().map(String::as_str);
+        let wanted = normalised.as_deref().unwrap_or(target);
+        (
+            format!("no page \"{target}\"{}", did_you_mean(wanted, names)),
+            "a Markdown link to a page gives its path relative to this file, or from content/ with a leading /".to_string(),
+        )
+    })
+}
+
+/// Resolves `.` and `..` in a slash path; `None` if it climbs out of `content/`.
+fn normalise(path: &str) -> Option<String> {
+    let mut parts: Vec<&str> = Vec::new();
+    for part in path.split('/') {
+        match part {
+            "" | "." => {}
+            ".." => {
+                parts.pop()?;
+            }
+            other => parts.push(other),
+        }
+    }
+    Some(parts.join("/"))
+}
+
+fn check_fragment(target: usize, fragment: &str, index: &Index, written: &str) -> Result<(), Problem> {
+    let ids = &index.heading_ids[target];
+    if ids.iter().any(|id| id == fragment) {
+        return Ok(());
+    }
+    let page = if written.is_empty() { "this page".to_string() } else { format!("\"{written}\"") };
+    let hint = if ids.is_empty() {
+        "that page has no headings to link to".to_string()
+    } else {
+        format!("headings there: {}", ids.iter().map(|id| format!("#{id}")).collect::<Vec<_>>().join(", "))
+    };
+    Err((format!("no heading \"#{fragment}\" on {page}{}", did_you_mean(fragment, ids.iter().map(String::as_str))), hint))
+}
+
+fn resolve_references(page: &Page, index: &Index, problems: &mut Vec<Diagnostic>) -> Vec<(String, Vec<usize>)> {
+    let mut fields: Vec<(String, Vec<usize>)> = Vec::new();
+    for reference in &page.references {
+        let Some(target) = resolve_reference(page, reference, index, problems) else { continue };
+        match fields.iter_mut().find(|(f, _)| *f == reference.field) {
+            Some((_, targets)) => targets.push(target),
+            None => fields.push((reference.field.clone(), vec![target])),
+        }
+    }
+    fields
+}
+
+fn resolve_reference(page: &Page, reference: &Reference, index: &Index, problems: &mut Vec<Diagnostic>) -> Option<usize> {
+    let candidates = index.entries_of_kind(&reference.kind);
+    let found = index.find(&reference.target).filter(|i| candidates.contains(i)).or_else(|| {
+        index.by_slug.get(&reference.target)?.iter().copied().find(|i| index.kind_of[*i].as_deref() == Some(&reference.kind))
+    });
+    if found.is_none() {
+        let kind = reference.kind.replace('_', " ");
+        let slugs: Vec<&str> = index
+            .by_slug
+            .iter()
+            .filter(|(_, pages)| pages.iter().any(|i| candidates.contains(i)))
+            .map(|(slug, _)| slug.as_str())
+            .collect();
+        let mut sorted = slugs.clone();
+        sorted.sort_unstable();
+        let hint = if sorted.is_empty() {
+            format!("there are no pages of kind {} yet", reference.kind)
+        } else {
+            format!("\"{}\" takes the slugs of {kind} pages: {}", reference.field, sorted.join(", "))
+        };
+        problems.push(
+            Diagnostic::new(&page.source, reference.line, reference.col, format!("unknown {kind} \"{}\"{}", reference.target, did_you_mean(&reference.target, slugs)))
+                .with_hint(hint)
+                .with_source(&page.text),
+        );
+    }
+    found
+}
+
+#[cfg(test)]
+mod tests {
+    use super::normalise;
+
+    #[test]
+    fn normalises_paths() {
+        assert_eq!(normalise("inspiratie/../methodieken/./a.md").as_deref(), Some("methodieken/a.md"));
+        assert_eq!(normalise("../a.md"), None);
+    }
+}

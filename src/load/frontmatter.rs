@@ -1,0 +1,170 @@
+//! Splitting a Markdown file into its YAML front matter and body, and parsing the YAML.
+//!
+//! Takes a file's text; hands on the parsed mapping (as JSON values, so serde_yaml stays
+//! in this file and `config`) with the line where the YAML starts, and the byte offset
+//! of the body. Positions of YAML errors are turned into positions in the whole file.
+
+use serde_json::{Map, Value};
+
+use crate::diag::Diagnostic;
+
+/// A file cut in two.
+#[derive(Debug, PartialEq)]
+pub struct Split<'a> {
+    /// The YAML text between the fences, if the file has front matter.
+    pub yaml: Option<&'a str>,
+    /// 1-based line of the first YAML line in the file.
+    pub yaml_line: usize,
+    /// Byte offset of the body in the file.
+    pub body_start: usize,
+}
+
+/// Why a file's front matter could not be split off.
+#[derive(Debug, PartialEq)]
+pub struct Unclosed;
+
+/// Splits `text` (BOM already removed) at its `---` fences. A file that does not start
+/// with `---` has no front matter. A closing `---` or `...` line ends the block.
+pub fn split(text: &str) -> Result<Split<'_>, Unclosed> {
+    let Some(first_end) = fence_line_end(text, 0, &["---"]) else {
+        return Ok(Split { yaml: None, yaml_line: 1, body_start: 0 });
+    };
+    let mut offset = first_end;
+    while offset < text.len() {
+        if let Some(end) = fence_line_end(text, offset, &["---", "..."]) {
+            return Ok(Split { yaml: Some(&text[first_end..offset]), yaml_line: 2, body_start: end });
+        }
+        offset = text[offset..].find('\n').map_or(text.len(), |i| offset + i + 1);
+    }
+    Err(Unclosed)
+}
+
+/// If the line at `start` is one of `fences` (trailing spaces and CR allowed), the offset
+/// just past it.
+fn fence_line_end(text: &str, start: usize, fences: &[&str]) -> Option<usize> {
+    let rest = &text[start..];
+    let (line, len) = match rest.find('\n') {
+        Some(i) => (&rest[..i], i + 1),
+        None => (rest, rest.len()),
+    };
+    let trimmed = line.trim_end_matches([' ', '\t', '\r']);
+    fences.contains(&trimmed).then_some(start + len)
+}
+
+/// Parses front matter YAML into a JSON object. `yaml_line` is where it starts in the
+/// file, so errors point into the file, not into the block.
+pub fn parse(yaml: &str, yaml_line: usize, path: &std::path::Path) -> Result<Map<String, Value>, Diagnostic> {
+    if let Some((line, col)) = tab_indentation(yaml) {
+        return Err(Diagnostic::new(path, yaml_line + line - 1, col, "a tab is used for indentation in the front matter")
+            .with_hint("YAML only allows spaces for indentation; replace the tab with spaces"));
+    }
+    let value: serde_yaml::Value = serde_yaml::from_str(yaml).map_err(|e| {
+        let (line, col) = e.location().map_or((1, 1), |l| (l.line(), l.column()));
+        let message = e.to_string();
+        let message = message.split(" at line ").next().unwrap_or(&message).to_string();
+        Diagnostic::new(path, yaml_line + line - 1, col, format!("invalid front matter: {message}"))
+            .with_hint("front matter is YAML: one `key: value` per line; quote text that contains `:` or starts with `[`, `{`, `*`, `&`, `!`, `%`, `@` or a quote")
+    })?;
+    match value {
+        serde_yaml::Value::Null => Ok(Map::new()),
+        serde_yaml::Value::Mapping(_) => match serde_json::to_value(&value) {
+            Ok(Value::Object(map)) => Ok(map),
+            Ok(_) | Err(_) => Err(Diagnostic::new(path, yaml_line, 1, "front matter keys must be plain words")
+                .with_hint("use `name: value` with a plain word as name")),
+        },
+        _ => Err(Diagnostic::new(path, yaml_line, 1, "front matter must be a list of `key: value` lines")
+            .with_hint("write for example `title: Mijn pagina` between the `---` lines")),
+    }
+}
+
+/// (line, col) within the block of the first tab in a line's indentation.
+fn tab_indentation(yaml: &str) -> Option<(usize, usize)> {
+    yaml.lines().enumerate().find_map(|(n, line)| {
+        let indent: String = line.chars().take_while(|c| *c == ' ' || *c == '\t').collect();
+        indent.find('\t').map(|col| (n + 1, col + 1))
+    })
+}
+
+/// Where a top-level key and its value sit in the block: (line in block, column of the
+/// value), both 1-based. serde_yaml keeps no positions, so we find the key by text.
+pub fn locate_key(yaml: &str, key: &str) -> Option<(usize, usize)> {
+    let wanted = format!("{key}:");
+    yaml.lines().enumerate().find_map(|(n, line)| {
+        let rest = line.strip_prefix(&wanted)?;
+        let value_col = wanted.chars().count() + 1 + (rest.len() - rest.trim_start().len());
+        Some((n + 1, value_col))
+    })
+}
+
+/// Where `item` of the list under top-level `key` sits: the first occurrence of the
+/// item's text after the key and before the next top-level key.
+pub fn locate_item(yaml: &str, key: &str, item: &str) -> Option<(usize, usize)> {
+    let (key_line, _) = locate_key(yaml, key)?;
+    for (n, line) in yaml.lines().enumerate().skip(key_line - 1) {
+        let is_next_key = n + 1 > key_line && !line.starts_with([' ', '\t', '-']) && !line.trim().is_empty();
+        if is_next_key {
+            break;
+        }
+        let search_from = if n + 1 == key_line { key.len() + 1 } else { 0 };
+        if let Some(i) = line.get(search_from..).and_then(|rest| find_word(rest, item)) {
+            return Some((n + 1, line[..search_from + i].chars().count() + 1));
+        }
+    }
+    None
+}
+
+/// The byte offset of `word` in `text` where it is not part of a longer word.
+fn find_word(text: &str, word: &str) -> Option<usize> {
+    if word.is_empty() {
+        return None;
+    }
+    let is_word_char = |c: char| c.is_alphanumeric() || c == '-' || c == '_';
+    text.match_indices(word).map(|(i, _)| i).find(|&i| {
+        let before = text[..i].chars().next_back().is_none_or(|c| !is_word_char(c));
+        let after = text[i + word.len()..].chars().next().is_none_or(|c| !is_word_char(c));
+        before && after
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::path::Path;
+
+    #[test]
+    fn splits() {
+        let cases: &[(&str, Option<&str>, usize)] = &[
+            ("# Hi\n", None, 0),
+            ("---\ntitle: A\n---\nbody", Some("title: A\n"), 16),
+            ("---\r\ntitle: A\r\n---\r\nbody", Some("title: A\r\n"), 19),
+            ("---\n---\n", Some(""), 8),
+            ("---\ntitle: A\n...\n", Some("title: A\n"), 17),
+            ("---  \na: 1\n---", Some("a: 1\n"), 15),
+            ("----\n", None, 0),
+        ];
+        for (text, yaml, body_start) in cases {
+            let split = split(text).unwrap();
+            assert_eq!((split.yaml, split.body_start), (*yaml, *body_start), "{text:?}");
+        }
+        assert_eq!(split("---\ntitle: A\n"), Err(Unclosed));
+    }
+
+    #[test]
+    fn yaml_errors_point_into_the_file() {
+        let err = parse("title: A\nfase: [a, b\n", 2, Path::new("x.md")).unwrap_err();
+        assert_eq!(err.line, 4, "{}", err.message);
+        let err = parse("title: A\n\tfase: a\n", 2, Path::new("x.md")).unwrap_err();
+        assert_eq!((err.line, err.col), (3, 1));
+        assert!(err.message.contains("tab"));
+    }
+
+    #[test]
+    fn locates_keys_and_items() {
+        let yaml = "title: X\nbouwstenen: [team, coachng]\nfase:\n  - pitstp\n  - team\nduur: 5\n";
+        assert_eq!(locate_key(yaml, "duur"), Some((6, 7)));
+        assert_eq!(locate_item(yaml, "bouwstenen", "coachng"), Some((2, 20)));
+        assert_eq!(locate_item(yaml, "fase", "pitstp"), Some((4, 5)));
+        assert_eq!(locate_item(yaml, "fase", "team"), Some((5, 5)));
+        assert_eq!(locate_item(yaml, "fase", "duur"), None);
+    }
+}

@@ -1,0 +1,359 @@
+//! Loading: walk `content/`, read every Markdown file, split and validate its front
+//! matter, and decide each page's kind, slug and output place.
+//!
+//! Takes the [`Config`] and the site root; hands on a [`Site`]: every page with its text
+//! and typed values, plus the non-Markdown files under `content/` to copy. Reading and
+//! parsing run in parallel; the result is in a stable order (sorted by path).
+
+pub mod frontmatter;
+mod validate;
+
+use std::collections::{BTreeMap, HashMap};
+use std::path::{Path, PathBuf};
+
+use rayon::prelude::*;
+use serde_json::{Map, Value};
+
+use crate::config::{Config, Kind};
+use crate::diag::{Diagnostic, Diagnostics};
+use crate::slug::slugify;
+use validate::{validate, Place};
+
+/// The folder under the site root that holds the Markdown.
+pub const CONTENT_DIR: &str = "content";
+
+/// What a page is for; decides its template and what it lists.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Role {
+    /// `content/_index.md`.
+    Home,
+    /// The `_index.md` of a kind's folder, or a generated one: lists the kind's entries.
+    KindIndex,
+    /// The `_index.md` of another folder.
+    Section,
+    /// A page in a kind's folder.
+    Entry,
+    /// Any other Markdown page.
+    Page,
+}
+
+/// A reference-field value to resolve in `link`, with its place in the file.
+#[derive(Debug, Clone)]
+pub struct Reference {
+    pub field: String,
+    pub target: String,
+    /// The kind the target must be.
+    pub kind: String,
+    pub line: usize,
+    pub col: usize,
+}
+
+/// One page, as loaded.
+#[derive(Debug, Clone)]
+pub struct Page {
+    /// Site-relative source path (`content/inspiratie/x.md`); empty for a generated page.
+    pub source: PathBuf,
+    /// The whole file, for positions in diagnostics.
+    pub text: String,
+    /// Byte offset of the Markdown body in `text`.
+    pub body_start: usize,
+    pub role: Role,
+    /// Name of the page's kind, for entries and kind indexes.
+    pub kind: Option<String>,
+    pub slug: String,
+    /// The name a link can always use: `inspiratie/x`, `inspiratie` for its folder page,
+    /// `` for the home page.
+    pub key: String,
+    /// Site-relative folder of the output: `inspiratie/x/`; empty for the home page.
+    pub url: String,
+    pub title: String,
+    pub date: Option<String>,
+    pub summary: Option<String>,
+    pub tags: Vec<String>,
+    pub weight: Option<f64>,
+    /// Kind fields (validated) and any other front matter, for templates.
+    pub fields: Map<String, Value>,
+    pub references: Vec<Reference>,
+}
+
+impl Page {
+    pub fn body(&self) -> &str {
+        &self.text[self.body_start..]
+    }
+}
+
+/// A file under `content/` that is not Markdown: copied to the same place in the output.
+#[derive(Debug, Clone)]
+pub struct Asset {
+    pub source: PathBuf,
+    pub output: String,
+}
+
+/// Everything `load` found.
+#[derive(Debug, Default)]
+pub struct Site {
+    pub pages: Vec<Page>,
+    pub assets: Vec<Asset>,
+}
+
+/// Loads every page under `ROOT/content`. Problems are pushed to `diagnostics`; pages
+/// with problems are still returned where possible, so later stages can report theirs.
+pub fn load(root: &Path, config: &Config, diagnostics: &mut Diagnostics) -> Site {
+    let content = root.join(CONTENT_DIR);
+    let (markdown, assets) = walk(root, &content, diagnostics);
+    let results: Vec<(Option<Page>, Vec<Diagnostic>)> =
+        markdown.par_iter().map(|(abs, rel)| load_file(abs, rel, config)).collect();
+    let mut pages = Vec::with_capacity(results.len());
+    for (page, problems) in results {
+        diagnostics.extend(problems);
+        pages.extend(page);
+    }
+    add_missing_indexes(&mut pages, config);
+    check_duplicates(&pages, diagnostics);
+    Site { pages, assets }
+}
+
+/// Markdown files and other files under `content/`, sorted, hidden files skipped.
+fn walk(root: &Path, content: &Path, diagnostics: &mut Diagnostics) -> (Vec<(PathBuf, String)>, Vec<Asset>) {
+    let mut markdown = Vec::new();
+    let mut assets = Vec::new();
+    if !content.is_dir() {
+        diagnostics.push(Diagnostic::file(CONTENT_DIR, "there is no content folder")
+            .with_hint("create content/ with a _index.md for the home page"));
+        return (markdown, assets);
+    }
+    let walker = walkdir::WalkDir::new(content).sort_by_file_name().into_iter();
+    for entry in walker.filter_entry(|e| e.depth() == 0 || !e.file_name().to_string_lossy().starts_with('.')) {
+        let entry = match entry {
+            Ok(entry) => entry,
+            Err(e) => {
+                let path = e.path().map_or_else(|| PathBuf::from(CONTENT_DIR), |p| relative(root, p));
+                diagnostics.push(Diagnostic::file(path, format!("cannot read: {}", e.io_error().map_or_else(|| e.to_string(), |io| io.to_string())))
+                    .with_hint("check the file's permissions, or remove a link that points to itself"));
+                continue;
+            }
+        };
+        if !entry.file_type().is_file() && !entry.path_is_symlink() {
+            continue;
+        }
+        let rel_to_content = entry.path().strip_prefix(content).unwrap_or(entry.path());
+        let Some(rel) = rel_to_content.to_str().map(|s| s.replace('\\', "/")) else {
+            diagnostics.push(Diagnostic::file(relative(root, entry.path()), "the file name is not valid UTF-8")
+                .with_hint("rename the file using plain letters, digits and hyphens"));
+            continue;
+        };
+        if rel.ends_with(".md") {
+            markdown.push((entry.path().to_path_buf(), rel));
+        } else {
+            assets.push(Asset { source: entry.path().to_path_buf(), output: rel });
+        }
+    }
+    (markdown, assets)
+}
+
+fn relative(root: &Path, path: &Path) -> PathBuf {
+    path.strip_prefix(root).unwrap_or(path).to_path_buf()
+}
+
+/// Reads and validates one Markdown file; `rel` is its path under `content/`.
+fn load_file(abs: &Path, rel: &str, config: &Config) -> (Option<Page>, Vec<Diagnostic>) {
+    let source = Path::new(CONTENT_DIR).join(rel);
+    let mut problems = Vec::new();
+    let text = match read_text(abs, &source) {
+        Ok(text) => text,
+        Err(d) => return (None, vec![d]),
+    };
+    let split = match frontmatter::split(&text) {
+        Ok(split) => split,
+        Err(frontmatter::Unclosed) => {
+            let d = Diagnostic::new(&source, 1, 1, "the front matter block is never closed")
+                .with_hint("end the front matter with a line of three hyphens: ---")
+                .with_source(&text);
+            return (None, vec![d]);
+        }
+    };
+    let map = match split.yaml.map(|yaml| frontmatter::parse(yaml, split.yaml_line, &source)) {
+        Some(Ok(map)) => map,
+        Some(Err(d)) => return (None, vec![d.with_source(&text)]),
+        None => Map::new(),
+    };
+    let placement = Placement::of(rel, config);
+    let kind = placement.kind_name.as_deref().and_then(|k| config.kind(k));
+    let place = Place { path: &source, text: &text, yaml: split.yaml.unwrap_or(""), yaml_line: split.yaml_line };
+    let entry_kind = kind.filter(|_| placement.role == Role::Entry);
+    let validated = validate(map, entry_kind, &place, &mut problems);
+    if validated.common.draft {
+        return (None, problems);
+    }
+    let common = validated.common;
+    let body = &text[split.body_start..];
+    let slug = common.slug.clone().unwrap_or_else(|| placement.default_slug.clone());
+    let title = common.title.clone().or_else(|| first_heading(body)).unwrap_or_else(|| title_from_slug(&placement, kind));
+    let (key, url) = placement.key_and_url(&slug);
+    let page = Page {
+        source,
+        body_start: split.body_start,
+        role: placement.role,
+        kind: placement.kind_name.clone(),
+        slug,
+        key,
+        url,
+        title,
+        date: common.date,
+        summary: common.summary,
+        tags: common.tags,
+        weight: common.weight,
+        fields: validated.fields,
+        references: validated.references,
+        text,
+    };
+    (Some(page), problems)
+}
+
+/// The file's text without a byte order mark; invalid UTF-8 is a positioned error.
+fn read_text(abs: &Path, source: &Path) -> Result<String, Diagnostic> {
+    let bytes = std::fs::read(abs).map_err(|e| {
+        Diagnostic::file(source, format!("cannot read the file: {e}")).with_hint("check that the file exists and can be read")
+    })?;
+    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&bytes);
+    String::from_utf8(bytes.to_vec()).map_err(|e| {
+        let valid = &bytes[..e.utf8_error().valid_up_to()];
+        let valid = std::str::from_utf8(valid).unwrap_or_default();
+        let line = valid.matches('\n').count() + 1;
+        let col = valid.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+        Diagnostic::new(source, line, col, "the file is not valid UTF-8 text")
+            .with_hint("save the file as UTF-8 in your editor")
+    })
+}
+
+/// Where a file sits: its role, kind and the parts of its output path.
+struct Placement {
+    role: Role,
+    kind_name: Option<String>,
+    /// The folder under `content/`, without trailing slash (`inspiratie`, or ``).
+    folder: String,
+    default_slug: String,
+}
+
+impl Placement {
+    fn of(rel: &str, config: &Config) -> Placement {
+        let (folder, file) = rel.rsplit_once('/').unwrap_or(("", rel));
+        let stem = file.trim_end_matches(".md");
+        let top = folder.split('/').next().unwrap_or("");
+        let kind = config.kind_for_folder(top);
+        let is_index = stem == "_index";
+        let role = match (is_index, folder.is_empty(), kind) {
+            (true, true, _) => Role::Home,
+            (true, false, Some(k)) if k.folder == folder => Role::KindIndex,
+            (true, false, _) => Role::Section,
+            (false, _, Some(_)) => Role::Entry,
+            (false, _, None) => Role::Page,
+        };
+        let default_slug = if is_index { slugify(folder.rsplit('/').next().unwrap_or("")) } else { slugify(stem) };
+        Placement { role, kind_name: kind.map(|k| k.name.clone()), folder: folder.to_string(), default_slug }
+    }
+
+    fn key_and_url(&self, slug: &str) -> (String, String) {
+        match self.role {
+            Role::Home => (String::new(), String::new()),
+            Role::KindIndex | Role::Section => (self.folder.clone(), format!("{}/", self.folder)),
+            Role::Entry | Role::Page if self.folder.is_empty() => (slug.to_string(), format!("{slug}/")),
+            Role::Entry | Role::Page => (format!("{}/{slug}", self.folder), format!("{}/{slug}/", self.folder)),
+        }
+    }
+}
+
+fn title_from_slug(placement: &Placement, kind: Option<&Kind>) -> String {
+    match (placement.role, kind) {
+        (Role::KindIndex, Some(kind)) => kind.plural.clone(),
+        _ => {
+            let words = placement.default_slug.replace('-', " ");
+            let mut chars = words.chars();
+            chars.next().map(|c| c.to_uppercase().chain(chars).collect()).unwrap_or_default()
+        }
+    }
+}
+
+/// The text of the first heading, ATX (`# Titel`) or setext, outside code.
+fn first_heading(body: &str) -> Option<String> {
+    use pulldown_cmark::{Event, Parser, Tag, TagEnd};
+    let mut title: Option<String> = None;
+    for event in Parser::new(body) {
+        match event {
+            Event::Start(Tag::Heading { .. }) => title = Some(String::new()),
+            Event::Text(t) | Event::Code(t) => {
+                if let Some(title) = title.as_mut() {
+                    title.push_str(&t);
+                }
+            }
+            Event::End(TagEnd::Heading(_)) => return title.filter(|t| !t.trim().is_empty()),
+            _ => {}
+        }
+    }
+    None
+}
+
+/// Kind folders without `_index.md` still get an index page; a site without
+/// `content/_index.md` still gets a home page.
+fn add_missing_indexes(pages: &mut Vec<Page>, config: &Config) {
+    let mut generated = Vec::new();
+    if !pages.iter().any(|p| p.role == Role::Home) {
+        generated.push(generated_page(Role::Home, None, String::new(), config.title.clone()));
+    }
+    for kind in config.kinds() {
+        let has_index = pages.iter().any(|p| p.role == Role::KindIndex && p.kind.as_deref() == Some(kind.name.as_str()));
+        if !has_index {
+            generated.push(generated_page(Role::KindIndex, Some(kind), kind.folder.clone(), kind.plural.clone()));
+        }
+    }
+    pages.extend(generated);
+    pages.sort_by(|a, b| a.url.cmp(&b.url));
+}
+
+fn generated_page(role: Role, kind: Option<&Kind>, folder: String, title: String) -> Page {
+    let url = if folder.is_empty() { String::new() } else { format!("{folder}/") };
+    Page {
+        source: PathBuf::new(),
+        text: String::new(),
+        body_start: 0,
+        role,
+        kind: kind.map(|k| k.name.clone()),
+        slug: slugify(&folder),
+        key: folder,
+        url,
+        title,
+        date: None,
+        summary: None,
+        tags: Vec::new(),
+        weight: None,
+        fields: Map::new(),
+        references: Vec::new(),
+    }
+}
+
+/// Two pages with the same output place: the second is an error.
+fn check_duplicates(pages: &[Page], diagnostics: &mut Diagnostics) {
+    let mut seen: HashMap<&str, &Page> = HashMap::new();
+    let mut clashes: BTreeMap<PathBuf, Diagnostic> = BTreeMap::new();
+    for page in pages {
+        if let Some(first) = seen.insert(&page.url, page) {
+            let (earlier, later) = if first.source < page.source { (first, page) } else { (page, first) };
+            let d = Diagnostic::new(&later.source, 1, 1, format!("duplicate slug \"{}\": {} has it too", later.slug, earlier.source.display()))
+                .with_hint("give one of the pages another file name or a `slug:` of its own");
+            clashes.insert(later.source.clone(), d);
+        }
+    }
+    diagnostics.extend(clashes.into_values());
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn first_heading_skips_code() {
+        assert_eq!(first_heading("```\n# not\n```\n\n## Echte titel\n"), Some("Echte titel".into()));
+        assert_eq!(first_heading("Titel\n=====\n"), Some("Titel".into()));
+        assert_eq!(first_heading("geen kop"), None);
+    }
+}

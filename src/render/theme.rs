@@ -1,0 +1,169 @@
+//! The theme: Tera templates from `themes/<theme>/templates/`, each overridable by a
+//! file of the same name in the site's `templates/`, and the static folders to copy.
+//!
+//! Takes the site root and config; hands on a compiled [`Theme`]. Every template is
+//! parsed on its own first, so that all broken templates are reported in one run, each
+//! at its file, line and column.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use crate::config::Config;
+use crate::diag::{Diagnostic, Diagnostics};
+
+/// Templates compiled once for the whole build.
+pub struct Theme {
+    pub tera: tera::Tera,
+    /// Template name → the file it came from (site-relative), for diagnostics.
+    pub sources: BTreeMap<String, PathBuf>,
+    /// Template name → its text, for positions in render errors.
+    pub texts: BTreeMap<String, String>,
+    /// Folders whose files are copied into the output, in order (later ones win).
+    pub static_dirs: Vec<PathBuf>,
+}
+
+/// The folder of the site's theme.
+pub fn theme_dir(root: &Path, config: &Config) -> PathBuf {
+    root.join("themes").join(&config.theme)
+}
+
+pub fn load(root: &Path, config: &Config, diagnostics: &mut Diagnostics) -> Option<Theme> {
+    let theme = theme_dir(root, config);
+    if !theme.join("templates").is_dir() {
+        diagnostics.push(
+            Diagnostic::file("site.yaml", format!("theme \"{}\" not found: there is no folder themes/{}/templates", config.theme, config.theme))
+                .with_hint("set `theme:` to a folder under themes/, or copy the default theme there"),
+        );
+        return None;
+    }
+    let mut sources = BTreeMap::new();
+    let mut texts = BTreeMap::new();
+    for dir in [theme.join("templates"), root.join("templates")] {
+        collect_templates(root, &dir, &mut sources, &mut texts, diagnostics);
+    }
+    let mut broken = false;
+    for (name, text) in &texts {
+        if let Err(e) = tera::Template::new(name, None, text) {
+            diagnostics.push(template_diagnostic(&sources[name], text, &e));
+            broken = true;
+        }
+    }
+    if broken {
+        return None;
+    }
+    let mut tera = tera::Tera::default();
+    tera.autoescape_on(vec![".html", ".xml", ".svg"]);
+    tera.set_escape_fn(escape_html);
+    if let Err(e) = tera.add_raw_templates(texts.iter().map(|(n, t)| (n.as_str(), t.as_str()))) {
+        diagnostics.push(Diagnostic::file("templates", error_chain(&e)).with_hint("check the names in {% extends %}, {% include %} and {% import %}"));
+        return None;
+    }
+    check_kind_templates(config, &tera, diagnostics);
+    let static_dirs = vec![theme.join("static"), root.join("static")];
+    Some(Theme { tera, sources, texts, static_dirs })
+}
+
+fn collect_templates(
+    root: &Path,
+    dir: &Path,
+    sources: &mut BTreeMap<String, PathBuf>,
+    texts: &mut BTreeMap<String, String>,
+    diagnostics: &mut Diagnostics,
+) {
+    if !dir.is_dir() {
+        return;
+    }
+    for entry in walkdir::WalkDir::new(dir).sort_by_file_name().into_iter().filter_map(Result::ok) {
+        if !entry.file_type().is_file() {
+            continue;
+        }
+        let rel = entry.path().strip_prefix(root).unwrap_or(entry.path()).to_path_buf();
+        let Some(name) = entry.path().strip_prefix(dir).ok().and_then(Path::to_str).map(|n| n.replace('\\', "/")) else {
+            continue;
+        };
+        match std::fs::read_to_string(entry.path()) {
+            Ok(text) => {
+                texts.insert(name.clone(), text);
+                sources.insert(name, rel);
+            }
+            Err(e) => diagnostics.push(Diagnostic::file(rel, format!("cannot read the template: {e}"))),
+        }
+    }
+}
+
+/// Escapes text for HTML text and quoted attributes. Unlike Tera's default it leaves
+/// `/` alone, so hrefs stay readable in the output.
+pub fn escape_html(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + text.len() / 8);
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            other => out.push(other),
+        }
+    }
+    out
+}
+
+/// Every kind's templates must exist.
+fn check_kind_templates(config: &Config, tera: &tera::Tera, diagnostics: &mut Diagnostics) {
+    let names: Vec<&str> = tera.get_template_names().collect();
+    for kind in config.kinds() {
+        for (key, template) in [("template", &kind.template), ("index_template", &kind.index_template)] {
+            if !names.contains(&template.as_str()) {
+                let (line, col) = crate::config::locate(&config.source_text, &[&kind.name, key]);
+                diagnostics.push(
+                    Diagnostic::new("site.yaml", line, col, format!("kind \"{}\" uses template \"{template}\", which does not exist", kind.name))
+                        .with_hint("add the template to templates/ or name one of the theme's templates")
+                        .with_source(&config.source_text),
+                );
+            }
+        }
+    }
+}
+
+/// Tera reports parse errors as ` --> line:col`; use that position.
+fn template_diagnostic(path: &Path, text: &str, error: &tera::Error) -> Diagnostic {
+    let chain = error_chain(error);
+    let (line, col) = arrow_position(&chain).unwrap_or((1, 1));
+    let message = chain.lines().rev().find(|l| l.trim_start().starts_with("= ")).map(|l| l.trim_start()[2..].to_string());
+    let message = message.unwrap_or_else(|| chain.lines().next().unwrap_or("").to_string());
+    Diagnostic::new(path, line, col, format!("template error: {message}"))
+        .with_hint("check the {{ }} and {% %} tags near this place")
+        .with_source(text)
+}
+
+/// The error and all its causes, one per line.
+pub fn error_chain(error: &(dyn std::error::Error + 'static)) -> String {
+    let mut text = error.to_string();
+    let mut source = error.source();
+    while let Some(cause) = source {
+        text.push('\n');
+        text.push_str(&cause.to_string());
+        source = cause.source();
+    }
+    text
+}
+
+fn arrow_position(text: &str) -> Option<(usize, usize)> {
+    let after = &text[text.find("--> ")? + 4..];
+    let end = after.find(|c: char| !(c.is_ascii_digit() || c == ':')).unwrap_or(after.len());
+    let (line, col) = after[..end].split_once(':')?;
+    Some((line.parse().ok()?, col.parse().ok()?))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parse_errors_are_positioned() {
+        let text = "<p>\n{{ page.title }\n</p>";
+        let e = tera::Template::new("x.html", None, text).unwrap_err();
+        let d = template_diagnostic(Path::new("templates/x.html"), text, &e);
+        assert_eq!((d.line, d.col), (2, 16), "{}", d.message);
+    }
+}

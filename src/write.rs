@@ -1,0 +1,199 @@
+//! Writing the output folder, only after everything rendered without error.
+//!
+//! Takes the complete list of output files; replaces each changed file atomically
+//! (temporary file in the same folder, then rename), leaves unchanged files alone so
+//! repeated builds stay fast, and removes files the site no longer produces. It refuses
+//! output folders that would put the site itself at risk, and folders it did not make.
+
+use std::collections::BTreeSet;
+use std::fs;
+use std::io::Write as _;
+use std::path::{Path, PathBuf};
+
+use rayon::prelude::*;
+
+use crate::diag::Diagnostic;
+
+/// A marker in every output folder spiegel writes: only such a folder (or an empty
+/// or new one) is ever cleaned of stale files.
+pub const MARKER: &str = ".spiegel-output";
+
+/// What one output file holds.
+#[derive(Debug, Clone)]
+pub enum Content {
+    Bytes(Vec<u8>),
+    /// Copied from a file of the site or theme.
+    Copy(PathBuf),
+}
+
+/// One file of the output, site-relative path with `/` separators.
+#[derive(Debug, Clone)]
+pub struct OutputFile {
+    pub path: String,
+    pub content: Content,
+}
+
+/// What a write did, for the summary line.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct WriteStats {
+    pub written: usize,
+    pub unchanged: usize,
+    pub removed: usize,
+}
+
+/// Refuses an output folder that is, or contains, the site root or its content.
+pub fn check_output_dir(root: &Path, output: &Path) -> Result<(), Diagnostic> {
+    let absolute = |p: &Path| fs::canonicalize(p).unwrap_or_else(|_| std::path::absolute(p).unwrap_or_else(|_| p.to_path_buf()));
+    let out = absolute(output);
+    let root_abs = absolute(root);
+    let protected = [root_abs.clone(), root_abs.join("content"), root_abs.join("themes"), root_abs.join("static"), root_abs.join("templates")];
+    for dir in &protected {
+        if dir.starts_with(&out) || out.starts_with(dir) && dir != &root_abs {
+            return Err(Diagnostic::file(output, "refusing to write here: this folder holds the site itself")
+                .with_hint("choose an output folder outside content/, themes/, static/ and templates/, e.g. public/"));
+        }
+    }
+    if out.is_file() {
+        return Err(Diagnostic::file(output, "the output path is a file, not a folder")
+            .with_hint("remove or rename the file, or choose another --output"));
+    }
+    Ok(())
+}
+
+/// Writes `files` into `output`. Nothing is written if the folder is not ours.
+pub fn write(output: &Path, files: &[OutputFile]) -> Result<WriteStats, Diagnostic> {
+    prepare(output)?;
+    let results: Vec<Result<bool, Diagnostic>> = files.par_iter().map(|f| write_file(output, f)).collect();
+    let mut stats = WriteStats::default();
+    let mut first_error = None;
+    for result in results {
+        match result {
+            Ok(true) => stats.written += 1,
+            Ok(false) => stats.unchanged += 1,
+            Err(e) => {
+                first_error.get_or_insert(e);
+            }
+        }
+    }
+    if let Some(e) = first_error {
+        return Err(e);
+    }
+    let produced: BTreeSet<&str> = files.iter().map(|f| f.path.as_str()).collect();
+    stats.removed = remove_stale(output, &produced)?;
+    Ok(stats)
+}
+
+fn io_error(path: &Path, action: &str, e: &std::io::Error) -> Diagnostic {
+    let hint = match e.kind() {
+        std::io::ErrorKind::PermissionDenied => "check that you may write to the output folder",
+        std::io::ErrorKind::StorageFull => "the disk is full: free some space and build again",
+        _ => "check the output folder and build again",
+    };
+    Diagnostic::file(path, format!("cannot {action}: {e}")).with_hint(hint)
+}
+
+/// Creates the folder, or checks that an existing one is ours (or empty), and marks it.
+fn prepare(output: &Path) -> Result<(), Diagnostic> {
+    if output.is_dir() {
+        let ours = output.join(MARKER).is_file();
+        let empty = fs::read_dir(output).map_err(|e| io_error(output, "read the output folder", &e))?.next().is_none();
+        if !ours && !empty {
+            return Err(Diagnostic::file(output, "the output folder already holds files that spiegel did not write")
+                .with_hint(format!("spiegel only replaces folders it made (they contain {MARKER}); choose an empty or new --output")));
+        }
+    } else {
+        fs::create_dir_all(output).map_err(|e| io_error(output, "create the output folder", &e))?;
+    }
+    let marker = output.join(MARKER);
+    if !marker.is_file() {
+        fs::write(&marker, "This folder is written by spiegel build; its files are replaced on every build.\n")
+            .map_err(|e| io_error(&marker, "write", &e))?;
+    }
+    Ok(())
+}
+
+/// Writes one file if its bytes changed; `Ok(true)` when it wrote.
+fn write_file(output: &Path, file: &OutputFile) -> Result<bool, Diagnostic> {
+    let target = output.join(&file.path);
+    let bytes = match &file.content {
+        Content::Bytes(bytes) => std::borrow::Cow::Borrowed(bytes.as_slice()),
+        Content::Copy(source) => std::borrow::Cow::Owned(fs::read(source).map_err(|e| io_error(source, "read", &e))?),
+    };
+    if let Ok(meta) = fs::metadata(&target) {
+        if meta.len() == bytes.len() as u64 && fs::read(&target).is_ok_and(|old| old == *bytes) {
+            return Ok(false);
+        }
+        if meta.is_dir() {
+            fs::remove_dir_all(&target).map_err(|e| io_error(&target, "replace the folder", &e))?;
+        }
+    }
+    let parent = target.parent().unwrap_or(output);
+    fs::create_dir_all(parent).map_err(|e| io_error(parent, "create the folder", &e))?;
+    let name = target.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let temporary = parent.join(format!(".{name}.spiegel-tmp"));
+    let written = fs::File::create(&temporary).and_then(|mut f| {
+        f.write_all(&bytes)?;
+        f.flush()
+    });
+    if let Err(e) = written.and_then(|()| fs::rename(&temporary, &target)) {
+        let _ = fs::remove_file(&temporary);
+        return Err(io_error(&target, "write", &e));
+    }
+    Ok(true)
+}
+
+/// Removes files (and then empty folders) under `output` that were not produced.
+fn remove_stale(output: &Path, produced: &BTreeSet<&str>) -> Result<usize, Diagnostic> {
+    let mut removed = 0;
+    let mut folders = Vec::new();
+    for entry in walkdir::WalkDir::new(output).min_depth(1).into_iter().filter_map(Result::ok) {
+        let rel = entry.path().strip_prefix(output).unwrap_or(entry.path()).to_string_lossy().replace('\\', "/");
+        if entry.file_type().is_dir() {
+            folders.push(entry.path().to_path_buf());
+        } else if rel != MARKER && !produced.contains(rel.as_str()) {
+            fs::remove_file(entry.path()).map_err(|e| io_error(entry.path(), "remove the old file", &e))?;
+            removed += 1;
+        }
+    }
+    // Deepest first, so a folder emptied by removing its subfolders goes too.
+    folders.sort_by_key(|f| std::cmp::Reverse(f.components().count()));
+    for folder in folders {
+        let _ = fs::remove_dir(folder); // fails, as wanted, for folders that still hold files
+    }
+    Ok(removed)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn file(path: &str, text: &str) -> OutputFile {
+        OutputFile { path: path.into(), content: Content::Bytes(text.as_bytes().to_vec()) }
+    }
+
+    #[test]
+    fn writes_changes_only_and_removes_stale_files() {
+        let dir = std::env::temp_dir().join(format!("spiegel-write-{}", std::process::id()));
+        let _ = fs::remove_dir_all(&dir);
+        let stats = write(&dir, &[file("a/index.html", "A"), file("b/index.html", "B")]).unwrap();
+        assert_eq!(stats, WriteStats { written: 2, unchanged: 0, removed: 0 });
+        let stats = write(&dir, &[file("a/index.html", "A2")]).unwrap();
+        assert_eq!(stats, WriteStats { written: 1, unchanged: 0, removed: 1 });
+        assert_eq!(fs::read_to_string(dir.join("a/index.html")).unwrap(), "A2");
+        assert!(!dir.join("b").exists(), "the emptied folder is removed");
+        let stats = write(&dir, &[file("a/index.html", "A2")]).unwrap();
+        assert_eq!(stats, WriteStats { written: 0, unchanged: 1, removed: 0 });
+        fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
+    fn refuses_a_folder_it_did_not_make() {
+        let dir = std::env::temp_dir().join(format!("spiegel-foreign-{}", std::process::id()));
+        fs::create_dir_all(&dir).unwrap();
+        fs::write(dir.join("thesis.docx"), "precious").unwrap();
+        let err = write(&dir, &[file("index.html", "x")]).unwrap_err();
+        assert!(err.message.contains("did not write"), "{}", err.message);
+        assert_eq!(fs::read_to_string(dir.join("thesis.docx")).unwrap(), "precious");
+        fs::remove_dir_all(&dir).unwrap();
+    }
+}
