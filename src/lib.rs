@@ -93,16 +93,10 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, Diagnostics> {
     Ok(BuildReport { pages: rendered.pages, files: rendered.files.len(), written, timings })
 }
 
-/// The output files: pages, then static files of theme and site, then content assets.
-/// A later file with the same path replaces an earlier one (the site's `static/` wins
-/// over the theme's), and pages win over everything.
+/// The output files: the theme's and the site's static files, content assets, and the
+/// pages. A later file with the same path replaces an earlier one: pages win over all.
 fn assemble(site: &load::Site, pages: Vec<render::RenderedPage>, theme: &render::theme::Theme) -> Vec<OutputFile> {
-    let mut files: std::collections::BTreeMap<String, Content> = std::collections::BTreeMap::new();
-    for dir in &theme.static_dirs {
-        for (path, source) in static_files(dir) {
-            files.insert(path, Content::Copy(source));
-        }
-    }
+    let mut files: std::collections::BTreeMap<String, Content> = theme.static_files.clone();
     for asset in &site.assets {
         files.insert(asset.output.clone(), Content::Copy(asset.source.clone()));
     }
@@ -110,17 +104,4 @@ fn assemble(site: &load::Site, pages: Vec<render::RenderedPage>, theme: &render:
         files.insert(page.path, Content::Bytes(page.html.into_bytes()));
     }
     files.into_iter().map(|(path, content)| OutputFile { path, content }).collect()
-}
-
-fn static_files(dir: &Path) -> Vec<(String, PathBuf)> {
-    walkdir::WalkDir::new(dir)
-        .sort_by_file_name()
-        .into_iter()
-        .filter_map(Result::ok)
-        .filter(|e| e.file_type().is_file())
-        .filter_map(|e| {
-            let rel = e.path().strip_prefix(dir).ok()?.to_str()?.replace('\\', "/");
-            Some((rel, e.path().to_path_buf()))
-        })
-        .collect()
 }

@@ -135,11 +135,11 @@ mod tests {
     fn splits() {
         let cases: &[(&str, Option<&str>, usize)] = &[
             ("# Hi\n", None, 0),
-            ("---\ntitle: A\n---\nbody", Some("title: A\n"), 16),
-            ("---\r\ntitle: A\r\n---\r\nbody", Some("title: A\r\n"), 19),
+            ("---\ntitle: A\n---\nbody", Some("title: A\n"), 17),
+            ("---\r\ntitle: A\r\n---\r\nbody", Some("title: A\r\n"), 20),
             ("---\n---\n", Some(""), 8),
             ("---\ntitle: A\n...\n", Some("title: A\n"), 17),
-            ("---  \na: 1\n---", Some("a: 1\n"), 15),
+            ("---  \na: 1\n---", Some("a: 1\n"), 14),
             ("----\n", None, 0),
         ];
         for (text, yaml, body_start) in cases {

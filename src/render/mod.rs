@@ -5,6 +5,7 @@
 //! render in parallel; a page's context holds only what that page shows (its own
 //! links, and the entry list on index pages), so no page's work grows with the site.
 
+pub mod builtin;
 pub mod theme;
 pub mod views;
 

@@ -8,8 +8,10 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
+use super::builtin::DEFAULT_THEME;
 use crate::config::Config;
 use crate::diag::{Diagnostic, Diagnostics};
+use crate::write::Content;
 
 /// Templates compiled once for the whole build.
 pub struct Theme {
@@ -18,8 +20,8 @@ pub struct Theme {
     pub sources: BTreeMap<String, PathBuf>,
     /// Template name → its text, for positions in render errors.
     pub texts: BTreeMap<String, String>,
-    /// Folders whose files are copied into the output, in order (later ones win).
-    pub static_dirs: Vec<PathBuf>,
+    /// Files copied into the output: the theme's `static/`, then the site's (which wins).
+    pub static_files: BTreeMap<String, Content>,
 }
 
 /// The folder of the site's theme.
@@ -27,22 +29,44 @@ pub fn theme_dir(root: &Path, config: &Config) -> PathBuf {
     root.join("themes").join(&config.theme)
 }
 
+/// Where built-in theme files say they come from in diagnostics.
+const BUILT_IN: &str = "(built-in theme)";
+
 pub fn load(root: &Path, config: &Config, diagnostics: &mut Diagnostics) -> Option<Theme> {
     let theme = theme_dir(root, config);
-    if !theme.join("templates").is_dir() {
+    let mut sources = BTreeMap::new();
+    let mut texts = BTreeMap::new();
+    let mut static_files = BTreeMap::new();
+    if theme.join("templates").is_dir() {
+        collect_templates(root, &theme.join("templates"), &mut sources, &mut texts, diagnostics);
+        collect_static(&theme.join("static"), &mut static_files);
+    } else if config.theme == "default" {
+        for (path, text) in DEFAULT_THEME {
+            if let Some(name) = path.strip_prefix("templates/") {
+                texts.insert(name.to_string(), text.to_string());
+                sources.insert(name.to_string(), Path::new(BUILT_IN).join(path));
+            } else if let Some(name) = path.strip_prefix("static/") {
+                static_files.insert(name.to_string(), Content::Bytes(text.as_bytes().to_vec()));
+            }
+        }
+    } else {
         diagnostics.push(
             Diagnostic::file("site.yaml", format!("theme \"{}\" not found: there is no folder themes/{}/templates", config.theme, config.theme))
-                .with_hint("set `theme:` to a folder under themes/, or copy the default theme there"),
+                .with_hint("set `theme:` to a folder under themes/, or leave it out to use the built-in default theme"),
         );
         return None;
     }
-    let mut sources = BTreeMap::new();
-    let mut texts = BTreeMap::new();
-    for dir in [theme.join("templates"), root.join("templates")] {
-        collect_templates(root, &dir, &mut sources, &mut texts, diagnostics);
-    }
+    collect_templates(root, &root.join("templates"), &mut sources, &mut texts, diagnostics);
+    collect_static(&root.join("static"), &mut static_files);
+    let tera = compile(&texts, &sources, diagnostics)?;
+    check_kind_templates(config, &tera, diagnostics);
+    Some(Theme { tera, sources, texts, static_files })
+}
+
+/// Parses every template on its own (so all broken ones are reported), then together.
+fn compile(texts: &BTreeMap<String, String>, sources: &BTreeMap<String, PathBuf>, diagnostics: &mut Diagnostics) -> Option<tera::Tera> {
     let mut broken = false;
-    for (name, text) in &texts {
+    for (name, text) in texts {
         if let Err(e) = tera::Template::new(name, None, text) {
             diagnostics.push(template_diagnostic(&sources[name], text, &e));
             broken = true;
@@ -58,9 +82,19 @@ pub fn load(root: &Path, config: &Config, diagnostics: &mut Diagnostics) -> Opti
         diagnostics.push(Diagnostic::file("templates", error_chain(&e)).with_hint("check the names in {% extends %}, {% include %} and {% import %}"));
         return None;
     }
-    check_kind_templates(config, &tera, diagnostics);
-    let static_dirs = vec![theme.join("static"), root.join("static")];
-    Some(Theme { tera, sources, texts, static_dirs })
+    Some(tera)
+}
+
+/// Every file under `dir`, by its path relative to `dir`.
+fn collect_static(dir: &Path, files: &mut BTreeMap<String, Content>) {
+    for entry in walkdir::WalkDir::new(dir).sort_by_file_name().into_iter().filter_map(Result::ok) {
+        if !entry.file_type().is_file() {
+            continue;
+        }
+        if let Some(rel) = entry.path().strip_prefix(dir).ok().and_then(Path::to_str) {
+            files.insert(rel.replace('\\', "/"), Content::Copy(entry.path().to_path_buf()));
+        }
+    }
 }
 
 fn collect_templates(
@@ -164,6 +198,6 @@ mod tests {
         let text = "<p>\n{{ page.title }\n</p>";
         let e = tera::Template::new("x.html", None, text).unwrap_err();
         let d = template_diagnostic(Path::new("templates/x.html"), text, &e);
-        assert_eq!((d.line, d.col), (2, 16), "{}", d.message);
+        assert_eq!((d.line, d.col), (2, 15), "{}", d.message);
     }
 }

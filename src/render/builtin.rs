@@ -1,0 +1,46 @@
+//! The default theme, built into the binary, so that a site without a `themes/default`
+//! folder (a fresh `init`, a test fixture) still builds with the real default theme.
+//!
+//! Hands on the theme's files as (path under the theme folder, text) pairs. A test
+//! checks that this list and `themes/default/` hold the same files.
+
+/// Files of `themes/default/`, by path relative to that folder.
+pub const DEFAULT_THEME: &[(&str, &str)] = &[
+    ("templates/_backlinks.html", include_str!("../../themes/default/templates/_backlinks.html")),
+    ("templates/_properties.html", include_str!("../../themes/default/templates/_properties.html")),
+    ("templates/base.html", include_str!("../../themes/default/templates/base.html")),
+    ("templates/building_block.html", include_str!("../../themes/default/templates/building_block.html")),
+    ("templates/home.html", include_str!("../../themes/default/templates/home.html")),
+    ("templates/inspiration.html", include_str!("../../themes/default/templates/inspiration.html")),
+    ("templates/kind_index.html", include_str!("../../themes/default/templates/kind_index.html")),
+    ("templates/macros.html", include_str!("../../themes/default/templates/macros.html")),
+    ("templates/method.html", include_str!("../../themes/default/templates/method.html")),
+    ("templates/page.html", include_str!("../../themes/default/templates/page.html")),
+    ("templates/section.html", include_str!("../../themes/default/templates/section.html")),
+    ("templates/vision.html", include_str!("../../themes/default/templates/vision.html")),
+    ("static/highlight.css", include_str!("../../themes/default/static/highlight.css")),
+    ("static/style.css", include_str!("../../themes/default/static/style.css")),
+];
+
+#[cfg(test)]
+mod tests {
+    use super::DEFAULT_THEME;
+
+    #[test]
+    fn matches_the_theme_folder() {
+        let folder = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("themes/default");
+        let mut on_disk: Vec<String> = walkdir::WalkDir::new(&folder)
+            .into_iter()
+            .filter_map(Result::ok)
+            .filter(|e| e.file_type().is_file())
+            .map(|e| e.path().strip_prefix(&folder).unwrap().to_string_lossy().replace('\\', "/"))
+            .collect();
+        on_disk.sort();
+        let mut built_in: Vec<String> = DEFAULT_THEME.iter().map(|(p, _)| p.to_string()).collect();
+        built_in.sort();
+        assert_eq!(built_in, on_disk, "update src/render/builtin.rs to list every file of themes/default");
+        for (path, text) in DEFAULT_THEME {
+            assert_eq!(&std::fs::read_to_string(folder.join(path)).unwrap(), text, "{path}");
+        }
+    }
+}
