@@ -12,23 +12,27 @@
 //! well-formed XML that can be inlined into an HTML5 page or saved as a file.
 //! The same input always gives byte-identical output. The drawing:
 //!
-//! - places the nodes on an ellipse in the given order (or, with a focus,
-//!   the focus page in the centre and its neighbours around it), sized from
-//!   the label boxes so that no two boxes overlap;
+//! - places the nodes on an ellipse in the given order, clockwise from the
+//!   top (or, with a focus, the focus page in the centre and its neighbours
+//!   around it), sized from the label boxes so that no two boxes overlap;
 //! - makes every node an `<a href>` with an `aria-label` and a `<title>`;
+//!   the focus node has the class `P-focus`;
 //! - draws a link both ways as one plain line (class `P-mutual`) and a
-//!   one-way link as a line with an arrowhead (class `P-oneway`) that ends
-//!   at the border of the target box;
+//!   one-way link as a line with an arrowhead (class `P-oneway`, marker
+//!   `#P-arrow`) that ends at the border of the target box; lines between
+//!   ring nodes bend gently inwards (and round the focus box, if any);
 //! - embeds a `<style>` that, without JavaScript, highlights a hovered or
 //!   keyboard-focused node's neighbours and links and dims the rest, and
 //!   prints in black on white.
 //!
-//! Here `P` stands for the CSS prefix: every class and id is `P-…`, so two
-//! drawings with different prefixes can share one page. Colours come from
-//! CSS custom properties with fallbacks: `--graph-font`, `--graph-text`,
-//! `--graph-node`, `--graph-node-border`, `--graph-focus`,
-//! `--graph-focus-border`, `--graph-edge`, `--graph-edge-mutual`, `--graph-arrow`,
-//! `--graph-accent` and `--graph-focus-ring`.
+//! Here `P` stands for the CSS prefix: every class and id is `P-…` (the
+//! `<svg>` is `P-graph`, its title `#P-title`), so two drawings with
+//! different prefixes can share one page. Colours come from CSS custom
+//! properties with fallbacks, for the host page to set: `--graph-font`,
+//! `--graph-text`, `--graph-node`, `--graph-node-border`,
+//! `--graph-node-hover`, `--graph-focus`, `--graph-focus-border`,
+//! `--graph-edge`, `--graph-edge-mutual`, `--graph-arrow`, `--graph-accent`
+//! and `--graph-focus-ring`.
 
 use std::collections::BTreeSet;
 use std::f64::consts::PI;
@@ -83,7 +87,7 @@ const PAD_Y: f64 = 9.0;
 /// Narrowest box.
 const MIN_W: f64 = 84.0;
 /// Most characters on one label line.
-const MAX_CHARS: usize = 14;
+const MAX_CHARS: usize = 19;
 /// Most lines of one label.
 const MAX_LINES: usize = 3;
 /// Least free space between two boxes.
@@ -91,6 +95,13 @@ const GAP: f64 = 36.0;
 /// Least free space between the focus box and the boxes around it, so that
 /// the links to and from the focus are long enough to read.
 const CENTRE_GAP: f64 = 80.0;
+/// How far a line between two ring nodes bends towards the centre: its
+/// middle goes at most this fraction of the way there...
+const INWARD: f64 = 0.35;
+/// ...and at most this fraction of the line's length.
+const BULGE: f64 = 0.12;
+/// Least space between the focus box and a curve that goes round it.
+const BEND_MARGIN: f64 = 14.0;
 /// Space around the drawing inside the viewBox.
 const MARGIN: f64 = 12.0;
 /// Least distance of the ring from the centre, so that links stay visible.
@@ -99,7 +110,8 @@ const MIN_SCALE: f64 = 130.0;
 const START_GAP: f64 = 2.0;
 /// Space between a box border and the end of a line (the arrow tip).
 const END_GAP: f64 = 3.0;
-/// Width-to-height ratios of the ellipse that are tried; the most compact wins.
+/// Width-to-height ratios of the ellipse that are tried; the one with the
+/// least width plus half the height wins (width sets the text size on a page).
 const ASPECTS: [f64; 5] = [1.0, 1.15, 1.3, 1.45, 1.6];
 
 /// A node's box, centred on `(x, y)`.
@@ -129,6 +141,8 @@ struct Layout {
     links: Vec<Link>,
     /// Whether the first box is the focus node.
     focused: bool,
+    /// Centre of the ring (and of the focus box, if any).
+    centre: (f64, f64),
     width: f64,
     height: f64,
 }
@@ -158,9 +172,11 @@ fn layout(nodes: &[GraphNode], edges: &[GraphEdge], focus: Option<usize>) -> Lay
     let mut boxes: Vec<NodeBox> =
         shown.iter().map(|&i| node_box(i, &nodes[i], focus == Some(i))).collect();
     place(&mut boxes, focus.is_some());
-    let (width, height) = fit_view(&mut boxes);
     let links = links(&set, &shown);
-    Layout { boxes, links, focused: focus.is_some(), width, height }
+    let focused = focus.is_some();
+    let mut layout = Layout { boxes, links, focused, centre: (0.0, 0.0), width: 0.0, height: 0.0 };
+    fit_view(&mut layout);
+    layout
 }
 
 /// The distinct directed edges, without self-loops or bad indices.
@@ -207,7 +223,10 @@ fn node_box(node: usize, n: &GraphNode, bold: bool) -> NodeBox {
 /// The label with runs of white space made single spaces, or the id if blank.
 fn display_label(n: &GraphNode) -> String {
     let label = n.label.split_whitespace().collect::<Vec<_>>().join(" ");
-    if label.is_empty() { n.id.clone() } else { label }
+    if label.is_empty() {
+        return n.id.clone();
+    }
+    label
 }
 
 /// Breaks text into at most [`MAX_LINES`] lines of at most [`MAX_CHARS`].
@@ -250,7 +269,7 @@ fn place(boxes: &mut [NodeBox], centred: bool) {
     let candidates = ASPECTS.iter().map(|&aspect| {
         let units = unit_positions(boxes.len(), centred, aspect);
         let scale = scale_for(&units, boxes, centred);
-        (extent_area(&units, scale, boxes), units, scale)
+        (extent_cost(&units, scale, boxes), units, scale)
     });
     let best = candidates.min_by(|a, b| a.0.total_cmp(&b.0));
     if let Some((_, units, scale)) = best {
@@ -295,49 +314,73 @@ fn pair_scale(d: (f64, f64), a: &NodeBox, b: &NodeBox, gap: f64) -> f64 {
     let sx = need((a.w + b.w) / 2.0 + gap, d.0);
     let sy = need((a.h + b.h) / 2.0 + gap, d.1);
     let s = sx.min(sy);
-    if s.is_finite() { s } else { 0.0 }
-}
-
-/// Area of the bounding box of the boxes placed at a scale.
-fn extent_area(units: &[(f64, f64)], scale: f64, boxes: &[NodeBox]) -> f64 {
-    let placed = boxes.iter().zip(units).map(|(b, &(ux, uy))| NodeBox {
-        x: ux * scale,
-        y: uy * scale,
-        ..b.clone()
-    });
-    let (x0, y0, x1, y1) = bounds(placed);
-    (x1 - x0) * (y1 - y0)
-}
-
-/// Smallest and largest x and y covered by the boxes.
-fn bounds(boxes: impl Iterator<Item = NodeBox>) -> (f64, f64, f64, f64) {
-    let mut b = (f64::INFINITY, f64::INFINITY, f64::NEG_INFINITY, f64::NEG_INFINITY);
-    for nb in boxes {
-        b = (
-            b.0.min(nb.x - nb.w / 2.0),
-            b.1.min(nb.y - nb.h / 2.0),
-            b.2.max(nb.x + nb.w / 2.0),
-            b.3.max(nb.y + nb.h / 2.0),
-        );
+    if !s.is_finite() {
+        return 0.0;
     }
-    if b.0.is_finite() { b } else { (0.0, 0.0, 0.0, 0.0) }
+    s
 }
 
-/// Moves the boxes inside a viewBox starting at (0, 0) and returns its size.
-fn fit_view(boxes: &mut [NodeBox]) -> (f64, f64) {
-    let (x0, y0, x1, y1) = bounds(boxes.iter().cloned());
-    let (width, height) = ((x1 - x0 + 2.0 * MARGIN).ceil(), (y1 - y0 + 2.0 * MARGIN).ceil());
-    let (dx, dy) = ((width - (x1 - x0)) / 2.0 - x0, (height - (y1 - y0)) / 2.0 - y0);
-    for b in boxes.iter_mut() {
+/// Width plus half the height of the boxes placed at a scale.
+fn extent_cost(units: &[(f64, f64)], scale: f64, boxes: &[NodeBox]) -> f64 {
+    let placed = boxes.iter().zip(units).map(|(b, &(ux, uy))| rect(ux * scale, uy * scale, b));
+    let (x0, y0, x1, y1) = bounds(placed);
+    (x1 - x0) + (y1 - y0) / 2.0
+}
+
+/// Left, top, right and bottom of a box if centred on `(x, y)`.
+fn rect(x: f64, y: f64, b: &NodeBox) -> [f64; 4] {
+    [x - b.w / 2.0, y - b.h / 2.0, x + b.w / 2.0, y + b.h / 2.0]
+}
+
+/// Smallest and largest x and y covered by the rectangles.
+fn bounds(rects: impl Iterator<Item = [f64; 4]>) -> (f64, f64, f64, f64) {
+    let mut b = (f64::INFINITY, f64::INFINITY, f64::NEG_INFINITY, f64::NEG_INFINITY);
+    for [l, t, r, bottom] in rects {
+        b = (b.0.min(l), b.1.min(t), b.2.max(r), b.3.max(bottom));
+    }
+    if !b.0.is_finite() {
+        return (0.0, 0.0, 0.0, 0.0);
+    }
+    b
+}
+
+/// Points along a curved line (as empty rectangles), so that the viewBox
+/// can take them in; none for a straight line, which stays between boxes.
+fn curve_points(layout: &Layout, link: &Link) -> Vec<[f64; 4]> {
+    let route = link_route(layout, link);
+    if route.1.is_none() {
+        return Vec::new();
+    }
+    (0..=16).map(|k| route_point(&route, f64::from(k) / 16.0)).map(|(x, y)| [x, y, x, y]).collect()
+}
+
+/// A point of a route, `t` from 0 (start) to 1 (end).
+fn route_point(&(s, c, e): &Route, t: f64) -> (f64, f64) {
+    let c = c.unwrap_or(((s.0 + e.0) / 2.0, (s.1 + e.1) / 2.0));
+    let (u, v, w) = ((1.0 - t) * (1.0 - t), 2.0 * (1.0 - t) * t, t * t);
+    (u * s.0 + v * c.0 + w * e.0, u * s.1 + v * c.1 + w * e.1)
+}
+
+/// Sizes the viewBox (starting at (0, 0)) to the boxes and curves, with a
+/// margin, and moves the drawing into its middle.
+fn fit_view(layout: &mut Layout) {
+    let curves: Vec<[f64; 4]> = layout.links.iter().flat_map(|l| curve_points(layout, l)).collect();
+    let boxes = layout.boxes.iter().map(|b| rect(b.x, b.y, b));
+    let (x0, y0, x1, y1) = bounds(boxes.chain(curves));
+    layout.width = (x1 - x0 + 2.0 * MARGIN).ceil();
+    layout.height = (y1 - y0 + 2.0 * MARGIN).ceil();
+    let (dx, dy) = ((layout.width - (x1 - x0)) / 2.0 - x0, (layout.height - (y1 - y0)) / 2.0 - y0);
+    for b in &mut layout.boxes {
         b.x += dx;
         b.y += dy;
     }
-    (width, height)
+    layout.centre = (layout.centre.0 + dx, layout.centre.1 + dy);
 }
 
-/// Where the line from box `a` towards box `b` leaves `a`, `gap` outside it.
-fn border_point(a: &NodeBox, b: &NodeBox, gap: f64) -> (f64, f64) {
-    let (dx, dy) = (b.x - a.x, b.y - a.y);
+/// Where the line from the centre of box `a` towards a point leaves `a`,
+/// plus `gap` further on.
+fn border_point(a: &NodeBox, toward: (f64, f64), gap: f64) -> (f64, f64) {
+    let (dx, dy) = (toward.0 - a.x, toward.1 - a.y);
     let len = dx.hypot(dy).max(1e-9);
     let reach = |half: f64, d: f64| if d.abs() > 1e-9 { half / d.abs() } else { f64::INFINITY };
     let t = reach(a.w / 2.0, dx).min(reach(a.h / 2.0, dy)).min(1.0) + gap / len;
@@ -399,7 +442,7 @@ const BASE_CSS: &str = "
 .{p}-arrowhead-hi { fill: var(--graph-accent, #b8693f); }
 .{p}-box { fill: var(--graph-node, #f8f6f0); stroke: var(--graph-node-border, #7e9c90); stroke-width: 1.5; }
 .{p}-focus .{p}-box { fill: var(--graph-focus, #dfece5); stroke: var(--graph-focus-border, #2f5d50); stroke-width: 2.5; }
-.{p}-label { fill: var(--graph-text, #1f2d29); font-size: 15px; text-anchor: middle; }
+.{p}-label { fill: var(--graph-text, #1f2d29); font-size: {font}px; }
 .{p}-focus .{p}-label { font-weight: 600; }
 .{p}-node, .{p}-edge { transition: opacity .15s, stroke .15s; }
 .{p}-node:hover .{p}-box, .{p}-node:focus-visible .{p}-box { fill: var(--graph-node-hover, #fffdf8); stroke: var(--graph-accent, #b8693f); stroke-width: 2.5; }
@@ -428,7 +471,7 @@ const HOVER_CSS: [(&str, &str); 5] = [
 
 /// The embedded `<style>` element.
 fn style(layout: &Layout, p: &str) -> String {
-    let mut css = BASE_CSS.replace("{p}", p);
+    let mut css = BASE_CSS.replace("{p}", p).replace("{font}", &FONT.to_string());
     for (target, decls) in HOVER_CSS {
         css.push_str(&hover_rule(layout, p, target, decls));
     }
@@ -468,25 +511,71 @@ fn links_svg(layout: &Layout, p: &str) -> String {
     format!("<g class=\"{p}-edges\">\n{lines}</g>\n")
 }
 
-/// One line, clipped to both box borders; a one-way line gets an arrowhead.
+/// One line as a path; a one-way line gets an arrowhead.
 fn link_svg(layout: &Layout, link: &Link, p: &str) -> String {
-    let (a, b) = (&layout.boxes[link.from], &layout.boxes[link.to]);
-    let (x1, y1) = border_point(a, b, START_GAP);
-    let (x2, y2) = border_point(b, a, if link.mutual { START_GAP } else { END_GAP });
+    let (a, b) = (layout.boxes[link.from].node, layout.boxes[link.to].node);
     let (kind, marker) = if link.mutual {
         ("mutual", String::new())
     } else {
         ("oneway", format!(" marker-end=\"url(#{p}-arrow)\""))
     };
+    let d = path_data(&link_route(layout, link));
     format!(
-        "<line class=\"{p}-edge {p}-{kind} {p}-adj-{} {p}-adj-{}\" x1=\"{}\" y1=\"{}\" x2=\"{}\" y2=\"{}\"{marker}/>\n",
-        a.node,
-        b.node,
-        num(x1),
-        num(y1),
-        num(x2),
-        num(y2)
+        "<path class=\"{p}-edge {p}-{kind} {p}-adj-{a} {p}-adj-{b}\" d=\"{d}\" fill=\"none\"{marker}/>\n"
     )
+}
+
+/// Start, optional control point of a curve, and end of a line.
+type Route = ((f64, f64), Option<(f64, f64)>, (f64, f64));
+
+/// The `d` attribute of a route: a straight line or a quadratic curve.
+fn path_data(&(start, bend, end): &Route) -> String {
+    let pt = |(x, y): (f64, f64)| format!("{},{}", num(x), num(y));
+    match bend {
+        Some(c) => format!("M{} Q{} {}", pt(start), pt(c), pt(end)),
+        None => format!("M{} L{}", pt(start), pt(end)),
+    }
+}
+
+/// Where a line starts and ends, clipped to both box borders (leaving room
+/// for the arrowhead of a one-way line), and how it bends, if it does.
+fn link_route(layout: &Layout, link: &Link) -> Route {
+    let (a, b) = (&layout.boxes[link.from], &layout.boxes[link.to]);
+    let bend = bend(layout, link);
+    let start = border_point(a, bend.unwrap_or((b.x, b.y)), START_GAP);
+    let end_gap = if link.mutual { START_GAP } else { END_GAP };
+    (start, bend, border_point(b, bend.unwrap_or((a.x, a.y)), end_gap))
+}
+
+/// The control point of a curved line between two ring nodes, or `None`
+/// for a straight one (a link of the focus node, or a line through the
+/// centre). A line bends gently towards the centre (see [`INWARD`] and
+/// [`BULGE`]), so that it keeps clear of the boxes it passes on the ring.
+/// With a focus it bends less, or away from the centre, so that its middle,
+/// and so all of it, passes the focus box with [`BEND_MARGIN`] to spare.
+fn bend(layout: &Layout, link: &Link) -> Option<(f64, f64)> {
+    if layout.focused && (link.from == 0 || link.to == 0) {
+        return None;
+    }
+    let (a, b) = (&layout.boxes[link.from], &layout.boxes[link.to]);
+    let mid = ((a.x + b.x) / 2.0, (a.y + b.y) / 2.0);
+    let (n, side) = chord_normal(layout.centre, a, b);
+    let mut shift = (side * INWARD).min((b.x - a.x).hypot(b.y - a.y) * BULGE);
+    if layout.focused {
+        let o = &layout.boxes[0];
+        shift = shift.min(side - (n.0.abs() * o.w / 2.0 + n.1.abs() * o.h / 2.0 + BEND_MARGIN));
+    }
+    (shift.abs() >= 0.5).then_some((mid.0 - n.0 * 2.0 * shift, mid.1 - n.1 * 2.0 * shift))
+}
+
+/// The unit normal of the line from box `a` to box `b` that points away
+/// from `o`, and the distance of the line from `o`.
+fn chord_normal(o: (f64, f64), a: &NodeBox, b: &NodeBox) -> ((f64, f64), f64) {
+    let (dx, dy) = (b.x - a.x, b.y - a.y);
+    let len = dx.hypot(dy).max(1e-9);
+    let side = (-dy * (a.x - o.0) + dx * (a.y - o.1)) / len;
+    let sign = if side < 0.0 { -1.0 } else { 1.0 };
+    ((-dy / len * sign, dx / len * sign), side * sign)
 }
 
 /// All nodes, drawn above the lines.
@@ -541,7 +630,7 @@ fn label_svg(b: &NodeBox, p: &str) -> String {
             format!("<tspan x=\"{}\" y=\"{}\">{}</tspan>", num(b.x), num(baseline), esc(line))
         })
         .collect();
-    format!("<text class=\"{p}-label\">{spans}</text>")
+    format!("<text class=\"{p}-label\" text-anchor=\"middle\">{spans}</text>")
 }
 
 #[cfg(test)]
@@ -603,10 +692,15 @@ mod tests {
         render_svg(&nodes, &edges, &GraphOptions { title: "Blocks", focus, css_prefix: "bb" })
     }
 
-    /// The start tags of one element name, e.g. `tags(svg, "line")`.
+    /// The start tags of one element name, e.g. `tags(svg, "a")`.
     fn tags<'s>(svg: &'s str, name: &str) -> Vec<&'s str> {
         let open = format!("<{name} ");
         svg.match_indices(&open).map(|(i, _)| &svg[i..i + svg[i..].find('>').unwrap()]).collect()
+    }
+
+    /// The `<path>` tags of the lines between nodes.
+    fn edge_tags(svg: &str) -> Vec<&str> {
+        tags(svg, "path").into_iter().filter(|t| t.contains("-edge ")).collect()
     }
 
     /// A small well-formedness check: one root, balanced tags, quoted and
@@ -639,7 +733,10 @@ mod tests {
                 stack.push(name);
             }
         }
-        if stack.is_empty() && roots == 1 { Ok(()) } else { Err("unclosed or many roots".into()) }
+        if !stack.is_empty() || roots != 1 {
+            return Err("unclosed or many roots".into());
+        }
+        Ok(())
     }
 
     fn check_start_tag(body: &str) -> Result<&str, String> {
@@ -669,7 +766,10 @@ mod tests {
         let mut chars = name.chars();
         let first_ok = chars.next().is_some_and(|c| c.is_ascii_alphabetic() || c == '_');
         let rest_ok = chars.all(|c| c.is_ascii_alphanumeric() || "-_:.".contains(c));
-        if first_ok && rest_ok { Ok(()) } else { Err(format!("bad name {name:?}")) }
+        if !(first_ok && rest_ok) {
+            return Err(format!("bad name {name:?}"));
+        }
+        Ok(())
     }
 
     fn check_text(text: &str) -> Result<(), String> {
@@ -776,7 +876,7 @@ mod tests {
     #[test]
     fn mutual_lines_have_no_marker_and_one_way_lines_one() {
         let svg = render(None);
-        let lines = tags(&svg, "line");
+        let lines = edge_tags(&svg);
         let (mutual, oneway): (Vec<&str>, Vec<&str>) =
             lines.iter().partition(|l| l.contains("bb-mutual"));
         assert_eq!((mutual.len(), oneway.len()), (3, 6));
@@ -790,11 +890,38 @@ mod tests {
         let (nodes, edges) = sample();
         let layout = layout(&nodes, &edges, None);
         for link in layout.links.iter().filter(|l| !l.mutual) {
-            let (a, b) = (&layout.boxes[link.from], &layout.boxes[link.to]);
-            let (x, y) = border_point(b, a, END_GAP);
+            let b = &layout.boxes[link.to];
+            let route = link_route(&layout, link);
+            let (x, y) = route.2;
             let outside = ((x - b.x).abs() - b.w / 2.0).max((y - b.y).abs() - b.h / 2.0);
             assert!(outside > 0.0 && outside <= END_GAP + 1e-9, "{outside}");
-            assert!(render(None).contains(&format!("x2=\"{}\" y2=\"{}\"", num(x), num(y))));
+            assert!(render(None).contains(&format!("d=\"{}\"", path_data(&route))));
+        }
+    }
+
+    #[test]
+    fn lines_between_neighbours_go_round_the_focus() {
+        for n in 3..=16 {
+            let nodes: Vec<GraphNode> = (0..n).map(|i| node(i, TITLES[i % 12])).collect();
+            let all: Vec<GraphEdge> =
+                (0..n).flat_map(|from| (0..n).map(move |to| GraphEdge { from, to })).collect();
+            let layout = layout(&nodes, &all, Some(0));
+            let o = &layout.boxes[0];
+            for link in layout.links.iter().filter(|l| l.from != 0 && l.to != 0) {
+                let route = link_route(&layout, link);
+                for (x, y) in (0..=100).map(|k| route_point(&route, f64::from(k) / 100.0)) {
+                    let inside = (x - o.x).abs() < o.w / 2.0 && (y - o.y).abs() < o.h / 2.0;
+                    assert!(!inside, "n={n} {route:?}");
+                }
+            }
+            assert_eq!(
+                check_xml(&render_svg(
+                    &nodes,
+                    &all,
+                    &GraphOptions { title: "", focus: Some(0), css_prefix: "f" }
+                )),
+                Ok(())
+            );
         }
     }
 
@@ -835,7 +962,7 @@ mod tests {
         }
         assert!(links[0].contains("bb-focus"));
         assert!(links[1..].iter().all(|a| !a.contains("bb-focus")));
-        let lines = tags(&svg, "line");
+        let lines = edge_tags(&svg);
         assert_eq!(lines.len(), 3);
         for class in lines.iter().flat_map(|l| l.split(' ')).filter(|c| c.starts_with("bb-adj-")) {
             let i: usize = class["bb-adj-".len()..].trim_matches('"').parse().unwrap();

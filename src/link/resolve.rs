@@ -9,7 +9,7 @@ use std::collections::HashMap;
 
 use serde_json::Value;
 
-use super::scan::{LinkForm, RawLink, Scan};
+use super::scan::{fill_titles, LinkForm, RawLink, Scan};
 use super::{PageLinks, ResolvedLink};
 use crate::config::Config;
 use crate::diag::{Diagnostic, LineIndex};
@@ -25,6 +25,7 @@ pub struct Index {
     heading_ids: Vec<Vec<String>>,
     kinds: HashMap<String, Vec<usize>>,
     kind_of: Vec<Option<String>>,
+    titles: Vec<String>,
 }
 
 impl Index {
@@ -44,6 +45,7 @@ impl Index {
                 }
             }
             index.kind_of.push(page.kind.clone());
+            index.titles.push(page.title.clone());
         }
         index.heading_ids = scans.iter().map(|s| s.headings.iter().map(|h| h.id.clone()).collect()).collect();
         for kind in config.kinds() {
@@ -129,6 +131,7 @@ pub(super) fn page(i: usize, page: &Page, scan: Scan, index: &Index) -> (PageLin
         lines.position(&page.text, page.body_start + offset)
     };
     let mut resolved = Vec::new();
+    let raw_targets: Vec<(usize, String)> = scan.links.iter().map(|l| (l.offset, l.target.clone())).collect();
     for link in scan.links {
         match resolve_link(i, page, &link, index) {
             Ok(r) => resolved.push(r),
@@ -137,6 +140,13 @@ pub(super) fn page(i: usize, page: &Page, scan: Scan, index: &Index) -> (PageLin
                 problems.push(Diagnostic::new(&page.source, line, col, message).with_hint(hint).with_source(&page.text));
             }
         }
+    }
+    let titles: HashMap<usize, usize> = resolved.iter().map(|r: &ResolvedLink| (r.offset, r.target)).collect();
+    for link in &mut resolved {
+        link.context = fill_titles(&link.context, |k| {
+            let raw = &raw_targets[k];
+            titles.get(&raw.0).map_or_else(|| raw.1.clone(), |&t| index.titles[t].clone())
+        });
     }
     let references = resolve_references(page, index, &mut problems);
     let mut outgoing: Vec<usize> = Vec::new();

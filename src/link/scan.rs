@@ -51,6 +51,8 @@ pub fn scan(body: &str) -> Scan {
     let mut scan = Scan::default();
     let mut heading: Option<(u8, String)> = None;
     let mut block = BlockText::default();
+    // Inside a wiki link without a label: its text is the slug, shown as the title.
+    let mut in_titled_link = false;
     for (event, range) in Parser::new_ext(body, options()).into_offset_iter() {
         match event {
             Event::Start(Tag::Heading { level, .. }) => heading = Some((level as u8, String::new())),
@@ -63,7 +65,17 @@ pub fn scan(body: &str) -> Scan {
             Event::Start(Tag::Link { link_type, dest_url, .. }) => {
                 if let Some(link) = raw_link(link_type, &dest_url, range.start) {
                     block.mark(scan.links.len());
+                    if link.form == (LinkForm::Wiki { has_label: false }) {
+                        block.text.push_str(&title_placeholder(scan.links.len()));
+                        in_titled_link = true;
+                    }
                     scan.links.push(link);
+                }
+            }
+            Event::End(TagEnd::Link) => in_titled_link = false,
+            Event::Text(text) | Event::Code(text) if in_titled_link => {
+                if let Some((_, h)) = heading.as_mut() {
+                    h.push_str(&text);
                 }
             }
             Event::Text(text) | Event::Code(text) => {
@@ -106,6 +118,32 @@ pub fn is_markdown_file_link(target: &str) -> bool {
         !scheme.is_empty() && scheme.chars().all(|c| c.is_ascii_alphanumeric() || "+-.".contains(c))
     });
     !has_scheme && !target.starts_with("//") && target.ends_with(".md")
+}
+
+/// Stands in a context for the title of link `index`'s target, which is known only
+/// once links are resolved (see [`fill_titles`]).
+fn title_placeholder(index: usize) -> String {
+    format!("\u{E000}{index}\u{E001}")
+}
+
+/// Replaces the placeholders in a context with `title(link index)`.
+pub fn fill_titles(context: &str, title: impl Fn(usize) -> String) -> String {
+    let mut out = String::with_capacity(context.len());
+    let mut rest = context;
+    while let Some(start) = rest.find('\u{E000}') {
+        out.push_str(&rest[..start]);
+        let after = &rest[start + '\u{E000}'.len_utf8()..];
+        let Some(end) = after.find('\u{E001}') else {
+            rest = ""; // cut off by the sentence's length limit
+            break;
+        };
+        if let Ok(index) = after[..end].parse() {
+            out.push_str(&title(index));
+        }
+        rest = &after[end + '\u{E001}'.len_utf8()..];
+    }
+    out.push_str(rest);
+    out
 }
 
 /// The plain text of the block being read, and which links sit where in it.
@@ -165,7 +203,8 @@ mod tests {
             ]
         );
         assert_eq!(scan.links[0].offset, 4);
-        assert_eq!(scan.links[0].context, "Zie coaching en het team.");
+        let titled = fill_titles(&scan.links[0].context, |i| format!("<{i}>"));
+        assert_eq!(titled, "Zie <0> en het team.");
     }
 
     #[test]

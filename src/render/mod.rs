@@ -245,7 +245,14 @@ fn graph_svg(i: usize, inputs: &Inputs<'_>, writer: &FromPage<'_>) -> Option<Str
             GraphNode { id: target.slug.clone(), label: target.title.clone(), href: writer.href(n, None) }
         })
         .collect();
-    let edges: Vec<GraphEdge> = graph.edges.iter().map(|&(from, to)| GraphEdge { from, to }).collect();
+    // A neighbourhood shows the page's own links only: the links among its neighbours
+    // are on their own pages, and would crowd the picture.
+    let edges: Vec<GraphEdge> = graph
+        .edges
+        .iter()
+        .filter(|&&(from, to)| focus.is_none_or(|f| from == f || to == f))
+        .map(|&(from, to)| GraphEdge { from, to })
+        .collect();
     let title = match focus {
         Some(_) => format!("{} en de bouwstenen waarmee het samenhangt", page.title),
         None => "Hoe de bouwstenen met elkaar samenhangen".to_string(),
