@@ -9,7 +9,11 @@ use clap::{Parser, Subcommand};
 use crate::{build, BuildOptions, BuildReport};
 
 #[derive(Debug, Parser)]
-#[command(name = "spiegel", version, about = "Builds a searchable, cross-linked inspiration site from Markdown")]
+#[command(
+    name = "spiegel",
+    version,
+    about = "Builds a searchable, cross-linked inspiration site from Markdown"
+)]
 pub struct Cli {
     #[command(subcommand)]
     pub command: Command,

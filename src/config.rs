@@ -176,17 +176,23 @@ impl Field {
 pub fn load(root: &Path) -> Result<Config, Diagnostics> {
     let path = root.join(FILE_NAME);
     let text = std::fs::read_to_string(&path).map_err(|e| {
-        Diagnostic::file(FILE_NAME, format!("cannot read the site settings: {e}"))
-            .with_hint(format!("run spiegel in a site folder, or pass --root; {} must exist there", path.display()))
+        Diagnostic::file(FILE_NAME, format!("cannot read the site settings: {e}")).with_hint(
+            format!(
+                "run spiegel in a site folder, or pass --root; {} must exist there",
+                path.display()
+            ),
+        )
     })?;
     parse(&text, Path::new(FILE_NAME))
 }
 
 /// Parses and checks the text of a `site.yaml`; `path` is used in diagnostics.
 pub fn parse(text: &str, path: &Path) -> Result<Config, Diagnostics> {
-    let mut config: Config = serde_yaml::from_str(text).map_err(|e| yaml_diagnostic(&e, text, path))?;
+    let mut config: Config =
+        serde_yaml::from_str(text).map_err(|e| yaml_diagnostic(&e, text, path))?;
     if config.kinds.is_none() {
-        let defaults: Config = serde_yaml::from_str(DEFAULT_SITE_YAML).expect("the built-in site.yaml is valid");
+        let defaults: Config =
+            serde_yaml::from_str(DEFAULT_SITE_YAML).expect("the built-in site.yaml is valid");
         config.kinds = defaults.kinds;
     }
     config.source_text = text.to_string();
@@ -204,7 +210,9 @@ fn yaml_diagnostic(error: &serde_yaml::Error, text: &str, path: &Path) -> Diagno
     // serde_yaml appends " at line L column C"; the position is already in front.
     let message = message.split(" at line ").next().unwrap_or(&message).to_string();
     Diagnostic::new(path, line, col, message)
-        .with_hint("check the indentation and the `key: value` form; quote values that contain `:` or `#`")
+        .with_hint(
+            "check the indentation and the `key: value` form; quote values that contain `:` or `#`",
+        )
         .with_source(text)
 }
 
@@ -215,25 +223,54 @@ fn check(config: &Config, text: &str, path: &Path, out: &mut Diagnostics) {
     for kind in config.kinds() {
         let at = |key: &str| locate(text, &[&kind.name, key]);
         if folders.contains(&kind.folder.as_str()) {
-            out.push(error_at(path, text, at("folder"), format!("two kinds use the folder \"{}\"", kind.folder))
-                .with_hint("give every kind its own folder under content/"));
+            out.push(
+                error_at(
+                    path,
+                    text,
+                    at("folder"),
+                    format!("two kinds use the folder \"{}\"", kind.folder),
+                )
+                .with_hint("give every kind its own folder under content/"),
+            );
         }
         folders.push(&kind.folder);
         for (name, field) in &kind.fields {
             let field_at = || locate(text, &[&kind.name, name]);
             match field.ty {
                 FieldType::OneOf if field.values.as_ref().is_none_or(Vec::is_empty) => {
-                    out.push(error_at(path, text, field_at(), format!("field \"{name}\" is one_of but has no values"))
-                        .with_hint("add `values: [a, b, c]`"));
+                    out.push(
+                        error_at(
+                            path,
+                            text,
+                            field_at(),
+                            format!("field \"{name}\" is one_of but has no values"),
+                        )
+                        .with_hint("add `values: [a, b, c]`"),
+                    );
                 }
                 FieldType::Reference => match &field.kind {
                     None => out.push(
-                        error_at(path, text, field_at(), format!("reference field \"{name}\" does not say which kind it points at"))
-                            .with_hint("add `kind: <kind name>`"),
+                        error_at(
+                            path,
+                            text,
+                            field_at(),
+                            format!(
+                                "reference field \"{name}\" does not say which kind it points at"
+                            ),
+                        )
+                        .with_hint("add `kind: <kind name>`"),
                     ),
                     Some(target) if !kind_names.contains(&target.as_str()) => out.push(
-                        error_at(path, text, field_at(), format!("no kind \"{target}\"{}", did_you_mean(target, kind_names.iter().copied())))
-                            .with_hint(format!("declared kinds: {}", kind_names.join(", "))),
+                        error_at(
+                            path,
+                            text,
+                            field_at(),
+                            format!(
+                                "no kind \"{target}\"{}",
+                                did_you_mean(target, kind_names.iter().copied())
+                            ),
+                        )
+                        .with_hint(format!("declared kinds: {}", kind_names.join(", "))),
                     ),
                     Some(_) => {}
                 },
@@ -241,8 +278,16 @@ fn check(config: &Config, text: &str, path: &Path, out: &mut Diagnostics) {
             }
         }
     }
-    if !kind_names.contains(&config.graph_kind.as_str()) && !kind_names.is_empty() && config.graph_kind != default_graph_kind() {
-        out.push(error_at(path, text, locate(text, &["graph_kind"]), format!("no kind \"{}\"", config.graph_kind)));
+    if !kind_names.contains(&config.graph_kind.as_str())
+        && !kind_names.is_empty()
+        && config.graph_kind != default_graph_kind()
+    {
+        out.push(error_at(
+            path,
+            text,
+            locate(text, &["graph_kind"]),
+            format!("no kind \"{}\"", config.graph_kind),
+        ));
     }
     if config.clean_urls && config.base_url.is_none() {
         out.push(error_at(path, text, locate(text, &["clean_urls"]), "clean_urls needs a base_url".to_string())

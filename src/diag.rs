@@ -25,7 +25,12 @@ pub struct Diagnostic {
 }
 
 impl Diagnostic {
-    pub fn new(path: impl Into<PathBuf>, line: usize, col: usize, message: impl Into<String>) -> Self {
+    pub fn new(
+        path: impl Into<PathBuf>,
+        line: usize,
+        col: usize,
+        message: impl Into<String>,
+    ) -> Self {
         Diagnostic {
             path: path.into(),
             line,
@@ -77,7 +82,8 @@ impl fmt::Display for Diagnostic {
             let pad = " ".repeat(number.len());
             let shown: String = source.chars().take(200).collect();
             let caret_at = self.col.saturating_sub(1).min(shown.chars().count());
-            let lead: String = shown.chars().take(caret_at).map(|c| if c == '\t' { '\t' } else { ' ' }).collect();
+            let lead: String =
+                shown.chars().take(caret_at).map(|c| if c == '\t' { '\t' } else { ' ' }).collect();
             writeln!(f, "{pad} |")?;
             writeln!(f, "{number} | {shown}")?;
             writeln!(f, "{pad} | {lead}^")?;

@@ -95,7 +95,11 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, Diagnostics> {
 
 /// The output files: the theme's and the site's static files, content assets, and the
 /// pages. A later file with the same path replaces an earlier one: pages win over all.
-fn assemble(site: &load::Site, pages: Vec<render::RenderedPage>, theme: &render::theme::Theme) -> Vec<OutputFile> {
+fn assemble(
+    site: &load::Site,
+    pages: Vec<render::RenderedPage>,
+    theme: &render::theme::Theme,
+) -> Vec<OutputFile> {
     let mut files: std::collections::BTreeMap<String, Content> = theme.static_files.clone();
     for asset in &site.assets {
         files.insert(asset.output.clone(), Content::Copy(asset.source.clone()));

@@ -72,8 +72,11 @@ impl Highlighter {
     fn highlight(&self, lang: &str, code: &str) -> Option<String> {
         let syntaxes = self.syntaxes.get_or_init(SyntaxSet::load_defaults_newlines);
         let syntax = syntaxes.find_syntax_by_token(lang)?;
-        let mut generator =
-            ClassedHTMLGenerator::new_with_class_style(syntax, syntaxes, ClassStyle::SpacedPrefixed { prefix: "hl-" });
+        let mut generator = ClassedHTMLGenerator::new_with_class_style(
+            syntax,
+            syntaxes,
+            ClassStyle::SpacedPrefixed { prefix: "hl-" },
+        );
         for line in LinesWithEndings::from(code) {
             generator.parse_html_for_line_which_includes_newline(line).ok()?;
         }
@@ -89,8 +92,23 @@ pub trait LinkWriter {
 }
 
 /// Renders a body. `headings` and `links` come from the link stage's scan of the same body.
-pub fn render(body: &str, headings: &[Heading], links: &[ResolvedLink], writer: &dyn LinkWriter, highlighter: &Highlighter) -> RenderedBody {
-    let mut pass = Pass { headings, heading: 0, links, writer, highlighter, replace_label: None, code: None, sections: Sections::default() };
+pub fn render(
+    body: &str,
+    headings: &[Heading],
+    links: &[ResolvedLink],
+    writer: &dyn LinkWriter,
+    highlighter: &Highlighter,
+) -> RenderedBody {
+    let mut pass = Pass {
+        headings,
+        heading: 0,
+        links,
+        writer,
+        highlighter,
+        replace_label: None,
+        code: None,
+        sections: Sections::default(),
+    };
     let mut events: Vec<Event<'_>> = Vec::new();
     for (event, range) in Parser::new_ext(body, options()).into_offset_iter() {
         pass.event(event, range.start, &mut events);
@@ -127,7 +145,8 @@ impl<'a> Pass<'_> {
                     Ok(i) => {
                         let link = &self.links[i];
                         if link.use_title {
-                            self.replace_label = Some(Some(self.writer.title(link.target).to_string()));
+                            self.replace_label =
+                                Some(Some(self.writer.title(link.target).to_string()));
                         }
                         CowStr::from(self.writer.href(link.target, link.fragment.as_deref()))
                     }
@@ -146,7 +165,9 @@ impl<'a> Pass<'_> {
                     out.push(Event::Text(title.into()));
                 }
             }
-            Event::Start(Tag::CodeBlock(CodeBlockKind::Fenced(ref lang))) if !lang.trim().is_empty() => {
+            Event::Start(Tag::CodeBlock(CodeBlockKind::Fenced(ref lang)))
+                if !lang.trim().is_empty() =>
+            {
                 let lang = lang.split_whitespace().next().unwrap_or_default().to_string();
                 self.code = Some((lang, String::new()));
                 out.push(event);
@@ -190,14 +211,22 @@ impl Sections {
             }
             Event::End(TagEnd::Heading(_)) => self.in_heading = false,
             Event::Text(t) | Event::Code(t) => {
-                let target = if self.in_heading { &mut self.current.heading } else { &mut self.current.text };
+                let target = if self.in_heading {
+                    &mut self.current.heading
+                } else {
+                    &mut self.current.text
+                };
                 target.push_str(t);
             }
             Event::SoftBreak | Event::HardBreak => self.current.text.push(' '),
-            Event::End(TagEnd::Paragraph | TagEnd::Item | TagEnd::TableCell | TagEnd::CodeBlock | TagEnd::BlockQuote(_)) => {
-                if !self.current.text.ends_with(' ') && !self.current.text.is_empty() {
-                    self.current.text.push(' ');
-                }
+            Event::End(
+                TagEnd::Paragraph
+                | TagEnd::Item
+                | TagEnd::TableCell
+                | TagEnd::CodeBlock
+                | TagEnd::BlockQuote(_),
+            ) if !self.current.text.ends_with(' ') && !self.current.text.is_empty() => {
+                self.current.text.push(' ');
             }
             _ => {}
         }
@@ -223,7 +252,10 @@ mod tests {
     struct Fixed;
     impl LinkWriter for Fixed {
         fn href(&self, target: usize, fragment: Option<&str>) -> String {
-            format!("../p{target}/index.html{}", fragment.map(|f| format!("#{f}")).unwrap_or_default())
+            format!(
+                "../p{target}/index.html{}",
+                fragment.map(|f| format!("#{f}")).unwrap_or_default()
+            )
         }
         fn title(&self, _: usize) -> &str {
             "Coaching & co"
@@ -268,7 +300,12 @@ mod tests {
     #[test]
     fn code_with_a_language_is_highlighted() {
         let html = render_with_links("```rust\nfn main() {}\n```\n", &[]).html;
-        assert!(html.starts_with("<pre><code class=\"language-rust\"><span class=\"hl-source hl-rust\">"), "{html}");
+        assert!(
+            html.starts_with(
+                "<pre><code class=\"language-rust\"><span class=\"hl-source hl-rust\">"
+            ),
+            "{html}"
+        );
         let unknown = render_with_links("```onbekend\n<x>\n```\n", &[]).html;
         assert_eq!(unknown, "<pre><code class=\"language-onbekend\">&lt;x&gt;\n</code></pre>\n");
     }
@@ -277,8 +314,17 @@ mod tests {
     fn sections_follow_headings() {
         let body = "Intro tekst.\n\n## Eerste\n\nA *b*.\n\n## Tweede\n\n- c\n- d\n";
         let sections = render_with_links(body, &[]).sections;
-        let got: Vec<(Option<&str>, &str, &str)> =
-            sections.iter().map(|s| (s.anchor.as_deref(), s.heading.as_str(), s.text.as_str())).collect();
-        assert_eq!(got, [(None, "", "Intro tekst."), (Some("eerste"), "Eerste", "A b."), (Some("tweede"), "Tweede", "c d")]);
+        let got: Vec<(Option<&str>, &str, &str)> = sections
+            .iter()
+            .map(|s| (s.anchor.as_deref(), s.heading.as_str(), s.text.as_str()))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                (None, "", "Intro tekst."),
+                (Some("eerste"), "Eerste", "A b."),
+                (Some("tweede"), "Tweede", "c d")
+            ]
+        );
     }
 }

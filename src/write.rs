@@ -43,10 +43,19 @@ pub struct WriteStats {
 
 /// Refuses an output folder that is, or contains, the site root or its content.
 pub fn check_output_dir(root: &Path, output: &Path) -> Result<(), Diagnostic> {
-    let absolute = |p: &Path| fs::canonicalize(p).unwrap_or_else(|_| std::path::absolute(p).unwrap_or_else(|_| p.to_path_buf()));
+    let absolute = |p: &Path| {
+        fs::canonicalize(p)
+            .unwrap_or_else(|_| std::path::absolute(p).unwrap_or_else(|_| p.to_path_buf()))
+    };
     let out = absolute(output);
     let root_abs = absolute(root);
-    let protected = [root_abs.clone(), root_abs.join("content"), root_abs.join("themes"), root_abs.join("static"), root_abs.join("templates")];
+    let protected = [
+        root_abs.clone(),
+        root_abs.join("content"),
+        root_abs.join("themes"),
+        root_abs.join("static"),
+        root_abs.join("templates"),
+    ];
     for dir in &protected {
         if dir.starts_with(&out) || out.starts_with(dir) && dir != &root_abs {
             return Err(Diagnostic::file(output, "refusing to write here: this folder holds the site itself")
@@ -63,7 +72,8 @@ pub fn check_output_dir(root: &Path, output: &Path) -> Result<(), Diagnostic> {
 /// Writes `files` into `output`. Nothing is written if the folder is not ours.
 pub fn write(output: &Path, files: &[OutputFile]) -> Result<WriteStats, Diagnostic> {
     prepare(output)?;
-    let results: Vec<Result<bool, Diagnostic>> = files.par_iter().map(|f| write_file(output, f)).collect();
+    let results: Vec<Result<bool, Diagnostic>> =
+        files.par_iter().map(|f| write_file(output, f)).collect();
     let mut stats = WriteStats::default();
     let mut first_error = None;
     for result in results {
@@ -96,7 +106,10 @@ fn io_error(path: &Path, action: &str, e: &std::io::Error) -> Diagnostic {
 fn prepare(output: &Path) -> Result<(), Diagnostic> {
     if output.is_dir() {
         let ours = output.join(MARKER).is_file();
-        let empty = fs::read_dir(output).map_err(|e| io_error(output, "read the output folder", &e))?.next().is_none();
+        let empty = fs::read_dir(output)
+            .map_err(|e| io_error(output, "read the output folder", &e))?
+            .next()
+            .is_none();
         if !ours && !empty {
             return Err(Diagnostic::file(output, "the output folder already holds files that spiegel did not write")
                 .with_hint(format!("spiegel only replaces folders it made (they contain {MARKER}); choose an empty or new --output")));
@@ -106,8 +119,11 @@ fn prepare(output: &Path) -> Result<(), Diagnostic> {
     }
     let marker = output.join(MARKER);
     if !marker.is_file() {
-        fs::write(&marker, "This folder is written by spiegel build; its files are replaced on every build.\n")
-            .map_err(|e| io_error(&marker, "write", &e))?;
+        fs::write(
+            &marker,
+            "This folder is written by spiegel build; its files are replaced on every build.\n",
+        )
+        .map_err(|e| io_error(&marker, "write", &e))?;
     }
     Ok(())
 }
@@ -117,7 +133,9 @@ fn write_file(output: &Path, file: &OutputFile) -> Result<bool, Diagnostic> {
     let target = output.join(&file.path);
     let bytes = match &file.content {
         Content::Bytes(bytes) => std::borrow::Cow::Borrowed(bytes.as_slice()),
-        Content::Copy(source) => std::borrow::Cow::Owned(fs::read(source).map_err(|e| io_error(source, "read", &e))?),
+        Content::Copy(source) => {
+            std::borrow::Cow::Owned(fs::read(source).map_err(|e| io_error(source, "read", &e))?)
+        }
     };
     if let Ok(meta) = fs::metadata(&target) {
         if meta.len() == bytes.len() as u64 && fs::read(&target).is_ok_and(|old| old == *bytes) {
@@ -147,11 +165,17 @@ fn remove_stale(output: &Path, produced: &BTreeSet<&str>) -> Result<usize, Diagn
     let mut removed = 0;
     let mut folders = Vec::new();
     for entry in walkdir::WalkDir::new(output).min_depth(1).into_iter().filter_map(Result::ok) {
-        let rel = entry.path().strip_prefix(output).unwrap_or(entry.path()).to_string_lossy().replace('\\', "/");
+        let rel = entry
+            .path()
+            .strip_prefix(output)
+            .unwrap_or(entry.path())
+            .to_string_lossy()
+            .replace('\\', "/");
         if entry.file_type().is_dir() {
             folders.push(entry.path().to_path_buf());
         } else if rel != MARKER && !produced.contains(rel.as_str()) {
-            fs::remove_file(entry.path()).map_err(|e| io_error(entry.path(), "remove the old file", &e))?;
+            fs::remove_file(entry.path())
+                .map_err(|e| io_error(entry.path(), "remove the old file", &e))?;
             removed += 1;
         }
     }

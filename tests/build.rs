@@ -51,7 +51,9 @@ fn front_matter_values_reach_the_html() {
 fn titles_fall_back_to_heading_then_file_name() {
     let site = TempSite::fixture("basic");
     site.build_ok();
-    assert!(site.read("notes/second/index.html").contains("<title>Tweede notitie · Testsite</title>"));
+    assert!(site
+        .read("notes/second/index.html")
+        .contains("<title>Tweede notitie · Testsite</title>"));
     assert!(site.read("about/index.html").contains("<title>Over de site · Testsite</title>"));
     assert!(site.read("zonder-kop/index.html").contains("<title>Zonder kop · Testsite</title>"));
 }
@@ -63,7 +65,10 @@ fn index_pages_list_their_entries_in_the_kinds_order() {
     let index = site.read("notes/index.html");
     assert!(index.contains("Notities, van eenvoudig naar moeilijk."));
     let cards = between(&index, "<ul class=\"cards\">", "</ul>");
-    let order: Vec<usize> = ["Tweede notitie", "Met code", "Eerste notitie"].iter().map(|t| cards.find(t).unwrap()).collect();
+    let order: Vec<usize> = ["Tweede notitie", "Met code", "Eerste notitie"]
+        .iter()
+        .map(|t| cards.find(t).unwrap())
+        .collect();
     assert!(order.windows(2).all(|w| w[0] < w[1]), "sorted by level: {cards}");
     assert!(!cards.contains("Nog niet klaar"));
 }
@@ -75,7 +80,10 @@ fn every_internal_link_resolves_from_disk() {
     let checked = assert_all_links_resolve(&site.out());
     assert!(checked > 40, "only {checked} links checked");
     let deep = site.read("deep/nested/page/index.html");
-    assert!(deep.contains("<a href=\"../../../notes/first/index.html\">Eerste notitie</a>"), "{deep}");
+    assert!(
+        deep.contains("<a href=\"../../../notes/first/index.html\">Eerste notitie</a>"),
+        "{deep}"
+    );
     assert!(deep.contains("href=\"../../../style.css\""));
 }
 
@@ -95,7 +103,10 @@ fn fenced_code_is_highlighted_with_classes() {
     let site = TempSite::fixture("basic");
     site.build_ok();
     let code = site.read("notes/code/index.html");
-    assert!(code.contains("<pre><code class=\"language-rust\"><span class=\"hl-source hl-rust\">"), "{code}");
+    assert!(
+        code.contains("<pre><code class=\"language-rust\"><span class=\"hl-source hl-rust\">"),
+        "{code}"
+    );
     assert!(!code.contains("style=\""), "colours belong to the theme's CSS");
 }
 

@@ -9,8 +9,14 @@ const METHOD_OK: &str = "---\ntitle: Observeren\nfase: [beginfoto]\ngroep: [team
 
 fn site_with_blocks() -> TempSite {
     let site = TempSite::new();
-    site.write("content/bouwstenen/coaching.md", "---\ntitle: Coaching\nnummer: 8\nbron: test\n---\nOver coaching.\n");
-    site.write("content/bouwstenen/team.md", "---\ntitle: Team\nnummer: 2\nbron: test\n---\nOver het team.\n");
+    site.write(
+        "content/bouwstenen/coaching.md",
+        "---\ntitle: Coaching\nnummer: 8\nbron: test\n---\nOver coaching.\n",
+    );
+    site.write(
+        "content/bouwstenen/team.md",
+        "---\ntitle: Team\nnummer: 2\nbron: test\n---\nOver het team.\n",
+    );
     site
 }
 
@@ -26,21 +32,33 @@ fn invalid_yaml_is_positioned_in_the_file() {
 #[test]
 fn wrong_field_type() {
     let site = site_with_blocks();
-    site.write("content/methodieken/observeren.md", &METHOD_OK.replace("duur: 30", "duur: half uur"));
-    assert_eq!(site.build_err(), ["content/methodieken/observeren.md:5:7: \"duur\" must be a number, found \"half uur\""]);
+    site.write(
+        "content/methodieken/observeren.md",
+        &METHOD_OK.replace("duur: 30", "duur: half uur"),
+    );
+    assert_eq!(
+        site.build_err(),
+        ["content/methodieken/observeren.md:5:7: \"duur\" must be a number, found \"half uur\""]
+    );
 }
 
 #[test]
 fn missing_required_field() {
     let site = site_with_blocks();
     site.write("content/methodieken/observeren.md", &METHOD_OK.replace("duur: 30\n", ""));
-    assert_eq!(site.build_err(), ["content/methodieken/observeren.md:1:1: missing required field \"duur\" (Duur (minuten))"]);
+    assert_eq!(
+        site.build_err(),
+        ["content/methodieken/observeren.md:1:1: missing required field \"duur\" (Duur (minuten))"]
+    );
 }
 
 #[test]
 fn unknown_value_of_a_field_with_a_suggestion() {
     let site = site_with_blocks();
-    site.write("content/methodieken/observeren.md", &METHOD_OK.replace("fase: [beginfoto]", "fase: [werkmoment, pitstp]"));
+    site.write(
+        "content/methodieken/observeren.md",
+        &METHOD_OK.replace("fase: [beginfoto]", "fase: [werkmoment, pitstp]"),
+    );
     assert_eq!(
         site.build_err(),
         ["content/methodieken/observeren.md:3:20: unknown value \"pitstp\" for \"fase\" (did you mean \"pitstop\"?)"]
@@ -50,7 +68,10 @@ fn unknown_value_of_a_field_with_a_suggestion() {
 #[test]
 fn unknown_reference_with_a_suggestion() {
     let site = site_with_blocks();
-    site.write("content/methodieken/observeren.md", &METHOD_OK.replace("bouwstenen: [coaching]", "bouwstenen:\n  - team\n  - coachng"));
+    site.write(
+        "content/methodieken/observeren.md",
+        &METHOD_OK.replace("bouwstenen: [coaching]", "bouwstenen:\n  - team\n  - coachng"),
+    );
     assert_eq!(
         site.build_err(),
         ["content/methodieken/observeren.md:10:5: unknown building block \"coachng\" (did you mean \"coaching\"?)"]
@@ -62,7 +83,10 @@ fn duplicate_slug() {
     let site = site_with_blocks();
     site.write("content/over.md", "Over ons.\n");
     site.write("content/over-ons.md", "---\nslug: over\n---\nOok over ons.\n");
-    assert_eq!(site.build_err(), ["content/over.md:1:1: duplicate slug \"over\": content/over-ons.md has it too"]);
+    assert_eq!(
+        site.build_err(),
+        ["content/over.md:1:1: duplicate slug \"over\": content/over-ons.md has it too"]
+    );
 }
 
 #[cfg(unix)]
@@ -70,7 +94,8 @@ fn duplicate_slug() {
 fn unreadable_file() {
     let site = site_with_blocks();
     std::fs::create_dir_all(site.root().join("content")).unwrap();
-    std::os::unix::fs::symlink(site.root().join("nergens.md"), site.root().join("content/weg.md")).unwrap();
+    std::os::unix::fs::symlink(site.root().join("nergens.md"), site.root().join("content/weg.md"))
+        .unwrap();
     let errors = site.build_err();
     assert_eq!(errors.len(), 1);
     assert!(errors[0].starts_with("content/weg.md: cannot read the file: "), "{errors:?}");
@@ -81,7 +106,8 @@ fn unclosed_front_matter_tabs_and_bad_utf8() {
     let site = site_with_blocks();
     site.write("content/a.md", "---\ntitle: Nooit gesloten\n\nTekst.\n");
     site.write("content/b.md", "---\ntitle: B\ntags:\n\t- x\n---\n");
-    std::fs::write(site.root().join("content/c.md"), b"---\ntitle: C\n---\nGoed\nfo\xFFut\n").unwrap();
+    std::fs::write(site.root().join("content/c.md"), b"---\ntitle: C\n---\nGoed\nfo\xFFut\n")
+        .unwrap();
     assert_eq!(
         site.build_err(),
         [
@@ -167,6 +193,9 @@ fn the_cli_prints_diagnostics_and_exits_with_1() {
 
 #[test]
 fn usage_errors_exit_with_2() {
-    let run = std::process::Command::new(env!("CARGO_BIN_EXE_spiegel")).args(["build", "--wat"]).output().unwrap();
+    let run = std::process::Command::new(env!("CARGO_BIN_EXE_spiegel"))
+        .args(["build", "--wat"])
+        .output()
+        .unwrap();
     assert_eq!(run.status.code(), Some(2));
 }

@@ -22,18 +22,43 @@ fn content(site: &TempSite, page: &str) -> String {
 fn every_link_form_resolves_to_an_existing_file() {
     let site = built();
     let alpha = content(&site, "bouwstenen/alpha/index.html");
-    assert!(alpha.contains("<a href=\"../../bouwstenen/beta/index.html\">Beta</a>"), "[[slug]] shows the title: {alpha}");
-    assert!(alpha.contains("<a href=\"../../bouwstenen/gamma/index.html\">de derde steen</a>"), "[[slug|label]]");
+    assert!(
+        alpha.contains("<a href=\"../../bouwstenen/beta/index.html\">Beta</a>"),
+        "[[slug]] shows the title: {alpha}"
+    );
+    assert!(
+        alpha.contains("<a href=\"../../bouwstenen/gamma/index.html\">de derde steen</a>"),
+        "[[slug|label]]"
+    );
     let beta = content(&site, "bouwstenen/beta/index.html");
-    assert!(beta.contains("<a href=\"../../bouwstenen/alpha/index.html#kop-twee\">Alpha</a>"), "[[slug#heading]]: {beta}");
+    assert!(
+        beta.contains("<a href=\"../../bouwstenen/alpha/index.html#kop-twee\">Alpha</a>"),
+        "[[slug#heading]]: {beta}"
+    );
     let gamma = content(&site, "bouwstenen/gamma/index.html");
-    assert!(gamma.contains("<a href=\"../../bouwstenen/alpha/index.html\">de eerste</a>"), "[[folder/slug|label]]");
+    assert!(
+        gamma.contains("<a href=\"../../bouwstenen/alpha/index.html\">de eerste</a>"),
+        "[[folder/slug|label]]"
+    );
     let kijken = content(&site, "methodieken/kijken/index.html");
-    assert!(kijken.contains("<a href=\"../../bouwstenen/alpha/index.html#kop-een\">de eerste kop</a>"), "relative .md: {kijken}");
-    assert!(kijken.contains("<a href=\"../../bouwstenen/beta/index.html\">beta</a>"), "/-rooted .md");
+    assert!(
+        kijken.contains("<a href=\"../../bouwstenen/alpha/index.html#kop-een\">de eerste kop</a>"),
+        "relative .md: {kijken}"
+    );
+    assert!(
+        kijken.contains("<a href=\"../../bouwstenen/beta/index.html\">beta</a>"),
+        "/-rooted .md"
+    );
     let los = content(&site, "notes/los/index.html");
-    assert!(los.contains("<a href=\"../../notes/los/index.html#eigen-kop\">Losse notitie</a>"), "[[#heading]]: {los}");
-    for (page, html) in [("bouwstenen/alpha/index.html", &alpha), ("methodieken/kijken/index.html", &kijken), ("notes/los/index.html", &los)] {
+    assert!(
+        los.contains("<a href=\"../../notes/los/index.html#eigen-kop\">Losse notitie</a>"),
+        "[[#heading]]: {los}"
+    );
+    for (page, html) in [
+        ("bouwstenen/alpha/index.html", &alpha),
+        ("methodieken/kijken/index.html", &kijken),
+        ("notes/los/index.html", &los),
+    ] {
         for link in links_in(html).iter().filter(|l| !l.contains("://")) {
             check_link(&site.out(), page, link).unwrap();
         }
@@ -49,7 +74,10 @@ fn reference_fields_are_links_and_facets() {
     assert!(card.contains("<a href=\"../../bouwstenen/alpha/index.html\">Alpha</a>, <a href=\"../../bouwstenen/beta/index.html\">Beta</a>"), "{card}");
     let alpha = site.read("bouwstenen/alpha/index.html");
     let methods = between(&alpha, "<h3>Methodieken</h3>", "</ul>");
-    assert!(methods.contains("href=\"../../methodieken/kijken/index.html\""), "a block lists the methods that serve it: {methods}");
+    assert!(
+        methods.contains("href=\"../../methodieken/kijken/index.html\""),
+        "a block lists the methods that serve it: {methods}"
+    );
 }
 
 #[test]
@@ -57,7 +85,10 @@ fn links_in_code_stay_untouched() {
     let site = built();
     let alpha = content(&site, "bouwstenen/alpha/index.html");
     assert!(alpha.contains("<code>[[nergens]]</code>"), "{alpha}");
-    assert!(alpha.contains("<pre><code>[[ook-nergens]] en [x](nergens.md)\n</code></pre>"), "{alpha}");
+    assert!(
+        alpha.contains("<pre><code>[[ook-nergens]] en [x](nergens.md)\n</code></pre>"),
+        "{alpha}"
+    );
 }
 
 #[test]
@@ -66,7 +97,10 @@ fn pages_without_cross_links_are_plain_pulldown_cmark() {
     let body = std::fs::read_to_string(site.root().join("content/notes/gewoon.md")).unwrap();
     let body = body.splitn(3, "---\n").nth(2).unwrap();
     let mut plain = String::new();
-    pulldown_cmark::html::push_html(&mut plain, pulldown_cmark::Parser::new_ext(body, spiegel::markdown::options()));
+    pulldown_cmark::html::push_html(
+        &mut plain,
+        pulldown_cmark::Parser::new_ext(body, spiegel::markdown::options()),
+    );
     assert_eq!(content(&site, "notes/gewoon/index.html"), plain);
 }
 
@@ -89,7 +123,10 @@ fn backlinks_are_complete() {
     for (page, sources) in expected {
         let html = site.read(&format!("{page}/index.html"));
         let found: BTreeSet<String> = match html.find("<section class=\"backlinks\"") {
-            Some(start) => links_in(between(&html[start..], ">", "</section>")).iter().map(|h| slug_of(h)).collect(),
+            Some(start) => links_in(between(&html[start..], ">", "</section>"))
+                .iter()
+                .map(|h| slug_of(h))
+                .collect(),
             None => BTreeSet::new(),
         };
         let sources: BTreeSet<String> = sources.into_iter().map(String::from).collect();
@@ -102,12 +139,16 @@ fn backlinks_are_grouped_by_kind_with_context() {
     let site = built();
     let alpha = site.read("bouwstenen/alpha/index.html");
     let backlinks = between(&alpha, "<section class=\"backlinks\"", "</section>");
-    let groups: Vec<usize> = ["<h3>Bouwstenen</h3>", "<h3>Methodieken</h3>", "<h3>Pagina&#39;s</h3>"]
-        .iter()
-        .map(|h| backlinks.find(h).unwrap_or_else(|| panic!("{h} in {backlinks}")))
-        .collect();
+    let groups: Vec<usize> =
+        ["<h3>Bouwstenen</h3>", "<h3>Methodieken</h3>", "<h3>Pagina&#39;s</h3>"]
+            .iter()
+            .map(|h| backlinks.find(h).unwrap_or_else(|| panic!("{h} in {backlinks}")))
+            .collect();
     assert!(groups.windows(2).all(|w| w[0] < w[1]), "groups follow site.yaml's kinds: {backlinks}");
-    assert!(backlinks.contains("<blockquote>Beta verwijst terug naar Alpha.</blockquote>"), "{backlinks}");
+    assert!(
+        backlinks.contains("<blockquote>Beta verwijst terug naar Alpha.</blockquote>"),
+        "{backlinks}"
+    );
 }
 
 #[test]
@@ -140,8 +181,14 @@ fn ambiguous_slugs_must_be_qualified() {
         Err(d) => d.into_sorted(),
     };
     assert_eq!(errors.len(), 1);
-    assert_eq!(errors[0].headline(), "content/notes/wijzer.md:1:6: \"dubbel\" is ambiguous: more than one page has this slug");
-    assert_eq!(errors[0].hint.as_deref(), Some("say which one you mean: [[andere/dubbel]] or [[notes/dubbel]]"));
+    assert_eq!(
+        errors[0].headline(),
+        "content/notes/wijzer.md:1:6: \"dubbel\" is ambiguous: more than one page has this slug"
+    );
+    assert_eq!(
+        errors[0].hint.as_deref(),
+        Some("say which one you mean: [[andere/dubbel]] or [[notes/dubbel]]")
+    );
     site.write("content/notes/wijzer.md", "Naar [[notes/dubbel]].\n");
     site.build_ok();
 }
@@ -155,7 +202,12 @@ fn the_graph_is_valid_svg_with_a_link_per_node() {
     let links: Vec<(String, String)> = doc
         .descendants()
         .filter(|n| n.has_tag_name("a"))
-        .map(|a| (a.attribute("href").unwrap().to_string(), a.attribute("aria-label").unwrap().to_string()))
+        .map(|a| {
+            (
+                a.attribute("href").unwrap().to_string(),
+                a.attribute("aria-label").unwrap().to_string(),
+            )
+        })
         .collect();
     assert_eq!(
         links,
@@ -165,11 +217,24 @@ fn the_graph_is_valid_svg_with_a_link_per_node() {
             ("bouwstenen/gamma/index.html".to_string(), "Gamma".to_string()),
         ]
     );
-    let edges: Vec<&str> = doc.descendants().filter(|n| n.has_tag_name("path")).filter_map(|p| p.attribute("class")).filter(|c| c.contains("-edge")).collect();
+    let edges: Vec<&str> = doc
+        .descendants()
+        .filter(|n| n.has_tag_name("path"))
+        .filter_map(|p| p.attribute("class"))
+        .filter(|c| c.contains("-edge"))
+        .collect();
     assert_eq!(edges.len(), 3, "{edges:?}");
-    assert!(edges.contains(&"g-edge g-mutual g-adj-0 g-adj-1"), "alpha and beta link both ways: {edges:?}");
+    assert!(
+        edges.contains(&"g-edge g-mutual g-adj-0 g-adj-1"),
+        "alpha and beta link both ways: {edges:?}"
+    );
     assert!(edges.contains(&"g-edge g-mutual g-adj-0 g-adj-2"), "{edges:?}");
-    assert!(edges.iter().any(|e| e.starts_with("g-edge g-oneway") && e.contains("g-adj-1") && e.contains("g-adj-2")), "gamma → beta is one-way: {edges:?}");
+    assert!(
+        edges.iter().any(|e| e.starts_with("g-edge g-oneway")
+            && e.contains("g-adj-1")
+            && e.contains("g-adj-2")),
+        "gamma → beta is one-way: {edges:?}"
+    );
     for link in links.iter().map(|(h, _)| h) {
         check_link(&site.out(), "index.html", link).unwrap();
     }
@@ -181,8 +246,19 @@ fn each_block_shows_its_neighbourhood() {
     let gamma = site.read("bouwstenen/gamma/index.html");
     let svg = format!("<svg{}</svg>", between(&gamma, "<svg", "</svg>"));
     let doc = roxmltree::Document::parse(&svg).unwrap();
-    let hrefs: BTreeSet<&str> = doc.descendants().filter(|n| n.has_tag_name("a")).filter_map(|a| a.attribute("href")).collect();
-    assert_eq!(hrefs, BTreeSet::from(["../../bouwstenen/alpha/index.html", "../../bouwstenen/beta/index.html", "../../bouwstenen/gamma/index.html"]));
+    let hrefs: BTreeSet<&str> = doc
+        .descendants()
+        .filter(|n| n.has_tag_name("a"))
+        .filter_map(|a| a.attribute("href"))
+        .collect();
+    assert_eq!(
+        hrefs,
+        BTreeSet::from([
+            "../../bouwstenen/alpha/index.html",
+            "../../bouwstenen/beta/index.html",
+            "../../bouwstenen/gamma/index.html"
+        ])
+    );
 }
 
 #[test]
@@ -191,5 +267,8 @@ fn templates_can_look_up_any_page() {
     site.write("templates/page.html", "{% extends \"base.html\" %}{% block main %}{% set p = get_page(slug=\"gamma\") %}<a id=\"lookup\" href=\"{{ root }}{{ p.href }}\">{{ p.title }}</a>{% endblock main %}");
     site.build_ok();
     let page = site.read("notes/gewoon/index.html");
-    assert!(page.contains("<a id=\"lookup\" href=\"../../bouwstenen/gamma/index.html\">Gamma</a>"), "{page}");
+    assert!(
+        page.contains("<a id=\"lookup\" href=\"../../bouwstenen/gamma/index.html\">Gamma</a>"),
+        "{page}"
+    );
 }

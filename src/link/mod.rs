@@ -79,8 +79,13 @@ pub struct Links {
 pub fn link(site: &Site, config: &Config, diagnostics: &mut Diagnostics) -> Links {
     let scans: Vec<scan::Scan> = site.pages.par_iter().map(|p| scan::scan(p.body())).collect();
     let index = Index::new(site, config, &scans);
-    let results: Vec<(PageLinks, Vec<Diagnostic>)> =
-        site.pages.par_iter().zip(scans).enumerate().map(|(i, (page, scan))| resolve::page(i, page, scan, &index)).collect();
+    let results: Vec<(PageLinks, Vec<Diagnostic>)> = site
+        .pages
+        .par_iter()
+        .zip(scans)
+        .enumerate()
+        .map(|(i, (page, scan))| resolve::page(i, page, scan, &index))
+        .collect();
     let mut pages = Vec::with_capacity(results.len());
     for (links, problems) in results {
         diagnostics.extend(problems);
@@ -104,7 +109,11 @@ fn add_backlinks(pages: &mut [PageLinks]) {
         for (field, targets) in &links.references {
             for &target in targets {
                 if target != source && seen.insert(target) {
-                    incoming[target].push(Backlink { source, context: None, field: Some(field.clone()) });
+                    incoming[target].push(Backlink {
+                        source,
+                        context: None,
+                        field: Some(field.clone()),
+                    });
                 }
             }
         }

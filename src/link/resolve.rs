@@ -47,7 +47,8 @@ impl Index {
             index.kind_of.push(page.kind.clone());
             index.titles.push(page.title.clone());
         }
-        index.heading_ids = scans.iter().map(|s| s.headings.iter().map(|h| h.id.clone()).collect()).collect();
+        index.heading_ids =
+            scans.iter().map(|s| s.headings.iter().map(|h| h.id.clone()).collect()).collect();
         for kind in config.kinds() {
             if let Some(entries) = index.kinds.get_mut(&kind.name) {
                 sort_entries(entries, &site.pages, kind.sort_by.as_deref());
@@ -78,7 +79,9 @@ impl Index {
             return Ok(i);
         }
         match self.by_slug.get(target) {
-            Some(many) if many.len() > 1 => Err(format!("\"{target}\" is ambiguous: more than one page has this slug")),
+            Some(many) if many.len() > 1 => {
+                Err(format!("\"{target}\" is ambiguous: more than one page has this slug"))
+            }
             _ => {
                 let names = self.by_slug.keys().chain(self.by_key.keys()).map(String::as_str);
                 Err(format!("no page \"{target}\"{}", did_you_mean(target, names)))
@@ -111,7 +114,9 @@ fn sort_entries(entries: &mut [usize], pages: &[Page], sort_by: Option<&str>) {
             (None, None) => Ordering::Equal,
         };
         let by_field = if descending { by_field.reverse() } else { by_field };
-        by_field.then_with(|| fold(&pa.title).cmp(&fold(&pb.title))).then_with(|| pa.url.cmp(&pb.url))
+        by_field
+            .then_with(|| fold(&pa.title).cmp(&fold(&pb.title)))
+            .then_with(|| pa.url.cmp(&pb.url))
     });
 }
 
@@ -123,7 +128,12 @@ fn compare_values(a: &Value, b: &Value) -> Ordering {
 }
 
 /// Resolves the links and reference fields of page `i`.
-pub(super) fn page(i: usize, page: &Page, scan: Scan, index: &Index) -> (PageLinks, Vec<Diagnostic>) {
+pub(super) fn page(
+    i: usize,
+    page: &Page,
+    scan: Scan,
+    index: &Index,
+) -> (PageLinks, Vec<Diagnostic>) {
     let mut problems = Vec::new();
     let mut lines: Option<LineIndex> = None;
     let mut position = |offset: usize| {
@@ -131,17 +141,23 @@ pub(super) fn page(i: usize, page: &Page, scan: Scan, index: &Index) -> (PageLin
         lines.position(&page.text, page.body_start + offset)
     };
     let mut resolved = Vec::new();
-    let raw_targets: Vec<(usize, String)> = scan.links.iter().map(|l| (l.offset, l.target.clone())).collect();
+    let raw_targets: Vec<(usize, String)> =
+        scan.links.iter().map(|l| (l.offset, l.target.clone())).collect();
     for link in scan.links {
         match resolve_link(i, page, &link, index) {
             Ok(r) => resolved.push(r),
             Err((message, hint)) => {
                 let (line, col) = position(link.offset);
-                problems.push(Diagnostic::new(&page.source, line, col, message).with_hint(hint).with_source(&page.text));
+                problems.push(
+                    Diagnostic::new(&page.source, line, col, message)
+                        .with_hint(hint)
+                        .with_source(&page.text),
+                );
             }
         }
     }
-    let titles: HashMap<usize, usize> = resolved.iter().map(|r: &ResolvedLink| (r.offset, r.target)).collect();
+    let titles: HashMap<usize, usize> =
+        resolved.iter().map(|r: &ResolvedLink| (r.offset, r.target)).collect();
     for link in &mut resolved {
         link.context = fill_titles(&link.context, |k| {
             let raw = &raw_targets[k];
@@ -150,19 +166,33 @@ pub(super) fn page(i: usize, page: &Page, scan: Scan, index: &Index) -> (PageLin
     }
     let references = resolve_references(page, index, &mut problems);
     let mut outgoing: Vec<usize> = Vec::new();
-    let targets = resolved.iter().map(|r| r.target).chain(references.iter().flat_map(|(_, t)| t.iter().copied()));
+    let targets = resolved
+        .iter()
+        .map(|r| r.target)
+        .chain(references.iter().flat_map(|(_, t)| t.iter().copied()));
     for target in targets {
         if target != i && !outgoing.contains(&target) {
             outgoing.push(target);
         }
     }
-    let links = PageLinks { headings: scan.headings, resolved, outgoing, references, backlinks: Vec::new() };
+    let links = PageLinks {
+        headings: scan.headings,
+        resolved,
+        outgoing,
+        references,
+        backlinks: Vec::new(),
+    };
     (links, problems)
 }
 
 type Problem = (String, String);
 
-fn resolve_link(i: usize, page: &Page, link: &RawLink, index: &Index) -> Result<ResolvedLink, Problem> {
+fn resolve_link(
+    i: usize,
+    page: &Page,
+    link: &RawLink,
+    index: &Index,
+) -> Result<ResolvedLink, Problem> {
     let target = match link.form {
         LinkForm::Wiki { .. } if link.target.is_empty() => i,
         LinkForm::Wiki { .. } => index.wiki(&link.target).map_err(|message| {
@@ -188,8 +218,12 @@ fn resolve_link(i: usize, page: &Page, link: &RawLink, index: &Index) -> Result<
 }
 
 fn ambiguity_hint(slug: &str, index: &Index) -> String {
-    let mut keys: Vec<&str> =
-        index.by_key.iter().filter(|(key, _)| key.rsplit('/').next() == Some(slug)).map(|(k, _)| k.as_str()).collect();
+    let mut keys: Vec<&str> = index
+        .by_key
+        .iter()
+        .filter(|(key, _)| key.rsplit('/').next() == Some(slug))
+        .map(|(k, _)| k.as_str())
+        .collect();
     keys.sort_unstable();
     let options: Vec<String> = keys.iter().map(|k| format!("[[{k}]]")).collect();
     format!("say which one you mean: {}", options.join(" or "))
@@ -197,7 +231,12 @@ fn ambiguity_hint(slug: &str, index: &Index) -> String {
 
 /// A `.md` path relative to the page's folder, or to `content/` when it starts with `/`.
 fn markdown_target(page: &Page, target: &str, index: &Index) -> Result<usize, Problem> {
-    let base = page.source.strip_prefix(CONTENT_DIR).ok().and_then(|p| p.parent()).map(|p| p.to_string_lossy().replace('\\', "/"));
+    let base = page
+        .source
+        .strip_prefix(CONTENT_DIR)
+        .ok()
+        .and_then(|p| p.parent())
+        .map(|p| p.to_string_lossy().replace('\\', "/"));
     let joined = match target.strip_prefix('/') {
         Some(from_root) => from_root.to_string(),
         None => match base.as_deref() {
@@ -231,7 +270,12 @@ fn normalise(path: &str) -> Option<String> {
     Some(parts.join("/"))
 }
 
-fn check_fragment(target: usize, fragment: &str, index: &Index, written: &str) -> Result<(), Problem> {
+fn check_fragment(
+    target: usize,
+    fragment: &str,
+    index: &Index,
+    written: &str,
+) -> Result<(), Problem> {
     let ids = &index.heading_ids[target];
     if ids.iter().any(|id| id == fragment) {
         return Ok(());
@@ -240,12 +284,25 @@ fn check_fragment(target: usize, fragment: &str, index: &Index, written: &str) -
     let hint = if ids.is_empty() {
         "that page has no headings to link to".to_string()
     } else {
-        format!("headings there: {}", ids.iter().map(|id| format!("#{id}")).collect::<Vec<_>>().join(", "))
+        format!(
+            "headings there: {}",
+            ids.iter().map(|id| format!("#{id}")).collect::<Vec<_>>().join(", ")
+        )
     };
-    Err((format!("no heading \"#{fragment}\" on {page}{}", did_you_mean(fragment, ids.iter().map(String::as_str))), hint))
+    Err((
+        format!(
+            "no heading \"#{fragment}\" on {page}{}",
+            did_you_mean(fragment, ids.iter().map(String::as_str))
+        ),
+        hint,
+    ))
 }
 
-fn resolve_references(page: &Page, index: &Index, problems: &mut Vec<Diagnostic>) -> Vec<(String, Vec<usize>)> {
+fn resolve_references(
+    page: &Page,
+    index: &Index,
+    problems: &mut Vec<Diagnostic>,
+) -> Vec<(String, Vec<usize>)> {
     let mut fields: Vec<(String, Vec<usize>)> = Vec::new();
     for reference in &page.references {
         let Some(target) = resolve_reference(page, reference, index, problems) else { continue };
@@ -257,10 +314,20 @@ fn resolve_references(page: &Page, index: &Index, problems: &mut Vec<Diagnostic>
     fields
 }
 
-fn resolve_reference(page: &Page, reference: &Reference, index: &Index, problems: &mut Vec<Diagnostic>) -> Option<usize> {
+fn resolve_reference(
+    page: &Page,
+    reference: &Reference,
+    index: &Index,
+    problems: &mut Vec<Diagnostic>,
+) -> Option<usize> {
     let candidates = index.entries_of_kind(&reference.kind);
     let found = index.find(&reference.target).filter(|i| candidates.contains(i)).or_else(|| {
-        index.by_slug.get(&reference.target)?.iter().copied().find(|i| index.kind_of[*i].as_deref() == Some(&reference.kind))
+        index
+            .by_slug
+            .get(&reference.target)?
+            .iter()
+            .copied()
+            .find(|i| index.kind_of[*i].as_deref() == Some(&reference.kind))
     });
     if found.is_none() {
         let kind = reference.kind.replace('_', " ");
@@ -275,12 +342,25 @@ fn resolve_reference(page: &Page, reference: &Reference, index: &Index, problems
         let hint = if sorted.is_empty() {
             format!("there are no pages of kind {} yet", reference.kind)
         } else {
-            format!("\"{}\" takes the slugs of {kind} pages: {}", reference.field, sorted.join(", "))
+            format!(
+                "\"{}\" takes the slugs of {kind} pages: {}",
+                reference.field,
+                sorted.join(", ")
+            )
         };
         problems.push(
-            Diagnostic::new(&page.source, reference.line, reference.col, format!("unknown {kind} \"{}\"{}", reference.target, did_you_mean(&reference.target, slugs)))
-                .with_hint(hint)
-                .with_source(&page.text),
+            Diagnostic::new(
+                &page.source,
+                reference.line,
+                reference.col,
+                format!(
+                    "unknown {kind} \"{}\"{}",
+                    reference.target,
+                    did_you_mean(&reference.target, slugs)
+                ),
+            )
+            .with_hint(hint)
+            .with_source(&page.text),
         );
     }
     found
@@ -292,7 +372,10 @@ mod tests {
 
     #[test]
     fn normalises_paths() {
-        assert_eq!(normalise("inspiratie/../methodieken/./a.md").as_deref(), Some("methodieken/a.md"));
+        assert_eq!(
+            normalise("inspiratie/../methodieken/./a.md").as_deref(),
+            Some("methodieken/a.md")
+        );
         assert_eq!(normalise("../a.md"), None);
     }
 }

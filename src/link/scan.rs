@@ -55,7 +55,9 @@ pub fn scan(body: &str) -> Scan {
     let mut in_titled_link = false;
     for (event, range) in Parser::new_ext(body, options()).into_offset_iter() {
         match event {
-            Event::Start(Tag::Heading { level, .. }) => heading = Some((level as u8, String::new())),
+            Event::Start(Tag::Heading { level, .. }) => {
+                heading = Some((level as u8, String::new()))
+            }
             Event::End(TagEnd::Heading(_)) => {
                 if let Some((level, text)) = heading.take() {
                     scan.headings.push(Heading { level, id: String::new(), text });
@@ -172,8 +174,8 @@ impl BlockText {
 fn sentence_around(text: &str, at: usize) -> String {
     let at = at.min(text.len());
     let is_end = |c: char| matches!(c, '.' | '!' | '?');
-    let start = text[..at].rfind(|c| is_end(c)).map_or(0, |i| i + 1);
-    let end = text[at..].find(|c| is_end(c)).map_or(text.len(), |i| at + i + 1);
+    let start = text[..at].rfind(is_end).map_or(0, |i| i + 1);
+    let end = text[at..].find(is_end).map_or(text.len(), |i| at + i + 1);
     let sentence = text[start..end].split_whitespace().collect::<Vec<_>>().join(" ");
     const LIMIT: usize = 240;
     if sentence.chars().count() <= LIMIT {

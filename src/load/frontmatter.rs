@@ -32,7 +32,11 @@ pub fn split(text: &str) -> Result<Split<'_>, Unclosed> {
     let mut offset = first_end;
     while offset < text.len() {
         if let Some(end) = fence_line_end(text, offset, &["---", "..."]) {
-            return Ok(Split { yaml: Some(&text[first_end..offset]), yaml_line: 2, body_start: end });
+            return Ok(Split {
+                yaml: Some(&text[first_end..offset]),
+                yaml_line: 2,
+                body_start: end,
+            });
         }
         offset = text[offset..].find('\n').map_or(text.len(), |i| offset + i + 1);
     }
@@ -53,10 +57,19 @@ fn fence_line_end(text: &str, start: usize, fences: &[&str]) -> Option<usize> {
 
 /// Parses front matter YAML into a JSON object. `yaml_line` is where it starts in the
 /// file, so errors point into the file, not into the block.
-pub fn parse(yaml: &str, yaml_line: usize, path: &std::path::Path) -> Result<Map<String, Value>, Diagnostic> {
+pub fn parse(
+    yaml: &str,
+    yaml_line: usize,
+    path: &std::path::Path,
+) -> Result<Map<String, Value>, Diagnostic> {
     if let Some((line, col)) = tab_indentation(yaml) {
-        return Err(Diagnostic::new(path, yaml_line + line - 1, col, "a tab is used for indentation in the front matter")
-            .with_hint("YAML only allows spaces for indentation; replace the tab with spaces"));
+        return Err(Diagnostic::new(
+            path,
+            yaml_line + line - 1,
+            col,
+            "a tab is used for indentation in the front matter",
+        )
+        .with_hint("YAML only allows spaces for indentation; replace the tab with spaces"));
     }
     let value: serde_yaml::Value = serde_yaml::from_str(yaml).map_err(|e| {
         let (line, col) = e.location().map_or((1, 1), |l| (l.line(), l.column()));
@@ -69,11 +82,18 @@ pub fn parse(yaml: &str, yaml_line: usize, path: &std::path::Path) -> Result<Map
         serde_yaml::Value::Null => Ok(Map::new()),
         serde_yaml::Value::Mapping(_) => match serde_json::to_value(&value) {
             Ok(Value::Object(map)) => Ok(map),
-            Ok(_) | Err(_) => Err(Diagnostic::new(path, yaml_line, 1, "front matter keys must be plain words")
-                .with_hint("use `name: value` with a plain word as name")),
+            Ok(_) | Err(_) => {
+                Err(Diagnostic::new(path, yaml_line, 1, "front matter keys must be plain words")
+                    .with_hint("use `name: value` with a plain word as name"))
+            }
         },
-        _ => Err(Diagnostic::new(path, yaml_line, 1, "front matter must be a list of `key: value` lines")
-            .with_hint("write for example `title: Mijn pagina` between the `---` lines")),
+        _ => Err(Diagnostic::new(
+            path,
+            yaml_line,
+            1,
+            "front matter must be a list of `key: value` lines",
+        )
+        .with_hint("write for example `title: Mijn pagina` between the `---` lines")),
     }
 }
 
@@ -101,7 +121,8 @@ pub fn locate_key(yaml: &str, key: &str) -> Option<(usize, usize)> {
 pub fn locate_item(yaml: &str, key: &str, item: &str) -> Option<(usize, usize)> {
     let (key_line, _) = locate_key(yaml, key)?;
     for (n, line) in yaml.lines().enumerate().skip(key_line - 1) {
-        let is_next_key = n + 1 > key_line && !line.starts_with([' ', '\t', '-']) && !line.trim().is_empty();
+        let is_next_key =
+            n + 1 > key_line && !line.starts_with([' ', '\t', '-']) && !line.trim().is_empty();
         if is_next_key {
             break;
         }

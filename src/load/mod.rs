@@ -114,22 +114,41 @@ pub fn load(root: &Path, config: &Config, diagnostics: &mut Diagnostics) -> Site
 }
 
 /// Markdown files and other files under `content/`, sorted, hidden files skipped.
-fn walk(root: &Path, content: &Path, diagnostics: &mut Diagnostics) -> (Vec<(PathBuf, String)>, Vec<Asset>) {
+fn walk(
+    root: &Path,
+    content: &Path,
+    diagnostics: &mut Diagnostics,
+) -> (Vec<(PathBuf, String)>, Vec<Asset>) {
     let mut markdown = Vec::new();
     let mut assets = Vec::new();
     if !content.is_dir() {
-        diagnostics.push(Diagnostic::file(CONTENT_DIR, "there is no content folder")
-            .with_hint("create content/ with a _index.md for the home page"));
+        diagnostics.push(
+            Diagnostic::file(CONTENT_DIR, "there is no content folder")
+                .with_hint("create content/ with a _index.md for the home page"),
+        );
         return (markdown, assets);
     }
     let walker = walkdir::WalkDir::new(content).sort_by_file_name().into_iter();
-    for entry in walker.filter_entry(|e| e.depth() == 0 || !e.file_name().to_string_lossy().starts_with('.')) {
+    for entry in
+        walker.filter_entry(|e| e.depth() == 0 || !e.file_name().to_string_lossy().starts_with('.'))
+    {
         let entry = match entry {
             Ok(entry) => entry,
             Err(e) => {
-                let path = e.path().map_or_else(|| PathBuf::from(CONTENT_DIR), |p| relative(root, p));
-                diagnostics.push(Diagnostic::file(path, format!("cannot read: {}", e.io_error().map_or_else(|| e.to_string(), |io| io.to_string())))
-                    .with_hint("check the file's permissions, or remove a link that points to itself"));
+                let path =
+                    e.path().map_or_else(|| PathBuf::from(CONTENT_DIR), |p| relative(root, p));
+                diagnostics.push(
+                    Diagnostic::file(
+                        path,
+                        format!(
+                            "cannot read: {}",
+                            e.io_error().map_or_else(|| e.to_string(), |io| io.to_string())
+                        ),
+                    )
+                    .with_hint(
+                        "check the file's permissions, or remove a link that points to itself",
+                    ),
+                );
                 continue;
             }
         };
@@ -138,8 +157,10 @@ fn walk(root: &Path, content: &Path, diagnostics: &mut Diagnostics) -> (Vec<(Pat
         }
         let rel_to_content = entry.path().strip_prefix(content).unwrap_or(entry.path());
         let Some(rel) = rel_to_content.to_str().map(|s| s.replace('\\', "/")) else {
-            diagnostics.push(Diagnostic::file(relative(root, entry.path()), "the file name is not valid UTF-8")
-                .with_hint("rename the file using plain letters, digits and hyphens"));
+            diagnostics.push(
+                Diagnostic::file(relative(root, entry.path()), "the file name is not valid UTF-8")
+                    .with_hint("rename the file using plain letters, digits and hyphens"),
+            );
             continue;
         };
         if rel.ends_with(".md") {
@@ -179,7 +200,12 @@ fn load_file(abs: &Path, rel: &str, config: &Config) -> (Option<Page>, Vec<Diagn
     };
     let placement = Placement::of(rel, config);
     let kind = placement.kind_name.as_deref().and_then(|k| config.kind(k));
-    let place = Place { path: &source, text: &text, yaml: split.yaml.unwrap_or(""), yaml_line: split.yaml_line };
+    let place = Place {
+        path: &source,
+        text: &text,
+        yaml: split.yaml.unwrap_or(""),
+        yaml_line: split.yaml_line,
+    };
     let entry_kind = kind.filter(|_| placement.role == Role::Entry);
     let validated = validate(map, entry_kind, &place, &mut problems);
     if validated.common.draft {
@@ -188,7 +214,11 @@ fn load_file(abs: &Path, rel: &str, config: &Config) -> (Option<Page>, Vec<Diagn
     let common = validated.common;
     let body = &text[split.body_start..];
     let slug = common.slug.clone().unwrap_or_else(|| placement.default_slug.clone());
-    let title = common.title.clone().or_else(|| first_heading(body)).unwrap_or_else(|| title_from_slug(&placement, kind));
+    let title = common
+        .title
+        .clone()
+        .or_else(|| first_heading(body))
+        .unwrap_or_else(|| title_from_slug(&placement, kind));
     let (key, url) = placement.key_and_url(&slug);
     let page = Page {
         source,
@@ -213,7 +243,8 @@ fn load_file(abs: &Path, rel: &str, config: &Config) -> (Option<Page>, Vec<Diagn
 /// The file's text without a byte order mark; invalid UTF-8 is a positioned error.
 fn read_text(abs: &Path, source: &Path) -> Result<String, Diagnostic> {
     let bytes = std::fs::read(abs).map_err(|e| {
-        Diagnostic::file(source, format!("cannot read the file: {e}")).with_hint("check that the file exists and can be read")
+        Diagnostic::file(source, format!("cannot read the file: {e}"))
+            .with_hint("check that the file exists and can be read")
     })?;
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&bytes);
     String::from_utf8(bytes.to_vec()).map_err(|e| {
@@ -249,16 +280,26 @@ impl Placement {
             (false, _, Some(_)) => Role::Entry,
             (false, _, None) => Role::Page,
         };
-        let default_slug = if is_index { slugify(folder.rsplit('/').next().unwrap_or("")) } else { slugify(stem) };
-        Placement { role, kind_name: kind.map(|k| k.name.clone()), folder: folder.to_string(), default_slug }
+        let default_slug =
+            if is_index { slugify(folder.rsplit('/').next().unwrap_or("")) } else { slugify(stem) };
+        Placement {
+            role,
+            kind_name: kind.map(|k| k.name.clone()),
+            folder: folder.to_string(),
+            default_slug,
+        }
     }
 
     fn key_and_url(&self, slug: &str) -> (String, String) {
         match self.role {
             Role::Home => (String::new(), String::new()),
             Role::KindIndex | Role::Section => (self.folder.clone(), format!("{}/", self.folder)),
-            Role::Entry | Role::Page if self.folder.is_empty() => (slug.to_string(), format!("{slug}/")),
-            Role::Entry | Role::Page => (format!("{}/{slug}", self.folder), format!("{}/{slug}/", self.folder)),
+            Role::Entry | Role::Page if self.folder.is_empty() => {
+                (slug.to_string(), format!("{slug}/"))
+            }
+            Role::Entry | Role::Page => {
+                (format!("{}/{slug}", self.folder), format!("{}/{slug}/", self.folder))
+            }
         }
     }
 }
@@ -301,9 +342,16 @@ fn add_missing_indexes(pages: &mut Vec<Page>, config: &Config) {
         generated.push(generated_page(Role::Home, None, String::new(), config.title.clone()));
     }
     for kind in config.kinds() {
-        let has_index = pages.iter().any(|p| p.role == Role::KindIndex && p.kind.as_deref() == Some(kind.name.as_str()));
+        let has_index = pages
+            .iter()
+            .any(|p| p.role == Role::KindIndex && p.kind.as_deref() == Some(kind.name.as_str()));
         if !has_index {
-            generated.push(generated_page(Role::KindIndex, Some(kind), kind.folder.clone(), kind.plural.clone()));
+            generated.push(generated_page(
+                Role::KindIndex,
+                Some(kind),
+                kind.folder.clone(),
+                kind.plural.clone(),
+            ));
         }
     }
     pages.extend(generated);
@@ -337,9 +385,19 @@ fn check_duplicates(pages: &[Page], diagnostics: &mut Diagnostics) {
     let mut clashes: BTreeMap<PathBuf, Diagnostic> = BTreeMap::new();
     for page in pages {
         if let Some(first) = seen.insert(&page.url, page) {
-            let (earlier, later) = if first.source < page.source { (first, page) } else { (page, first) };
-            let d = Diagnostic::new(&later.source, 1, 1, format!("duplicate slug \"{}\": {} has it too", later.slug, earlier.source.display()))
-                .with_hint("give one of the pages another file name or a `slug:` of its own");
+            let (earlier, later) =
+                if first.source < page.source { (first, page) } else { (page, first) };
+            let d = Diagnostic::new(
+                &later.source,
+                1,
+                1,
+                format!(
+                    "duplicate slug \"{}\": {} has it too",
+                    later.slug,
+                    earlier.source.display()
+                ),
+            )
+            .with_hint("give one of the pages another file name or a `slug:` of its own");
             clashes.insert(later.source.clone(), d);
         }
     }
@@ -352,7 +410,10 @@ mod tests {
 
     #[test]
     fn first_heading_skips_code() {
-        assert_eq!(first_heading("```\n# not\n```\n\n## Echte titel\n"), Some("Echte titel".into()));
+        assert_eq!(
+            first_heading("```\n# not\n```\n\n## Echte titel\n"),
+            Some("Echte titel".into())
+        );
         assert_eq!(first_heading("Titel\n=====\n"), Some("Titel".into()));
         assert_eq!(first_heading("geen kop"), None);
     }

@@ -38,11 +38,14 @@ pub(super) struct Place<'a> {
 
 impl Place<'_> {
     fn key(&self, key: &str) -> (usize, usize) {
-        locate_key(self.yaml, key).map_or((self.yaml_line.saturating_sub(1).max(1), 1), |(l, c)| (self.yaml_line + l - 1, c))
+        locate_key(self.yaml, key).map_or((self.yaml_line.saturating_sub(1).max(1), 1), |(l, c)| {
+            (self.yaml_line + l - 1, c)
+        })
     }
 
     fn item(&self, key: &str, item: &str) -> (usize, usize) {
-        locate_item(self.yaml, key, item).map_or_else(|| self.key(key), |(l, c)| (self.yaml_line + l - 1, c))
+        locate_item(self.yaml, key, item)
+            .map_or_else(|| self.key(key), |(l, c)| (self.yaml_line + l - 1, c))
     }
 
     fn error(&self, (line, col): (usize, usize), message: String) -> Diagnostic {
@@ -57,13 +60,20 @@ pub(super) struct Validated {
     pub references: Vec<Reference>,
 }
 
-pub(super) fn validate(mut map: Map<String, Value>, kind: Option<&Kind>, place: &Place<'_>, out: &mut Vec<Diagnostic>) -> Validated {
+pub(super) fn validate(
+    mut map: Map<String, Value>,
+    kind: Option<&Kind>,
+    place: &Place<'_>,
+    out: &mut Vec<Diagnostic>,
+) -> Validated {
     let common = common_fields(&mut map, place, out);
     let mut references = Vec::new();
     if let Some(kind) = kind {
         for (name, field) in &kind.fields {
             match map.remove(name) {
-                Some(Value::Null) | None if field.required => out.push(missing(kind, name, field, place)),
+                Some(Value::Null) | None if field.required => {
+                    out.push(missing(kind, name, field, place))
+                }
                 Some(Value::Null) | None => {}
                 Some(value) => {
                     if let Some(v) = typed_value(name, field, value, place, out, &mut references) {
@@ -84,10 +94,17 @@ fn missing(kind: &Kind, name: &str, field: &Field, place: &Place<'_>) -> Diagnos
     };
     place
         .error((line, 1), format!("missing required field \"{name}\" ({})", field.label_or(name)))
-        .with_hint(format!("every {} needs `{example}` in its front matter", kind.singular.to_lowercase()))
+        .with_hint(format!(
+            "every {} needs `{example}` in its front matter",
+            kind.singular.to_lowercase()
+        ))
 }
 
-fn common_fields(map: &mut Map<String, Value>, place: &Place<'_>, out: &mut Vec<Diagnostic>) -> Common {
+fn common_fields(
+    map: &mut Map<String, Value>,
+    place: &Place<'_>,
+    out: &mut Vec<Diagnostic>,
+) -> Common {
     let mut common = Common::default();
     for key in COMMON {
         let Some(value) = map.remove(key) else { continue };
@@ -95,26 +112,44 @@ fn common_fields(map: &mut Map<String, Value>, place: &Place<'_>, out: &mut Vec<
             continue;
         }
         let wrong = |what: &str| {
-            place.error(place.key(key), format!("\"{key}\" must be {what}, found {}", describe(&value)))
+            place.error(
+                place.key(key),
+                format!("\"{key}\" must be {what}, found {}", describe(&value)),
+            )
         };
         match key {
-            "title" => scalar_text(&value).map_or_else(|| out.push(wrong("text")), |t| common.title = Some(t)),
-            "summary" => scalar_text(&value).map_or_else(|| out.push(wrong("text")), |t| common.summary = Some(t)),
+            "title" => scalar_text(&value)
+                .map_or_else(|| out.push(wrong("text")), |t| common.title = Some(t)),
+            "summary" => scalar_text(&value)
+                .map_or_else(|| out.push(wrong("text")), |t| common.summary = Some(t)),
             "slug" => match value.as_str() {
                 Some(s) if slugify(s) == s && !s.is_empty() => common.slug = Some(s.to_string()),
-                Some(s) => out.push(place.error(place.key(key), format!("\"{s}\" is not a valid slug"))
-                    .with_hint(format!("use lowercase letters, digits and hyphens, e.g. \"{}\"", slugify(s)))),
+                Some(s) => out.push(
+                    place.error(place.key(key), format!("\"{s}\" is not a valid slug")).with_hint(
+                        format!(
+                            "use lowercase letters, digits and hyphens, e.g. \"{}\"",
+                            slugify(s)
+                        ),
+                    ),
+                ),
                 None => out.push(wrong("text")),
             },
             "date" => match date_value(&value) {
                 Some(d) => common.date = Some(d),
-                None => out.push(wrong("a date").with_hint("write dates as YYYY-MM-DD, e.g. 2025-03-14")),
+                None => out
+                    .push(wrong("a date").with_hint("write dates as YYYY-MM-DD, e.g. 2025-03-14")),
             },
-            "draft" => value.as_bool().map_or_else(|| out.push(wrong("true or false")), |b| common.draft = b),
-            "weight" => value.as_f64().map_or_else(|| out.push(wrong("a number")), |w| common.weight = Some(w)),
+            "draft" => value
+                .as_bool()
+                .map_or_else(|| out.push(wrong("true or false")), |b| common.draft = b),
+            "weight" => value
+                .as_f64()
+                .map_or_else(|| out.push(wrong("a number")), |w| common.weight = Some(w)),
             "tags" => match string_list(&value) {
                 Some(tags) => common.tags = tags,
-                None => out.push(wrong("a list of words").with_hint("write `tags: [spel, ruimte]`")),
+                None => {
+                    out.push(wrong("a list of words").with_hint("write `tags: [spel, ruimte]`"))
+                }
             },
             _ => unreachable!("COMMON lists only the keys matched above"),
         }
@@ -130,14 +165,21 @@ fn typed_value(
     out: &mut Vec<Diagnostic>,
     references: &mut Vec<Reference>,
 ) -> Option<Value> {
-    let wrong = |what: &str| place.error(place.key(name), format!("\"{name}\" must be {what}, found {}", describe(&value)));
+    let wrong = |what: &str| {
+        place.error(
+            place.key(name),
+            format!("\"{name}\" must be {what}, found {}", describe(&value)),
+        )
+    };
     match field.ty {
         FieldType::Text => scalar_text(&value).map(Value::String).or_else(|| {
             out.push(wrong("text"));
             None
         }),
         FieldType::Number => value.is_number().then(|| value.clone()).or_else(|| {
-            out.push(wrong("a number").with_hint(format!("write a plain number, e.g. `{name}: 30`")));
+            out.push(
+                wrong("a number").with_hint(format!("write a plain number, e.g. `{name}: 30`")),
+            );
             None
         }),
         FieldType::Bool => value.is_boolean().then(|| value.clone()).or_else(|| {
@@ -157,21 +199,33 @@ fn typed_value(
         }
         FieldType::List => {
             let Some(items) = string_list(&value) else {
-                out.push(wrong("a list").with_hint(format!("write `{name}: [eerste, tweede]` or one `- item` per line")));
+                out.push(wrong("a list").with_hint(format!(
+                    "write `{name}: [eerste, tweede]` or one `- item` per line"
+                )));
                 return None;
             };
-            let ok = items.iter().fold(true, |ok, item| check_allowed(name, field, item, place, out) && ok);
-            ok.then(|| Value::Array(items.into_iter().map(Value::String).collect()))
+            // Count, not `all`: every unknown item gets its own diagnostic.
+            let unknown =
+                items.iter().filter(|item| !check_allowed(name, field, item, place, out)).count();
+            (unknown == 0).then(|| Value::Array(items.into_iter().map(Value::String).collect()))
         }
         FieldType::Reference => {
             let Some(items) = string_list(&value) else {
-                out.push(wrong("a list of slugs").with_hint(format!("write `{name}: [coaching, team]`")));
+                out.push(
+                    wrong("a list of slugs").with_hint(format!("write `{name}: [coaching, team]`")),
+                );
                 return None;
             };
             let target_kind = field.kind.clone().unwrap_or_default();
             for item in &items {
                 let (line, col) = place.item(name, item);
-                references.push(Reference { field: name.to_string(), target: item.clone(), kind: target_kind.clone(), line, col });
+                references.push(Reference {
+                    field: name.to_string(),
+                    target: item.clone(),
+                    kind: target_kind.clone(),
+                    line,
+                    col,
+                });
             }
             Some(Value::Array(items.into_iter().map(Value::String).collect()))
         }
@@ -179,7 +233,13 @@ fn typed_value(
 }
 
 /// Whether `value` is allowed by the field's `values`; reports it if not.
-fn check_allowed(name: &str, field: &Field, value: &str, place: &Place<'_>, out: &mut Vec<Diagnostic>) -> bool {
+fn check_allowed(
+    name: &str,
+    field: &Field,
+    value: &str,
+    place: &Place<'_>,
+    out: &mut Vec<Diagnostic>,
+) -> bool {
     let Some(allowed) = &field.values else { return true };
     if allowed.iter().any(|a| a == value) {
         return true;
@@ -187,7 +247,10 @@ fn check_allowed(name: &str, field: &Field, value: &str, place: &Place<'_>, out:
     let suggestion = did_you_mean(value, allowed.iter().map(String::as_str));
     out.push(
         place
-            .error(place.item(name, value), format!("unknown value \"{value}\" for \"{name}\"{suggestion}"))
+            .error(
+                place.item(name, value),
+                format!("unknown value \"{value}\" for \"{name}\"{suggestion}"),
+            )
             .with_hint(format!("{} can be: {}", field.label_or(name), allowed.join(", "))),
     );
     false
@@ -218,11 +281,13 @@ fn date_value(value: &Value) -> Option<String> {
     let rest = &text[10..];
     let bytes = date.as_bytes();
     let digits = |r: std::ops::Range<usize>| bytes[r].iter().all(u8::is_ascii_digit);
-    let shape = digits(0..4) && bytes[4] == b'-' && digits(5..7) && bytes[7] == b'-' && digits(8..10);
+    let shape =
+        digits(0..4) && bytes[4] == b'-' && digits(5..7) && bytes[7] == b'-' && digits(8..10);
     let month: u32 = date.get(5..7)?.parse().ok()?;
     let day: u32 = date.get(8..10)?.parse().ok()?;
     let time_ok = rest.is_empty() || rest.starts_with(['T', ' ']);
-    (shape && (1..=12).contains(&month) && (1..=31).contains(&day) && time_ok).then(|| text.to_string())
+    (shape && (1..=12).contains(&month) && (1..=31).contains(&day) && time_ok)
+        .then(|| text.to_string())
 }
 
 fn describe(value: &Value) -> String {
@@ -243,7 +308,13 @@ mod tests {
 
     #[test]
     fn dates() {
-        for (input, ok) in [("2025-03-14", true), ("2025-13-01", false), ("14-03-2025", false), ("2025-03-14T10:00:00", true), ("2025-3-1", false)] {
+        for (input, ok) in [
+            ("2025-03-14", true),
+            ("2025-13-01", false),
+            ("14-03-2025", false),
+            ("2025-03-14T10:00:00", true),
+            ("2025-3-1", false),
+        ] {
             assert_eq!(date_value(&json!(input)).is_some(), ok, "{input}");
         }
         assert_eq!(date_value(&json!(2025)), None);

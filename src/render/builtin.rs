@@ -9,7 +9,10 @@ pub const DEFAULT_THEME: &[(&str, &str)] = &[
     ("templates/_backlinks.html", include_str!("../../themes/default/templates/_backlinks.html")),
     ("templates/_properties.html", include_str!("../../themes/default/templates/_properties.html")),
     ("templates/base.html", include_str!("../../themes/default/templates/base.html")),
-    ("templates/building_block.html", include_str!("../../themes/default/templates/building_block.html")),
+    (
+        "templates/building_block.html",
+        include_str!("../../themes/default/templates/building_block.html"),
+    ),
     ("templates/home.html", include_str!("../../themes/default/templates/home.html")),
     ("templates/inspiration.html", include_str!("../../themes/default/templates/inspiration.html")),
     ("templates/kind_index.html", include_str!("../../themes/default/templates/kind_index.html")),
@@ -38,7 +41,10 @@ mod tests {
         on_disk.sort();
         let mut built_in: Vec<String> = DEFAULT_THEME.iter().map(|(p, _)| p.to_string()).collect();
         built_in.sort();
-        assert_eq!(built_in, on_disk, "update src/render/builtin.rs to list every file of themes/default");
+        assert_eq!(
+            built_in, on_disk,
+            "update src/render/builtin.rs to list every file of themes/default"
+        );
         for (path, text) in DEFAULT_THEME {
             assert_eq!(&std::fs::read_to_string(folder.join(path)).unwrap(), text, "{path}");
         }

@@ -44,14 +44,19 @@ pub struct Inputs<'a> {
 
 pub fn render(inputs: &Inputs<'_>, diagnostics: &mut Diagnostics) -> Vec<RenderedPage> {
     let highlighter = Highlighter::default();
-    let linker = Linker { pages: &inputs.site.pages, config: inputs.config, clean_urls: clean_urls(inputs.config) };
+    let linker = Linker {
+        pages: &inputs.site.pages,
+        config: inputs.config,
+        clean_urls: clean_urls(inputs.config),
+    };
     let lists = Lists::new(inputs);
     let results: Vec<Result<RenderedPage, Diagnostic>> = (0..inputs.site.pages.len())
         .into_par_iter()
         .map(|i| render_page(i, inputs, &linker, &lists, &highlighter))
         .collect();
     let mut pages = Vec::with_capacity(results.len());
-    let mut errors: BTreeMap<(PathBuf, usize, usize, String), (Diagnostic, usize)> = BTreeMap::new();
+    let mut errors: BTreeMap<(PathBuf, usize, usize, String), (Diagnostic, usize)> =
+        BTreeMap::new();
     for result in results {
         match result {
             Ok(page) => pages.push(page),
@@ -87,8 +92,12 @@ struct Lists {
 impl Lists {
     fn new(inputs: &Inputs<'_>) -> Lists {
         let pages = &inputs.site.pages;
-        let mut recent: Vec<usize> = (0..pages.len()).filter(|&i| pages[i].role == Role::Entry && pages[i].date.is_some()).collect();
-        recent.sort_by(|&a, &b| pages[b].date.cmp(&pages[a].date).then(pages[a].url.cmp(&pages[b].url)));
+        let mut recent: Vec<usize> = (0..pages.len())
+            .filter(|&i| pages[i].role == Role::Entry && pages[i].date.is_some())
+            .collect();
+        recent.sort_by(|&a, &b| {
+            pages[b].date.cmp(&pages[a].date).then(pages[a].url.cmp(&pages[b].url))
+        });
         recent.truncate(6);
         let mut children: BTreeMap<String, Vec<usize>> = BTreeMap::new();
         for (i, page) in pages.iter().enumerate() {
@@ -102,7 +111,11 @@ impl Lists {
 
     fn entries_for(&self, page: &Page, inputs: &Inputs<'_>) -> Vec<usize> {
         match page.role {
-            Role::KindIndex => page.kind.as_deref().map(|k| inputs.links.index.entries_of_kind(k).to_vec()).unwrap_or_default(),
+            Role::KindIndex => page
+                .kind
+                .as_deref()
+                .map(|k| inputs.links.index.entries_of_kind(k).to_vec())
+                .unwrap_or_default(),
             Role::Home => self.recent.clone(),
             Role::Section => self.children.get(&page.url).cloned().unwrap_or_default(),
             Role::Entry | Role::Page => Vec::new(),
@@ -135,12 +148,24 @@ impl LinkWriter for FromPage<'_> {
     }
 }
 
-fn render_page(i: usize, inputs: &Inputs<'_>, linker: &Linker<'_>, lists: &Lists, highlighter: &Highlighter) -> Result<RenderedPage, Diagnostic> {
+fn render_page(
+    i: usize,
+    inputs: &Inputs<'_>,
+    linker: &Linker<'_>,
+    lists: &Lists,
+    highlighter: &Highlighter,
+) -> Result<RenderedPage, Diagnostic> {
     let page = &inputs.site.pages[i];
     let page_links = &inputs.links.pages[i];
     let root = root_prefix(&page.url);
     let writer = FromPage { root: &root, linker };
-    let body = markdown::render(page.body(), &page_links.headings, &page_links.resolved, &writer, highlighter);
+    let body = markdown::render(
+        page.body(),
+        &page_links.headings,
+        &page_links.resolved,
+        &writer,
+        highlighter,
+    );
     let kind = page.kind.as_deref().and_then(|k| inputs.config.kind(k));
     let view = PageView {
         title: &page.title,
@@ -165,7 +190,8 @@ fn render_page(i: usize, inputs: &Inputs<'_>, linker: &Linker<'_>, lists: &Lists
         backlinks: linker.group_backlinks(&page_links.backlinks),
         graph: graph_svg(i, inputs, &writer),
     };
-    let entries: Vec<LinkView<'_>> = lists.entries_for(page, inputs).into_iter().map(|e| linker.link(e)).collect();
+    let entries: Vec<LinkView<'_>> =
+        lists.entries_for(page, inputs).into_iter().map(|e| linker.link(e)).collect();
     let site = SiteView::new(inputs.config, |url| views::href_for_url(url, linker.clean_urls));
     let mut context = tera::Context::new();
     context.insert("site", &site);
@@ -173,7 +199,11 @@ fn render_page(i: usize, inputs: &Inputs<'_>, linker: &Linker<'_>, lists: &Lists
     context.insert("entries", &entries);
     context.insert("root", &root);
     let template = template_name(page, inputs.config);
-    let html = inputs.theme.tera.render(template, &context).map_err(|e| render_error(page, template, &e, inputs.theme))?;
+    let html = inputs
+        .theme
+        .tera
+        .render(template, &context)
+        .map_err(|e| render_error(page, template, &e, inputs.theme))?;
     let path = format!("{}index.html", page.url);
     Ok(RenderedPage { index: i, path, html, sections: body.sections })
 }
@@ -192,7 +222,9 @@ fn template_name<'c>(page: &Page, config: &'c Config) -> &'c str {
 /// The declared fields the page has, in the kind's order, references resolved.
 fn properties<'a>(i: usize, inputs: &Inputs<'a>, linker: &Linker<'a>) -> Vec<Property<'a>> {
     let page = &inputs.site.pages[i];
-    let Some(kind) = page.kind.as_deref().and_then(|k| inputs.config.kind(k)) else { return Vec::new() };
+    let Some(kind) = page.kind.as_deref().and_then(|k| inputs.config.kind(k)) else {
+        return Vec::new();
+    };
     if page.role != Role::Entry {
         return Vec::new();
     }
@@ -202,7 +234,9 @@ fn properties<'a>(i: usize, inputs: &Inputs<'a>, linker: &Linker<'a>) -> Vec<Pro
             let value = page.fields.get(name)?;
             let links = if field.ty == FieldType::Reference {
                 let targets = inputs.links.pages[i].references.iter().find(|(f, _)| f == name);
-                targets.map(|(_, t)| t.iter().map(|&t| linker.link(t)).collect()).unwrap_or_default()
+                targets
+                    .map(|(_, t)| t.iter().map(|&t| linker.link(t)).collect())
+                    .unwrap_or_default()
             } else {
                 Vec::new()
             };
@@ -242,7 +276,11 @@ fn graph_svg(i: usize, inputs: &Inputs<'_>, writer: &FromPage<'_>) -> Option<Str
         .iter()
         .map(|&n| {
             let target = &inputs.site.pages[n];
-            GraphNode { id: target.slug.clone(), label: target.title.clone(), href: writer.href(n, None) }
+            GraphNode {
+                id: target.slug.clone(),
+                label: target.title.clone(),
+                href: writer.href(n, None),
+            }
         })
         .collect();
     // A neighbourhood shows the page's own links only: the links among its neighbours
@@ -267,10 +305,17 @@ fn render_error(page: &Page, template: &str, error: &tera::Error, theme: &Theme)
     let path = theme.sources.get(template).cloned().unwrap_or_else(|| PathBuf::from(template));
     let detail = chain.lines().last().unwrap_or(&chain).to_string();
     let text = theme.texts.get(template).map_or("", String::as_str);
-    let (line, col) = last_quoted(&detail, '`').and_then(|needle| find_position(text, needle)).unwrap_or((1, 1));
-    let source = if page.source.as_os_str().is_empty() { page.url.clone() } else { page.source.display().to_string() };
+    let (line, col) =
+        last_quoted(&detail, '`').and_then(|needle| find_position(text, needle)).unwrap_or((1, 1));
+    let source = if page.source.as_os_str().is_empty() {
+        page.url.clone()
+    } else {
+        page.source.display().to_string()
+    };
     Diagnostic::new(path, line, col, format!("template error: {detail}"))
-        .with_hint(format!("rendering {source}; check the names the template uses against the page's data"))
+        .with_hint(format!(
+            "rendering {source}; check the names the template uses against the page's data"
+        ))
         .with_source(text)
 }
 
@@ -281,7 +326,9 @@ fn last_quoted(text: &str, quote: char) -> Option<&str> {
 }
 
 fn find_position(text: &str, needle: &str) -> Option<(usize, usize)> {
-    text.lines().enumerate().find_map(|(n, line)| line.find(needle).map(|i| (n + 1, line[..i].chars().count() + 1)))
+    text.lines()
+        .enumerate()
+        .find_map(|(n, line)| line.find(needle).map(|i| (n + 1, line[..i].chars().count() + 1)))
 }
 
 /// `get_page(slug="coaching")` in templates: any page's title, href, kind and summary.
@@ -290,8 +337,12 @@ struct PageLookup {
 }
 
 impl tera::Function for PageLookup {
-    fn call(&self, args: &std::collections::HashMap<String, serde_json::Value>) -> tera::Result<serde_json::Value> {
-        let slug = args.get("slug").and_then(|s| s.as_str()).ok_or("get_page needs slug=\"...\"")?;
+    fn call(
+        &self,
+        args: &std::collections::HashMap<String, serde_json::Value>,
+    ) -> tera::Result<serde_json::Value> {
+        let slug =
+            args.get("slug").and_then(|s| s.as_str()).ok_or("get_page needs slug=\"...\"")?;
         self.pages.get(slug).cloned().ok_or_else(|| format!("get_page: no page \"{slug}\"").into())
     }
 

@@ -64,7 +64,11 @@ pub fn load(root: &Path, config: &Config, diagnostics: &mut Diagnostics) -> Opti
 }
 
 /// Parses every template on its own (so all broken ones are reported), then together.
-fn compile(texts: &BTreeMap<String, String>, sources: &BTreeMap<String, PathBuf>, diagnostics: &mut Diagnostics) -> Option<tera::Tera> {
+fn compile(
+    texts: &BTreeMap<String, String>,
+    sources: &BTreeMap<String, PathBuf>,
+    diagnostics: &mut Diagnostics,
+) -> Option<tera::Tera> {
     let mut broken = false;
     for (name, text) in texts {
         if let Err(e) = tera::Template::new(name, None, text) {
@@ -79,7 +83,10 @@ fn compile(texts: &BTreeMap<String, String>, sources: &BTreeMap<String, PathBuf>
     tera.autoescape_on(vec![".html", ".xml", ".svg"]);
     tera.set_escape_fn(escape_html);
     if let Err(e) = tera.add_raw_templates(texts.iter().map(|(n, t)| (n.as_str(), t.as_str()))) {
-        diagnostics.push(Diagnostic::file("templates", error_chain(&e)).with_hint("check the names in {% extends %}, {% include %} and {% import %}"));
+        diagnostics.push(
+            Diagnostic::file("templates", error_chain(&e))
+                .with_hint("check the names in {% extends %}, {% include %} and {% import %}"),
+        );
         return None;
     }
     Some(tera)
@@ -112,7 +119,13 @@ fn collect_templates(
             continue;
         }
         let rel = entry.path().strip_prefix(root).unwrap_or(entry.path()).to_path_buf();
-        let Some(name) = entry.path().strip_prefix(dir).ok().and_then(Path::to_str).map(|n| n.replace('\\', "/")) else {
+        let Some(name) = entry
+            .path()
+            .strip_prefix(dir)
+            .ok()
+            .and_then(Path::to_str)
+            .map(|n| n.replace('\\', "/"))
+        else {
             continue;
         };
         match std::fs::read_to_string(entry.path()) {
@@ -120,7 +133,9 @@ fn collect_templates(
                 texts.insert(name.clone(), text);
                 sources.insert(name, rel);
             }
-            Err(e) => diagnostics.push(Diagnostic::file(rel, format!("cannot read the template: {e}"))),
+            Err(e) => {
+                diagnostics.push(Diagnostic::file(rel, format!("cannot read the template: {e}")))
+            }
         }
     }
 }
@@ -146,13 +161,25 @@ pub fn escape_html(text: &str) -> String {
 fn check_kind_templates(config: &Config, tera: &tera::Tera, diagnostics: &mut Diagnostics) {
     let names: Vec<&str> = tera.get_template_names().collect();
     for kind in config.kinds() {
-        for (key, template) in [("template", &kind.template), ("index_template", &kind.index_template)] {
+        for (key, template) in
+            [("template", &kind.template), ("index_template", &kind.index_template)]
+        {
             if !names.contains(&template.as_str()) {
                 let (line, col) = crate::config::locate(&config.source_text, &[&kind.name, key]);
                 diagnostics.push(
-                    Diagnostic::new("site.yaml", line, col, format!("kind \"{}\" uses template \"{template}\", which does not exist", kind.name))
-                        .with_hint("add the template to templates/ or name one of the theme's templates")
-                        .with_source(&config.source_text),
+                    Diagnostic::new(
+                        "site.yaml",
+                        line,
+                        col,
+                        format!(
+                            "kind \"{}\" uses template \"{template}\", which does not exist",
+                            kind.name
+                        ),
+                    )
+                    .with_hint(
+                        "add the template to templates/ or name one of the theme's templates",
+                    )
+                    .with_source(&config.source_text),
                 );
             }
         }
@@ -163,7 +190,11 @@ fn check_kind_templates(config: &Config, tera: &tera::Tera, diagnostics: &mut Di
 fn template_diagnostic(path: &Path, text: &str, error: &tera::Error) -> Diagnostic {
     let chain = error_chain(error);
     let (line, col) = arrow_position(&chain).unwrap_or((1, 1));
-    let message = chain.lines().rev().find(|l| l.trim_start().starts_with("= ")).map(|l| l.trim_start()[2..].to_string());
+    let message = chain
+        .lines()
+        .rev()
+        .find(|l| l.trim_start().starts_with("= "))
+        .map(|l| l.trim_start()[2..].to_string());
     let message = message.unwrap_or_else(|| chain.lines().next().unwrap_or("").to_string());
     Diagnostic::new(path, line, col, format!("template error: {message}"))
         .with_hint("check the {{ }} and {% %} tags near this place")

@@ -50,7 +50,10 @@ impl<'a> SiteView<'a> {
             language: &config.language,
             base_url: config.base_url.as_deref(),
             organisation: &config.organisation,
-            kinds: config.kinds().map(|k| KindView::new(k, href(&format!("{}/", k.folder)))).collect(),
+            kinds: config
+                .kinds()
+                .map(|k| KindView::new(k, href(&format!("{}/", k.folder))))
+                .collect(),
             extra: &config.extra,
         }
     }
@@ -61,7 +64,13 @@ impl<'a> KindView<'a> {
         let fields = kind
             .fields
             .iter()
-            .map(|(name, f)| FieldView { name, label: f.label_or(name), ty: f.ty, facet: f.facet, values: f.values.as_deref() })
+            .map(|(name, f)| FieldView {
+                name,
+                label: f.label_or(name),
+                ty: f.ty,
+                facet: f.facet,
+                values: f.values.as_deref(),
+            })
             .collect();
         KindView { name: &kind.name, singular: &kind.singular, plural: &kind.plural, href, fields }
     }
@@ -173,7 +182,11 @@ impl<'a> Linker<'a> {
     }
 
     pub fn backlink(&self, backlink: &'a Backlink) -> LinkView<'a> {
-        LinkView { context: backlink.context.as_deref(), field: backlink.field.as_deref(), ..self.link(backlink.source) }
+        LinkView {
+            context: backlink.context.as_deref(),
+            field: backlink.field.as_deref(),
+            ..self.link(backlink.source)
+        }
     }
 
     /// Backlinks grouped by the source's kind, in the order of `site.yaml`; pages of no
@@ -182,8 +195,11 @@ impl<'a> Linker<'a> {
         let mut groups: Vec<BacklinkGroup<'a>> = Vec::new();
         for kind in self.config.kinds().map(Some).chain([None]) {
             let name = kind.map(|k| k.name.as_str());
-            let links: Vec<LinkView<'a>> =
-                backlinks.iter().filter(|b| self.pages[b.source].kind.as_deref() == name).map(|b| self.backlink(b)).collect();
+            let links: Vec<LinkView<'a>> = backlinks
+                .iter()
+                .filter(|b| self.pages[b.source].kind.as_deref() == name)
+                .map(|b| self.backlink(b))
+                .collect();
             if !links.is_empty() {
                 let label = kind.map_or("Pagina's", |k| k.plural.as_str());
                 groups.push(BacklinkGroup { kind: name, label, links });

@@ -96,7 +96,12 @@ pub fn snapshot(dir: &Path) -> BTreeMap<String, Vec<u8>> {
         .into_iter()
         .filter_map(Result::ok)
         .filter(|e| e.file_type().is_file())
-        .map(|e| (e.path().strip_prefix(dir).unwrap().to_string_lossy().into_owned(), fs::read(e.path()).unwrap()))
+        .map(|e| {
+            (
+                e.path().strip_prefix(dir).unwrap().to_string_lossy().into_owned(),
+                fs::read(e.path()).unwrap(),
+            )
+        })
         .collect()
 }
 
@@ -110,7 +115,12 @@ pub fn links_in(html: &str) -> Vec<String> {
             let end = after.find('"').unwrap_or(after.len());
             let preceded_ok = i == 0 || rest.as_bytes()[i - 1].is_ascii_whitespace();
             if preceded_ok {
-                links.push(after[..end].replace("&amp;", "&").replace("&#39;", "'").replace("&quot;", "\""));
+                links.push(
+                    after[..end]
+                        .replace("&amp;", "&")
+                        .replace("&#39;", "'")
+                        .replace("&quot;", "\""),
+                );
             }
             rest = &after[end..];
         }
@@ -120,7 +130,10 @@ pub fn links_in(html: &str) -> Vec<String> {
 
 /// Whether a link leaves the site (or stays on the page).
 pub fn is_external(link: &str) -> bool {
-    link.starts_with('#') || link.contains("://") || link.starts_with("mailto:") || link.starts_with("data:")
+    link.starts_with('#')
+        || link.contains("://")
+        || link.starts_with("mailto:")
+        || link.starts_with("data:")
 }
 
 /// Follows a relative link from the page at `from` (relative to `out`) as a browser on
