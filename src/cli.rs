@@ -33,6 +33,17 @@ pub enum Command {
         #[arg(long)]
         timings: bool,
     },
+    /// Write a large generated site, for benchmarks.
+    #[command(hide = true)]
+    Generate {
+        /// The folder to write the site into.
+        dir: PathBuf,
+        /// How many entries, besides the twelve building blocks.
+        #[arg(long, default_value_t = 1000)]
+        pages: usize,
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+    },
 }
 
 /// Runs the CLI with the process's arguments.
@@ -48,6 +59,18 @@ pub fn main() -> ExitCode {
         Command::Build { root, output, timings } => {
             let output = output.unwrap_or_else(|| root.join("public"));
             run_build(&BuildOptions { root, output }, timings)
+        }
+        Command::Generate { dir, pages, seed } => {
+            match crate::generate::generate(&dir, pages, seed) {
+                Ok(()) => {
+                    println!("wrote {pages} entries and 12 building blocks into {}", dir.display());
+                    ExitCode::SUCCESS
+                }
+                Err(e) => {
+                    eprintln!("{}: cannot write the site: {e}", dir.display());
+                    ExitCode::from(1)
+                }
+            }
         }
     }
 }

@@ -9,6 +9,7 @@
 pub mod cli;
 pub mod config;
 pub mod diag;
+pub mod generate;
 pub mod link;
 pub mod load;
 pub mod markdown;
