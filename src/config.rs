@@ -43,12 +43,23 @@ pub struct Config {
     /// Which kind's pages form the graph drawn on the home page and their own pages.
     #[serde(default = "default_graph_kind")]
     pub graph_kind: String,
+    #[serde(default)]
+    pub search: SearchSettings,
     /// Free values for templates (`site.extra.x`).
     #[serde(default)]
     pub extra: serde_json::Map<String, serde_json::Value>,
     /// The text of `site.yaml`, for positions in later diagnostics.
     #[serde(skip)]
     pub source_text: String,
+}
+
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct SearchSettings {
+    /// Groups of words that find each other, e.g. `[kinderopvang, kinderdagverblijf, crèche]`.
+    /// Without it, the language's default groups.
+    #[serde(default)]
+    pub synonyms: Option<Vec<Vec<String>>>,
 }
 
 #[derive(Debug, Clone, Default, Deserialize, Serialize)]

@@ -14,6 +14,7 @@ pub mod link;
 pub mod load;
 pub mod markdown;
 pub mod render;
+pub mod search;
 pub mod slug;
 pub mod write;
 
@@ -79,7 +80,13 @@ pub fn render_site(root: &Path, timings: &mut Timings) -> Result<Rendered, Diagn
     if !diagnostics.is_empty() {
         return Err(diagnostics);
     }
-    let files = timings.time("assemble", || assemble(&site, pages, &theme));
+    let index = timings.time("search", || {
+        search::build_index(
+            &search::documents(&site, &links, &config, &pages),
+            &search::config(&config),
+        )
+    });
+    let files = timings.time("assemble", || assemble(&site, pages, index, &theme));
     let pages = site.pages.len();
     Ok(Rendered { files, pages })
 }
@@ -94,16 +101,20 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, Diagnostics> {
     Ok(BuildReport { pages: rendered.pages, files: rendered.files.len(), written, timings })
 }
 
-/// The output files: the theme's and the site's static files, content assets, and the
-/// pages. A later file with the same path replaces an earlier one: pages win over all.
+/// The output files: the theme's and the site's static files, content assets, the search
+/// index and the pages. A later file with the same path replaces an earlier one: pages win over all.
 fn assemble(
     site: &load::Site,
     pages: Vec<render::RenderedPage>,
+    index: Vec<search::SearchFile>,
     theme: &render::theme::Theme,
 ) -> Vec<OutputFile> {
     let mut files: std::collections::BTreeMap<String, Content> = theme.static_files.clone();
     for asset in &site.assets {
         files.insert(asset.output.clone(), Content::Copy(asset.source.clone()));
+    }
+    for file in index {
+        files.insert(file.path, Content::Bytes(file.bytes));
     }
     for page in pages {
         files.insert(page.path, Content::Bytes(page.html.into_bytes()));

@@ -19,6 +19,7 @@ pub const DEFAULT_THEME: &[(&str, &str)] = &[
     ("templates/macros.html", include_str!("../../themes/default/templates/macros.html")),
     ("templates/method.html", include_str!("../../themes/default/templates/method.html")),
     ("templates/page.html", include_str!("../../themes/default/templates/page.html")),
+    ("templates/search.html", include_str!("../../themes/default/templates/search.html")),
     ("templates/section.html", include_str!("../../themes/default/templates/section.html")),
     ("templates/vision.html", include_str!("../../themes/default/templates/vision.html")),
     ("static/highlight.css", include_str!("../../themes/default/static/highlight.css")),

@@ -118,6 +118,9 @@ impl Lists {
                 .unwrap_or_default(),
             Role::Home => self.recent.clone(),
             Role::Section => self.children.get(&page.url).cloned().unwrap_or_default(),
+            Role::SearchIndex => (0..inputs.site.pages.len())
+                .filter(|&i| inputs.site.pages[i].role == Role::Entry)
+                .collect(),
             Role::Entry | Role::Page => Vec::new(),
         }
     }
@@ -215,6 +218,7 @@ fn template_name<'c>(page: &Page, config: &'c Config) -> &'c str {
         (Role::KindIndex, Some(kind)) => &kind.index_template,
         (Role::Entry, Some(kind)) => &kind.template,
         (Role::Section, _) => "section.html",
+        (Role::SearchIndex, _) => "search.html",
         _ => "page.html",
     }
 }
@@ -302,11 +306,20 @@ fn graph_svg(i: usize, inputs: &Inputs<'_>, writer: &FromPage<'_>) -> Option<Str
 fn render_error(page: &Page, template: &str, error: &tera::Error, theme: &Theme) -> Diagnostic {
     let chain = error_chain(error);
     let template = last_quoted(&chain, '\'').unwrap_or(template);
-    let path = theme.sources.get(template).cloned().unwrap_or_else(|| PathBuf::from(template));
     let detail = chain.lines().last().unwrap_or(&chain).to_string();
-    let text = theme.texts.get(template).map_or("", String::as_str);
-    let (line, col) =
-        last_quoted(&detail, '`').and_then(|needle| find_position(text, needle)).unwrap_or((1, 1));
+    let needle = last_quoted(&detail, '`');
+    // The variable may sit in a template this one extends or includes: look there too.
+    let found = needle.and_then(|needle| {
+        let named = theme.texts.get_key_value(template).into_iter();
+        named
+            .chain(theme.texts.iter())
+            .find_map(|(name, text)| Some((name, text, find_position(text, needle)?)))
+    });
+    let (template, text, (line, col)) = match found {
+        Some((name, text, position)) => (name.as_str(), text.as_str(), position),
+        None => (template, theme.texts.get(template).map_or("", String::as_str), (1, 1)),
+    };
+    let path = theme.sources.get(template).cloned().unwrap_or_else(|| PathBuf::from(template));
     let source = if page.source.as_os_str().is_empty() {
         page.url.clone()
     } else {

@@ -20,6 +20,8 @@ pub struct SiteView<'a> {
     pub base_url: Option<&'a str>,
     pub organisation: &'a Organisation,
     pub kinds: Vec<KindView<'a>>,
+    /// The search page, the search field's destination without JavaScript.
+    pub search_href: String,
     pub extra: &'a Map<String, Value>,
 }
 
@@ -54,6 +56,7 @@ impl<'a> SiteView<'a> {
                 .kinds()
                 .map(|k| KindView::new(k, href(&format!("{}/", k.folder))))
                 .collect(),
+            search_href: href(&format!("{}/", crate::load::search_page_name(&config.language).0)),
             extra: &config.extra,
         }
     }
@@ -147,6 +150,7 @@ pub fn role_name(role: Role) -> &'static str {
         Role::Section => "section",
         Role::Entry => "entry",
         Role::Page => "page",
+        Role::SearchIndex => "search",
     }
 }
 
