@@ -13,8 +13,11 @@ pub mod generate;
 pub mod link;
 pub mod load;
 pub mod markdown;
+pub mod new_entry;
+pub mod readers;
 pub mod render;
 pub mod slug;
+pub mod starter;
 pub mod write;
 
 use std::path::{Path, PathBuf};
@@ -64,13 +67,38 @@ pub struct Rendered {
     pub pages: usize,
 }
 
+/// Why the pipeline runs: to publish the site, or only to check it (`spiegel check`:
+/// the reader checks on top, and nothing written, not even the photo cache).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Purpose {
+    Publish,
+    Check,
+}
+
 /// Runs the pipeline up to, not including, writing. All problems of all stages that
 /// could run come back together.
 pub fn render_site(root: &Path, timings: &mut Timings) -> Result<Rendered, Diagnostics> {
+    run_pipeline(root, Purpose::Publish, timings)
+}
+
+/// Everything `build` checks, plus the reader checks; writes nothing. Returns how many
+/// pages were checked.
+pub fn check(root: &Path) -> Result<usize, Diagnostics> {
+    run_pipeline(root, Purpose::Check, &mut Timings::default()).map(|r| r.pages)
+}
+
+fn run_pipeline(
+    root: &Path,
+    purpose: Purpose,
+    timings: &mut Timings,
+) -> Result<Rendered, Diagnostics> {
     let config = timings.time("config", || config::load(root))?;
     let mut diagnostics = Diagnostics::new();
     let site = timings.time("load", || load::load(root, &config, &mut diagnostics));
     let links = timings.time("link", || link::link(&site, &config, &mut diagnostics));
+    if purpose == Purpose::Check {
+        timings.time("readers", || readers::check(&site, &mut diagnostics));
+    }
     let theme = timings.time("templates", || render::theme::load(root, &config, &mut diagnostics));
     let Some(mut theme) = theme else { return Err(diagnostics) };
     render::register_functions(&mut theme, &site, &links, &config);
