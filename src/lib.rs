@@ -14,10 +14,12 @@ pub mod link;
 pub mod load;
 pub mod markdown;
 pub mod new_entry;
+pub mod publish;
 pub mod readers;
 pub mod render;
 pub mod slug;
 pub mod starter;
+pub mod taxonomy;
 pub mod write;
 
 use std::path::{Path, PathBuf};
@@ -99,15 +101,37 @@ fn run_pipeline(
     if purpose == Purpose::Check {
         timings.time("readers", || readers::check(&site, &mut diagnostics));
     }
+    let taxonomies = taxonomy::collect(&site, &links, &config, &mut diagnostics);
+    let feeds = publish::feeds(&site, &links, &config);
     let theme = timings.time("templates", || render::theme::load(root, &config, &mut diagnostics));
     let Some(mut theme) = theme else { return Err(diagnostics) };
     render::register_functions(&mut theme, &site, &links, &config);
-    let inputs = render::Inputs { site: &site, links: &links, config: &config, theme: &theme };
+    let inputs = render::Inputs {
+        site: &site,
+        links: &links,
+        config: &config,
+        theme: &theme,
+        taxonomies: &taxonomies,
+        feeds: &feeds,
+    };
     let pages = timings.time("render", || render::render(&inputs, &mut diagnostics));
+    let listings = timings.time("listings", || render::listing::render(&inputs, &mut diagnostics));
     if !diagnostics.is_empty() {
         return Err(diagnostics);
     }
-    let files = timings.time("assemble", || assemble(&site, pages, &theme));
+    let mut descriptions = vec![String::new(); site.pages.len()];
+    for page in &pages {
+        descriptions[page.index] = page.description.clone();
+    }
+    let listing_urls = render::listing::listing_urls(&taxonomies);
+    let published = publish::files(&publish::Published {
+        site: &site,
+        config: &config,
+        feeds: &feeds,
+        descriptions: &descriptions,
+        listings: &listing_urls,
+    });
+    let files = timings.time("assemble", || assemble(&site, pages, listings, published, &theme));
     let pages = site.pages.len();
     Ok(Rendered { files, pages })
 }
@@ -122,17 +146,23 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, Diagnostics> {
     Ok(BuildReport { pages: rendered.pages, files: rendered.files.len(), written, timings })
 }
 
-/// The output files: the theme's and the site's static files, content assets, and the
-/// pages. A later file with the same path replaces an earlier one: pages win over all.
+/// The output files: feeds, robots.txt and sitemap, the theme's and the site's static
+/// files (a site's own robots.txt wins), content assets, listing pages, and the pages.
+/// A later file with the same path replaces an earlier one: pages win over all.
 fn assemble(
     site: &load::Site,
     pages: Vec<render::RenderedPage>,
+    listings: Vec<OutputFile>,
+    published: Vec<OutputFile>,
     theme: &render::theme::Theme,
 ) -> Vec<OutputFile> {
-    let mut files: std::collections::BTreeMap<String, Content> = theme.static_files.clone();
+    let mut files: std::collections::BTreeMap<String, Content> =
+        published.into_iter().map(|f| (f.path, f.content)).collect();
+    files.extend(theme.static_files.clone());
     for asset in &site.assets {
         files.insert(asset.output.clone(), Content::Copy(asset.source.clone()));
     }
+    files.extend(listings.into_iter().map(|f| (f.path, f.content)));
     for page in pages {
         files.insert(page.path, Content::Bytes(page.html.into_bytes()));
     }

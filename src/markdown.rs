@@ -59,6 +59,8 @@ pub struct Section {
 pub struct RenderedBody {
     pub html: String,
     pub sections: Vec<Section>,
+    /// The plain text of the first paragraph, for descriptions.
+    pub first_paragraph: String,
 }
 
 /// Syntax highlighting, loaded on first use: most pages have no code.
@@ -115,7 +117,8 @@ pub fn render(
     }
     let mut html = String::with_capacity(body.len() * 3 / 2);
     pulldown_cmark::html::push_html(&mut html, events.into_iter());
-    RenderedBody { html, sections: pass.sections.finish() }
+    let first_paragraph = pass.sections.first_paragraph.trim().to_string();
+    RenderedBody { html, sections: pass.sections.finish(), first_paragraph }
 }
 
 struct Pass<'p> {
@@ -196,10 +199,15 @@ struct Sections {
     done: Vec<Section>,
     current: Section,
     in_heading: bool,
+    /// The first paragraph's text; `in_first_paragraph` while it is being read.
+    first_paragraph: String,
+    in_first_paragraph: bool,
+    seen_paragraph: bool,
 }
 
 impl Sections {
     fn observe(&mut self, event: &Event<'_>, next_heading: Option<&Heading>) {
+        self.observe_first_paragraph(event);
         match event {
             Event::Start(Tag::Heading { .. }) => {
                 let finished = std::mem::take(&mut self.current);
@@ -227,6 +235,23 @@ impl Sections {
                 | TagEnd::BlockQuote(_),
             ) if !self.current.text.ends_with(' ') && !self.current.text.is_empty() => {
                 self.current.text.push(' ');
+            }
+            _ => {}
+        }
+    }
+
+    fn observe_first_paragraph(&mut self, event: &Event<'_>) {
+        match event {
+            Event::Start(Tag::Paragraph) if !self.seen_paragraph => {
+                self.seen_paragraph = true;
+                self.in_first_paragraph = true;
+            }
+            Event::End(TagEnd::Paragraph) => self.in_first_paragraph = false,
+            Event::Text(t) | Event::Code(t) if self.in_first_paragraph => {
+                self.first_paragraph.push_str(t)
+            }
+            Event::SoftBreak | Event::HardBreak if self.in_first_paragraph => {
+                self.first_paragraph.push(' ')
             }
             _ => {}
         }

@@ -6,7 +6,10 @@
 
 /// Files of `themes/default/`, by path relative to that folder.
 pub const DEFAULT_THEME: &[(&str, &str)] = &[
+    ("templates/404.html", include_str!("../../themes/default/templates/404.html")),
     ("templates/_backlinks.html", include_str!("../../themes/default/templates/_backlinks.html")),
+    ("templates/_facets.html", include_str!("../../themes/default/templates/_facets.html")),
+    ("templates/_meta.html", include_str!("../../themes/default/templates/_meta.html")),
     ("templates/_properties.html", include_str!("../../themes/default/templates/_properties.html")),
     ("templates/base.html", include_str!("../../themes/default/templates/base.html")),
     (
@@ -20,6 +23,7 @@ pub const DEFAULT_THEME: &[(&str, &str)] = &[
     ("templates/method.html", include_str!("../../themes/default/templates/method.html")),
     ("templates/page.html", include_str!("../../themes/default/templates/page.html")),
     ("templates/section.html", include_str!("../../themes/default/templates/section.html")),
+    ("templates/taxonomy.html", include_str!("../../themes/default/templates/taxonomy.html")),
     ("templates/vision.html", include_str!("../../themes/default/templates/vision.html")),
     ("static/highlight.css", include_str!("../../themes/default/static/highlight.css")),
     ("static/style.css", include_str!("../../themes/default/static/style.css")),
