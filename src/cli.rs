@@ -33,6 +33,9 @@ pub enum Command {
         /// Print how long each stage took.
         #[arg(long)]
         timings: bool,
+        /// Write the site as one zip file instead of a folder.
+        #[arg(long, value_name = "FILE", conflicts_with = "output")]
+        zip: Option<PathBuf>,
     },
     /// Check the site as `build` does, and for what makes pages hard to read; writes nothing.
     Check {
@@ -94,7 +97,20 @@ pub fn main() -> ExitCode {
         }
     };
     match cli.command {
-        Command::Build { root, output, timings } => {
+        Command::Build { root, zip: Some(zip), .. } => match crate::build_zip(&root, &zip) {
+            Ok(report) => {
+                println!(
+                    "built {} pages ({} files) into {}",
+                    report.pages,
+                    report.files,
+                    zip.display()
+                );
+                println!("unpack it and open index.html in its folder, or upload the folder");
+                ExitCode::SUCCESS
+            }
+            Err(diagnostics) => fail(&diagnostics),
+        },
+        Command::Build { root, output, timings, zip: None } => {
             let output = output.unwrap_or_else(|| root.join("public"));
             run_build(&BuildOptions { root, output }, timings)
         }

@@ -6,6 +6,7 @@
 //! hands on a plain value; problems are collected as [`diag::Diagnostics`] and a build
 //! with any problem writes nothing.
 
+pub mod archive;
 pub mod cli;
 pub mod config;
 pub mod diag;
@@ -143,6 +144,22 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, Diagnostics> {
     write::check_output_dir(&options.root, &options.output)?;
     let rendered = render_site(&options.root, &mut timings)?;
     let written = timings.time("write", || write::write(&options.output, &rendered.files))?;
+    Ok(BuildReport { pages: rendered.pages, files: rendered.files.len(), written, timings })
+}
+
+/// Builds the site at `root` into one zip file at `zip`, instead of a folder. The zip
+/// holds one folder named after the organisation.
+pub fn build_zip(root: &Path, zip: &Path) -> Result<BuildReport, Diagnostics> {
+    let mut timings = Timings::default();
+    archive::check_zip_path(root, zip)?;
+    let rendered = render_site(root, &mut timings)?;
+    let config = config::load(root)?;
+    let name =
+        if config.organisation.name.is_empty() { &config.title } else { &config.organisation.name };
+    let folder =
+        Some(slug::slugify(name)).filter(|s| !s.is_empty()).unwrap_or_else(|| "site".into());
+    timings.time("zip", || archive::write_zip(zip, &folder, &rendered.files))?;
+    let written = WriteStats { written: rendered.files.len(), ..WriteStats::default() };
     Ok(BuildReport { pages: rendered.pages, files: rendered.files.len(), written, timings })
 }
 

@@ -192,3 +192,38 @@ fn without_a_base_url_there_is_no_sitemap_and_the_feed_is_relative() {
     assert!(!page.contains("rel=\"canonical\""));
     assert!(site.read("404.html").contains("href=\"/style.css\""));
 }
+
+#[test]
+fn the_zip_unpacks_to_a_site_whose_links_work() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("site");
+    spiegel::starter::init(&root, "Kinderopvang De Zon", "nl").unwrap();
+    let zip_path = dir.path().join("de-zon.zip");
+    let report = spiegel::build_zip(&root, &zip_path).unwrap_or_else(|d| panic!("{d}"));
+    assert!(!root.join("public").exists(), "the zip replaces the output folder");
+    let first = std::fs::read(&zip_path).unwrap();
+    let mut archive = zip::ZipArchive::new(std::fs::File::open(&zip_path).unwrap()).unwrap();
+    assert_eq!(archive.len(), report.files);
+    let unpacked = dir.path().join("unpacked");
+    archive.extract(&unpacked).unwrap();
+    let site = unpacked.join("kinderopvang-de-zon");
+    assert!(std::fs::read_to_string(site.join("index.html"))
+        .unwrap()
+        .contains("Kinderopvang De Zon"));
+    assert!(assert_all_links_resolve(&site) > 1000);
+    spiegel::build_zip(&root, &zip_path).unwrap();
+    assert_eq!(std::fs::read(&zip_path).unwrap(), first, "the same site gives the same zip");
+}
+
+#[test]
+fn the_zip_never_goes_into_the_sites_own_folders() {
+    let site = TempSite::new();
+    site.write("content/_index.md", "# Home\n");
+    let err = spiegel::build_zip(&site.root(), &site.root().join("content/site.zip")).unwrap_err();
+    let headline = err.into_sorted().remove(0).headline();
+    assert!(
+        headline.ends_with("refusing to write the zip into the site's content/ folder"),
+        "{headline}"
+    );
+    assert!(!site.root().join("content/site.zip").exists());
+}
