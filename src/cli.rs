@@ -213,6 +213,13 @@ fn print_report(options: &BuildOptions, report: &BuildReport, show_timings: bool
         options.output.display(),
         total.as_millis()
     );
+    let photos = report.photos;
+    if photos.processed + photos.cached > 0 {
+        println!(
+            "photos: {} processed, {} unchanged (from the cache)",
+            photos.processed, photos.cached
+        );
+    }
     let index = options.output.join("index.html");
     println!("open {}", index.display());
     if show_timings {

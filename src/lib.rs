@@ -15,6 +15,7 @@ pub mod link;
 pub mod load;
 pub mod markdown;
 pub mod new_entry;
+pub mod photos;
 pub mod publish;
 pub mod readers;
 pub mod render;
@@ -27,6 +28,7 @@ use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 use diag::Diagnostics;
+use photos::process::PhotoStats;
 use write::{Content, OutputFile, WriteStats};
 
 /// What to build and where.
@@ -61,6 +63,7 @@ pub struct BuildReport {
     pub pages: usize,
     pub files: usize,
     pub written: WriteStats,
+    pub photos: PhotoStats,
     pub timings: Timings,
 }
 
@@ -68,6 +71,7 @@ pub struct BuildReport {
 pub struct Rendered {
     pub files: Vec<OutputFile>,
     pub pages: usize,
+    pub photos: PhotoStats,
 }
 
 /// Why the pipeline runs: to publish the site, or only to check it (`spiegel check`:
@@ -99,6 +103,7 @@ fn run_pipeline(
     let mut diagnostics = Diagnostics::new();
     let site = timings.time("load", || load::load(root, &config, &mut diagnostics));
     let links = timings.time("link", || link::link(&site, &config, &mut diagnostics));
+    let photos = timings.time("photos", || photos::plan(root, &site, &mut diagnostics));
     if purpose == Purpose::Check {
         timings.time("readers", || readers::check(&site, &mut diagnostics));
     }
@@ -114,6 +119,7 @@ fn run_pipeline(
         theme: &theme,
         taxonomies: &taxonomies,
         feeds: &feeds,
+        photos: &photos,
     };
     let pages = timings.time("render", || render::render(&inputs, &mut diagnostics));
     let listings = timings.time("listings", || render::listing::render(&inputs, &mut diagnostics));
@@ -133,8 +139,13 @@ fn run_pipeline(
         listings: &listing_urls,
     });
     let files = timings.time("assemble", || assemble(&site, pages, listings, published, &theme));
-    let pages = site.pages.len();
-    Ok(Rendered { files, pages })
+    let (files, photo_stats) = match purpose {
+        Purpose::Publish => {
+            timings.time("resize", || photos::process::process(root, files, &photos))?
+        }
+        Purpose::Check => (files, PhotoStats::default()),
+    };
+    Ok(Rendered { files, pages: site.pages.len(), photos: photo_stats })
 }
 
 /// Builds the site at `options.root` into `options.output`. On any problem nothing is
@@ -144,7 +155,8 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, Diagnostics> {
     write::check_output_dir(&options.root, &options.output)?;
     let rendered = render_site(&options.root, &mut timings)?;
     let written = timings.time("write", || write::write(&options.output, &rendered.files))?;
-    Ok(BuildReport { pages: rendered.pages, files: rendered.files.len(), written, timings })
+    let (pages, files, photos) = (rendered.pages, rendered.files.len(), rendered.photos);
+    Ok(BuildReport { pages, files, written, photos, timings })
 }
 
 /// Builds the site at `root` into one zip file at `zip`, instead of a folder. The zip
@@ -159,8 +171,9 @@ pub fn build_zip(root: &Path, zip: &Path) -> Result<BuildReport, Diagnostics> {
     let folder =
         Some(slug::slugify(name)).filter(|s| !s.is_empty()).unwrap_or_else(|| "site".into());
     timings.time("zip", || archive::write_zip(zip, &folder, &rendered.files))?;
-    let written = WriteStats { written: rendered.files.len(), ..WriteStats::default() };
-    Ok(BuildReport { pages: rendered.pages, files: rendered.files.len(), written, timings })
+    let (pages, files, photos) = (rendered.pages, rendered.files.len(), rendered.photos);
+    let written = WriteStats { written: files, ..WriteStats::default() };
+    Ok(BuildReport { pages, files, written, photos, timings })
 }
 
 /// The output files: feeds, robots.txt and sitemap, the theme's and the site's static

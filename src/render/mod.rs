@@ -45,6 +45,7 @@ pub struct Inputs<'a> {
     pub theme: &'a Theme,
     pub taxonomies: &'a [crate::taxonomy::Taxonomy],
     pub feeds: &'a [crate::publish::Feed],
+    pub photos: &'a crate::photos::Photos,
 }
 
 pub fn render(inputs: &Inputs<'_>, diagnostics: &mut Diagnostics) -> Vec<RenderedPage> {
@@ -151,6 +152,10 @@ impl LinkWriter for FromPage<'_> {
     fn title(&self, target: usize) -> &str {
         &self.linker.pages[target].title
     }
+
+    fn file_href(&self, path: &str) -> String {
+        format!("{}{path}", self.root)
+    }
 }
 
 fn render_page(
@@ -164,13 +169,13 @@ fn render_page(
     let page_links = &inputs.links.pages[i];
     let root = root_prefix(&page.url);
     let writer = FromPage { root: &root, linker };
-    let body = markdown::render(
-        page.body(),
-        &page_links.headings,
-        &page_links.resolved,
-        &writer,
-        highlighter,
-    );
+    let images = inputs.photos.pages.get(i).map_or(&[][..], Vec::as_slice);
+    let refs = markdown::References {
+        headings: &page_links.headings,
+        links: &page_links.resolved,
+        images,
+    };
+    let body = markdown::render(page.body(), &refs, &writer, highlighter);
     let kind = page.kind.as_deref().and_then(|k| inputs.config.kind(k));
     let href = linker.href(page);
     let description = description(page, &body);
