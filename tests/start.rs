@@ -228,3 +228,10 @@ fn check_json_is_for_machines() {
     assert_eq!(json["ok"], true);
     assert_eq!(json["problems"].as_array().unwrap().len(), 0);
 }
+
+#[test]
+fn the_default_site_passes_check() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let pages = spiegel::check(root).unwrap_or_else(|d| panic!("{d}"));
+    assert!(pages > 40, "{pages} pages");
+}
