@@ -227,3 +227,15 @@ fn the_zip_never_goes_into_the_sites_own_folders() {
     );
     assert!(!site.root().join("content/site.zip").exists());
 }
+
+#[test]
+fn a_broken_listing_template_is_reported_once() {
+    let site = TempSite::new();
+    site.write("content/_index.md", "# Home\n");
+    site.write("content/a.md", "---\ntags: [x, y, z]\n---\n");
+    site.write("templates/taxonomy.html", "<h1>{{ page.titel }}</h1>\n");
+    assert_eq!(
+        site.build_err(),
+        ["templates/taxonomy.html:1:8: template error: Variable `page.titel` not found in context while rendering 'taxonomy.html'"]
+    );
+}

@@ -92,9 +92,10 @@ pub fn render(inputs: &Inputs<'_>, diagnostics: &mut Diagnostics) -> Vec<OutputF
         Ok(file) => files.push(file),
         Err(d) => problems.push(d),
     }
-    // One broken template would fail every listing: report it once.
-    problems.dedup();
-    diagnostics.extend(problems.into_iter().take(1));
+    // One broken template would fail every listing: report each error once.
+    let mut seen = std::collections::HashSet::new();
+    problems.retain(|d| seen.insert((d.path.clone(), d.line, d.col, d.message.clone())));
+    diagnostics.extend(problems);
     files
 }
 
