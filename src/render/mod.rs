@@ -6,6 +6,7 @@
 //! links, and the entry list on index pages), so no page's work grows with the site.
 
 pub mod builtin;
+pub mod listing;
 pub mod theme;
 pub mod views;
 
@@ -32,6 +33,8 @@ pub struct RenderedPage {
     pub path: String,
     pub html: String,
     pub sections: Vec<Section>,
+    /// The meta description: the summary, or the start of the first paragraph.
+    pub description: String,
 }
 
 /// What rendering needs from the earlier stages.
@@ -40,6 +43,9 @@ pub struct Inputs<'a> {
     pub links: &'a Links,
     pub config: &'a Config,
     pub theme: &'a Theme,
+    pub taxonomies: &'a [crate::taxonomy::Taxonomy],
+    pub feeds: &'a [crate::publish::Feed],
+    pub photos: &'a crate::photos::Photos,
 }
 
 pub fn render(inputs: &Inputs<'_>, diagnostics: &mut Diagnostics) -> Vec<RenderedPage> {
@@ -149,6 +155,10 @@ impl LinkWriter for FromPage<'_> {
     fn title(&self, target: usize) -> &str {
         &self.linker.pages[target].title
     }
+
+    fn file_href(&self, path: &str) -> String {
+        format!("{}{path}", self.root)
+    }
 }
 
 fn render_page(
@@ -162,14 +172,16 @@ fn render_page(
     let page_links = &inputs.links.pages[i];
     let root = root_prefix(&page.url);
     let writer = FromPage { root: &root, linker };
-    let body = markdown::render(
-        page.body(),
-        &page_links.headings,
-        &page_links.resolved,
-        &writer,
-        highlighter,
-    );
+    let images = inputs.photos.pages.get(i).map_or(&[][..], Vec::as_slice);
+    let refs = markdown::References {
+        headings: &page_links.headings,
+        links: &page_links.resolved,
+        images,
+    };
+    let body = markdown::render(page.body(), &refs, &writer, highlighter);
     let kind = page.kind.as_deref().and_then(|k| inputs.config.kind(k));
+    let href = linker.href(page);
+    let description = description(page, &body);
     let view = PageView {
         title: &page.title,
         slug: &page.slug,
@@ -178,12 +190,15 @@ fn render_page(
         kind: page.kind.as_deref(),
         kind_singular: kind.map(|k| k.singular.as_str()),
         kind_plural: kind.map(|k| k.plural.as_str()),
-        href: linker.href(page),
+        permalink: crate::publish::base_url(inputs.config)
+            .map(|base| crate::publish::permalink(&base, &href)),
+        href,
         source: page.source.to_string_lossy().replace('\\', "/"),
         date: page.date.as_deref(),
         summary: page.summary.as_deref(),
-        description: description(page, &body.sections),
+        description: description.clone(),
         tags: &page.tags,
+        tag_links: listing::tag_links(inputs, &page.tags, linker.clean_urls),
         weight: page.weight,
         fields: &page.fields,
         properties: properties(i, inputs, linker),
@@ -195,12 +210,12 @@ fn render_page(
     };
     let entries: Vec<LinkView<'_>> =
         lists.entries_for(page, inputs).into_iter().map(|e| linker.link(e)).collect();
-    let site = SiteView::new(inputs.config, |url| views::href_for_url(url, linker.clean_urls));
-    let mut context = tera::Context::new();
-    context.insert("site", &site);
-    context.insert("page", &view);
-    context.insert("entries", &entries);
-    context.insert("root", &root);
+    let site = site_view(inputs, linker.clean_urls);
+    let mut context = page_context(&site, &view, &entries, &root);
+    if page.role == Role::KindIndex {
+        let facets = listing::facets(inputs, page.kind.as_deref(), linker.clean_urls);
+        context.insert("facets", &facets);
+    }
     let template = template_name(page, inputs.config);
     let html = inputs
         .theme
@@ -208,7 +223,30 @@ fn render_page(
         .render(template, &context)
         .map_err(|e| render_error(page, template, &e, inputs.theme))?;
     let path = format!("{}index.html", page.url);
-    Ok(RenderedPage { index: i, path, html, sections: body.sections })
+    Ok(RenderedPage { index: i, path, html, sections: body.sections, description })
+}
+
+/// What every template sees of the site, feeds included.
+fn site_view<'a>(inputs: &Inputs<'a>, clean_urls: bool) -> SiteView<'a> {
+    let mut site = SiteView::new(inputs.config, |url| views::href_for_url(url, clean_urls));
+    site.feeds =
+        inputs.feeds.iter().map(|f| views::FeedLink { title: &f.title, href: &f.path }).collect();
+    site
+}
+
+/// The context every template gets: `site`, `page`, `entries` and `root`.
+fn page_context(
+    site: &SiteView<'_>,
+    page: &PageView<'_>,
+    entries: &[LinkView<'_>],
+    root: &str,
+) -> tera::Context {
+    let mut context = tera::Context::new();
+    context.insert("site", site);
+    context.insert("page", page);
+    context.insert("entries", entries);
+    context.insert("root", root);
+    context
 }
 
 fn template_name<'c>(page: &Page, config: &'c Config) -> &'c str {
@@ -244,17 +282,22 @@ fn properties<'a>(i: usize, inputs: &Inputs<'a>, linker: &Linker<'a>) -> Vec<Pro
             } else {
                 Vec::new()
             };
-            Some(Property { name, label: field.label_or(name), value, links })
+            let terms = if field.facet && field.ty != FieldType::Reference {
+                listing::value_links(inputs, &kind.name, name, value, linker.clean_urls)
+            } else {
+                Vec::new()
+            };
+            Some(Property { name, label: field.label_or(name), value, links, terms })
         })
         .collect()
 }
 
-/// The summary, or the first ~160 characters of the text, cut at a word.
-fn description(page: &Page, sections: &[Section]) -> String {
+/// The summary, or the first ~160 characters of the first paragraph, cut at a word.
+fn description(page: &Page, body: &markdown::RenderedBody) -> String {
     if let Some(summary) = &page.summary {
         return summary.clone();
     }
-    let text = sections.iter().map(|s| s.text.as_str()).find(|t| !t.is_empty()).unwrap_or("");
+    let text = body.first_paragraph.as_str();
     if text.chars().count() <= 160 {
         return text.to_string();
     }
@@ -302,8 +345,25 @@ fn graph_svg(i: usize, inputs: &Inputs<'_>, writer: &FromPage<'_>) -> Option<Str
     Some(render_svg(&nodes, &edges, &GraphOptions { title: &title, focus, css_prefix: "g" }))
 }
 
-/// A Tera error while rendering, placed at the variable it names where we can find it.
+/// A Tera error while rendering a page, placed at the variable it names where we can
+/// find it.
 fn render_error(page: &Page, template: &str, error: &tera::Error, theme: &Theme) -> Diagnostic {
+    let source = if page.source.as_os_str().is_empty() {
+        page.url.clone()
+    } else {
+        page.source.display().to_string()
+    };
+    render_error_for(&source, template, error, theme)
+}
+
+/// A Tera error while rendering `source` (a file, or the output place of a page
+/// spiegel makes itself).
+fn render_error_for(
+    source: &str,
+    template: &str,
+    error: &tera::Error,
+    theme: &Theme,
+) -> Diagnostic {
     let chain = error_chain(error);
     let template = last_quoted(&chain, '\'').unwrap_or(template);
     let detail = chain.lines().last().unwrap_or(&chain).to_string();
@@ -320,11 +380,6 @@ fn render_error(page: &Page, template: &str, error: &tera::Error, theme: &Theme)
         None => (template, theme.texts.get(template).map_or("", String::as_str), (1, 1)),
     };
     let path = theme.sources.get(template).cloned().unwrap_or_else(|| PathBuf::from(template));
-    let source = if page.source.as_os_str().is_empty() {
-        page.url.clone()
-    } else {
-        page.source.display().to_string()
-    };
     Diagnostic::new(path, line, col, format!("template error: {detail}"))
         .with_hint(format!(
             "rendering {source}; check the names the template uses against the page's data"

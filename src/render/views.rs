@@ -23,6 +23,32 @@ pub struct SiteView<'a> {
     /// The search page, the search field's destination without JavaScript.
     pub search_href: String,
     pub extra: &'a Map<String, Value>,
+    /// The Atom feeds, for `<link rel="alternate">`.
+    pub feeds: Vec<FeedLink<'a>>,
+}
+
+/// A feed of the site.
+#[derive(Serialize)]
+pub struct FeedLink<'a> {
+    pub title: &'a str,
+    pub href: &'a str,
+}
+
+/// A link to a listing page of a tag or facet value, or to a whole listing.
+#[derive(Serialize, Clone)]
+pub struct TermLink<'a> {
+    pub label: &'a str,
+    pub href: String,
+    /// How many pages it lists.
+    pub count: usize,
+}
+
+/// A kind's facet field with its values, on the kind's index page.
+#[derive(Serialize)]
+pub struct FacetView<'a> {
+    pub label: &'a str,
+    pub href: String,
+    pub terms: Vec<TermLink<'a>>,
 }
 
 #[derive(Serialize)]
@@ -58,6 +84,7 @@ impl<'a> SiteView<'a> {
                 .collect(),
             search_href: href(&format!("{}/", crate::load::search_page_name(&config.language).0)),
             extra: &config.extra,
+            feeds: Vec::new(),
         }
     }
 }
@@ -113,6 +140,8 @@ pub struct Property<'a> {
     pub value: &'a Value,
     /// For reference fields: the pages referred to.
     pub links: Vec<LinkView<'a>>,
+    /// For other facet fields: the listing page of each value.
+    pub terms: Vec<TermLink<'a>>,
 }
 
 #[derive(Serialize)]
@@ -125,12 +154,16 @@ pub struct PageView<'a> {
     pub kind_singular: Option<&'a str>,
     pub kind_plural: Option<&'a str>,
     pub href: String,
+    /// The absolute URL, when the site has a `base_url`.
+    pub permalink: Option<String>,
     pub source: String,
     pub date: Option<&'a str>,
     pub summary: Option<&'a str>,
     /// The summary, or the start of the first paragraph: for meta descriptions.
     pub description: String,
     pub tags: &'a [String],
+    /// The tag pages of the page's tags.
+    pub tag_links: Vec<TermLink<'a>>,
     pub weight: Option<f64>,
     pub fields: &'a Map<String, Value>,
     pub properties: Vec<Property<'a>>,
@@ -141,6 +174,44 @@ pub struct PageView<'a> {
     /// The SVG of the page's graph: the whole graph on the home page and the graph
     /// kind's index, the neighbourhood on a graph kind's entry.
     pub graph: Option<String>,
+}
+
+impl<'a> PageView<'a> {
+    /// The view of a page spiegel makes itself (a listing, the 404 page): no content of
+    /// its own, but every field a template may use.
+    pub fn generated(
+        title: &'a str,
+        role: &'static str,
+        href: String,
+        description: String,
+        fields: &'a Map<String, Value>,
+    ) -> Self {
+        PageView {
+            title,
+            slug: "",
+            key: "",
+            role,
+            kind: None,
+            kind_singular: None,
+            kind_plural: None,
+            href,
+            permalink: None,
+            source: String::new(),
+            date: None,
+            summary: None,
+            description,
+            tags: &[],
+            tag_links: Vec::new(),
+            weight: None,
+            fields,
+            properties: Vec::new(),
+            content: String::new(),
+            toc: &[],
+            outgoing: Vec::new(),
+            backlinks: Vec::new(),
+            graph: None,
+        }
+    }
 }
 
 pub fn role_name(role: Role) -> &'static str {
