@@ -76,10 +76,12 @@ pub fn render_site(root: &Path, timings: &mut Timings) -> Result<Rendered, Diagn
     render::register_functions(&mut theme, &site, &links, &config);
     let inputs = render::Inputs { site: &site, links: &links, config: &config, theme: &theme };
     let pages = timings.time("render", || render::render(&inputs, &mut diagnostics));
+    let collections =
+        timings.time("collections", || render::render_collections(&inputs, &mut diagnostics));
     if !diagnostics.is_empty() {
         return Err(diagnostics);
     }
-    let files = timings.time("assemble", || assemble(&site, pages, &theme));
+    let files = timings.time("assemble", || assemble(&site, pages, collections, &theme));
     let pages = site.pages.len();
     Ok(Rendered { files, pages })
 }
@@ -95,10 +97,12 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, Diagnostics> {
 }
 
 /// The output files: the theme's and the site's static files, content assets, and the
-/// pages. A later file with the same path replaces an earlier one: pages win over all.
+/// pages (with their cards, and the pages that gather others). A later file with the
+/// same path replaces an earlier one: pages win over all.
 fn assemble(
     site: &load::Site,
     pages: Vec<render::RenderedPage>,
+    collections: Vec<(String, String)>,
     theme: &render::theme::Theme,
 ) -> Vec<OutputFile> {
     let mut files: std::collections::BTreeMap<String, Content> = theme.static_files.clone();
@@ -106,7 +110,14 @@ fn assemble(
         files.insert(asset.output.clone(), Content::Copy(asset.source.clone()));
     }
     for page in pages {
+        if let Some(card) = page.card {
+            let folder = page.path.strip_suffix("index.html").unwrap_or_default();
+            files.insert(format!("{folder}card.js"), Content::Bytes(card.into_bytes()));
+        }
         files.insert(page.path, Content::Bytes(page.html.into_bytes()));
+    }
+    for (path, html) in collections {
+        files.insert(path, Content::Bytes(html.into_bytes()));
     }
     files.into_iter().map(|(path, content)| OutputFile { path, content }).collect()
 }
