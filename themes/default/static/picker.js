@@ -96,7 +96,6 @@
   function writeQuery(state) {
     var params = new URLSearchParams(location.search);
     boxes.concat(selects).forEach(function (input) { params.delete(input.name); });
-    params.delete('surprise');
     Object.keys(state).forEach(function (name) {
       state[name].values.forEach(function (v) { params.append(name, v); });
     });
