@@ -57,6 +57,13 @@ impl Site {
     }
 }
 
+/// One build of the site, checked from disk and over http.
+fn from_disk_and_over_http(check: fn(&Site, Via)) {
+    let site = Site::build();
+    check(&site, Via::Disk);
+    check(&site, Via::Http);
+}
+
 fn open(browser: &Browser, url: &str) -> Page {
     let page = browser.new_page().unwrap();
     page.goto(url).unwrap();
@@ -192,6 +199,18 @@ fn check_picker(site: &Site, via: Via) {
     );
     let url = page.url().unwrap();
     assert!(url.ends_with("?fase=beginfoto&duur=60"), "{url}");
+    // Lunch mode now steps through what the filter shows.
+    let first =
+        text(&page, "document.querySelector('#entries [data-key]:not([hidden])').dataset.key");
+    page.click(".lunch-start-kind").unwrap();
+    wait_for_page(&page, "#lunch");
+    assert!(
+        page.url().unwrap().contains(&format!("{first}/index.html?sel=")),
+        "{}",
+        page.url().unwrap()
+    );
+    let position = text(&page, "document.querySelector('.lunch-position').textContent");
+    assert_eq!(position, format!("1 van {short}"));
 
     // The URL is the state: opening it again shows the same choice.
     let shared = open(&browser, &url);
@@ -211,9 +230,7 @@ fn check_picker(site: &Site, via: Via) {
 #[test]
 #[ignore = "needs Chromium"]
 fn the_picker_filters_and_keeps_its_state_in_the_url() {
-    let site = Site::build();
-    check_picker(&site, Via::Disk);
-    check_picker(&site, Via::Http);
+    from_disk_and_over_http(check_picker);
 }
 
 fn wait_for_page(page: &Page, path_end: &str) {
@@ -263,9 +280,7 @@ fn check_lunch(site: &Site, via: Via) {
 #[test]
 #[ignore = "needs Chromium"]
 fn lunch_mode_steps_through_entries_with_the_keyboard() {
-    let site = Site::build();
-    check_lunch(&site, Via::Disk);
-    check_lunch(&site, Via::Http);
+    from_disk_and_over_http(check_lunch);
 }
 
 const CARDS: &str = "Array.from(document.querySelectorAll('.selection-card .print-card > h2')).map(h => h.textContent.trim()).join(' | ')";
@@ -337,9 +352,7 @@ fn check_selection(site: &Site, via: Via) {
 #[test]
 #[ignore = "needs Chromium"]
 fn the_selection_is_kept_shown_shared_and_printed() {
-    let site = Site::build();
-    check_selection(&site, Via::Disk);
-    check_selection(&site, Via::Http);
+    from_disk_and_over_http(check_selection);
 }
 
 fn check_surprise(site: &Site, via: Via) {
@@ -363,9 +376,7 @@ fn check_surprise(site: &Site, via: Via) {
 #[test]
 #[ignore = "needs Chromium"]
 fn verras_me_opens_an_inspiration_entry() {
-    let site = Site::build();
-    check_surprise(&site, Via::Disk);
-    check_surprise(&site, Via::Http);
+    from_disk_and_over_http(check_surprise);
 }
 
 #[test]

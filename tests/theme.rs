@@ -115,6 +115,24 @@ fn the_organisation_brands_every_page() {
 }
 
 #[test]
+fn panels_are_titled_with_the_labels_of_site_yaml() {
+    let site = small_site("");
+    let settings =
+        std::fs::read_to_string(PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("site.yaml"))
+            .unwrap();
+    site.write(
+        "site.yaml",
+        &settings.replace("label: Om over te praten", "label: Vragen voor het team"),
+    );
+    site.build_ok();
+    let a = site.read("inspiratie/a/index.html");
+    assert!(a.contains("<h2 id=\"a-vragen\">Vragen voor het team</h2>"), "{a}");
+    assert!(site
+        .read("inspiratie/boek/index.html")
+        .contains("<h3 id=\"a-vragen\">Vragen voor het team</h3>"));
+}
+
+#[test]
 fn entries_lead_to_their_neighbours_in_the_kind() {
     let site = small_site("");
     site.build_ok();
@@ -243,12 +261,14 @@ fn the_book_holds_every_entry_with_a_table_of_contents() {
 fn a_book_may_not_take_the_place_of_a_page() {
     let site = small_site("");
     let settings =
-        std::fs::read_to_string(PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("site.yaml"));
-    site.write("site.yaml", &settings.unwrap());
+        std::fs::read_to_string(PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("site.yaml"))
+            .unwrap();
+    let line = settings.lines().position(|l| l == "    book: boek").unwrap() + 1;
+    site.write("site.yaml", &settings);
     site.write("content/inspiratie/boek.md", &entry("Boek", "2025-01-05"));
     assert_eq!(
         site.build_err(),
-        ["site.yaml:34:5: the book page inspiratie/boek/ would take the place of content/inspiratie/boek.md"]
+        [format!("site.yaml:{line}:5: the book page inspiratie/boek/ would take the place of content/inspiratie/boek.md")]
     );
 }
 

@@ -2,7 +2,8 @@
    block and trajectory type) with the counts each choice would give, and keeps the
    choice in the URL (?fase=beginfoto&duur=60) so that a filtered list can be shared.
    The list itself is in the page: without JavaScript it is simply shown in full. Every
-   list item carries its values in data-facets (JSON: field → values). */
+   list item carries its values in data-facets (JSON: field → values). With a filter
+   on, "start lunch mode" steps through the entries shown (as a selection in its URL). */
 (function () {
   'use strict';
 
@@ -91,6 +92,22 @@
     var filters = Object.keys(state).length;
     if (active) active.textContent = filters ? '(' + filters + ')' : '';
     writeQuery(state);
+    pointLunch(filters > 0);
+  }
+
+  var lunch = document.querySelector('.lunch-start-kind');
+  var lunchAll = lunch && lunch.getAttribute('href');
+
+  function pointLunch(filtered) {
+    var api = window.spiegel;
+    if (!lunch || !api) return;
+    var keys = items.filter(function (item) { return !item.el.hidden; }).map(function (item) {
+      return item.el.getAttribute('data-key');
+    });
+    lunch.hidden = keys.length === 0;
+    lunch.setAttribute('href', filtered && keys.length
+      ? api.href(keys[0]) + api.toQuery({ keys: keys, name: '' }) + '#lunch'
+      : lunchAll);
   }
 
   function writeQuery(state) {
