@@ -117,9 +117,7 @@ fn the_organisation_brands_every_page() {
 #[test]
 fn panels_are_titled_with_the_labels_of_site_yaml() {
     let site = small_site("");
-    let settings =
-        std::fs::read_to_string(PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("site.yaml"))
-            .unwrap();
+    let settings = default_settings();
     site.write(
         "site.yaml",
         &settings.replace("label: Om over te praten", "label: Vragen voor het team"),
@@ -167,6 +165,11 @@ fn the_home_page_has_its_purpose_graph_newest_and_surprise() {
     assert!(order.windows(2).all(|w| w[0] < w[1]), "newest first: {newest}");
     // Without JavaScript "verras me" is a link to the list; surprise.js picks from there.
     assert!(home.contains("href=\"inspiratie/index.html?surprise\">Verras me</a>"), "{home}");
+}
+
+/// The repository's own site.yaml, with its kinds.
+fn default_settings() -> String {
+    std::fs::read_to_string(PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("site.yaml")).unwrap()
 }
 
 fn default_site() -> (PathBuf, tempfile::TempDir) {
@@ -260,9 +263,7 @@ fn the_book_holds_every_entry_with_a_table_of_contents() {
 #[test]
 fn a_book_may_not_take_the_place_of_a_page() {
     let site = small_site("");
-    let settings =
-        std::fs::read_to_string(PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("site.yaml"))
-            .unwrap();
+    let settings = default_settings();
     let line = settings.lines().position(|l| l == "    book: boek").unwrap() + 1;
     site.write("site.yaml", &settings);
     site.write("content/inspiratie/boek.md", &entry("Boek", "2025-01-05"));
