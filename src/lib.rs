@@ -124,6 +124,8 @@ fn run_pipeline(
     };
     let pages = timings.time("render", || render::render(&inputs, &mut diagnostics));
     let listings = timings.time("listings", || render::listing::render(&inputs, &mut diagnostics));
+    let collections =
+        timings.time("collections", || render::render_collections(&inputs, &mut diagnostics));
     if !diagnostics.is_empty() {
         return Err(diagnostics);
     }
@@ -148,8 +150,9 @@ fn run_pipeline(
         }),
         Purpose::Check => Vec::new(),
     };
-    let files =
-        timings.time("assemble", || assemble(&site, pages, listings, published, index, &theme));
+    let files = timings.time("assemble", || {
+        assemble(&site, pages, listings, collections, published, index, &theme)
+    });
     let (files, photo_stats) = match purpose {
         Purpose::Publish => {
             timings.time("resize", || photos::process::process(root, files, &photos))?
@@ -189,12 +192,13 @@ pub fn build_zip(root: &Path, zip: &Path) -> Result<BuildReport, Diagnostics> {
 
 /// The output files: feeds, robots.txt and sitemap, the theme's and the site's static
 /// files (a site's own robots.txt wins), content assets, the search index, listing pages,
-/// and the pages.
+/// the pages (with their cards) and the pages that gather others (book, selection).
 /// A later file with the same path replaces an earlier one: pages win over all.
 fn assemble(
     site: &load::Site,
     pages: Vec<render::RenderedPage>,
     listings: Vec<OutputFile>,
+    collections: Vec<(String, String)>,
     published: Vec<OutputFile>,
     index: Vec<search::SearchFile>,
     theme: &render::theme::Theme,
@@ -208,7 +212,14 @@ fn assemble(
     files.extend(index.into_iter().map(|f| (f.path, Content::Bytes(f.bytes))));
     files.extend(listings.into_iter().map(|f| (f.path, f.content)));
     for page in pages {
+        if let Some(card) = page.card {
+            let folder = page.path.strip_suffix("index.html").unwrap_or_default();
+            files.insert(format!("{folder}card.js"), Content::Bytes(card.into_bytes()));
+        }
         files.insert(page.path, Content::Bytes(page.html.into_bytes()));
+    }
+    for (path, html) in collections {
+        files.insert(path, Content::Bytes(html.into_bytes()));
     }
     files.into_iter().map(|(path, content)| OutputFile { path, content }).collect()
 }

@@ -128,8 +128,9 @@ fn a_second_build_rewrites_nothing_and_removes_what_is_gone() {
     assert_eq!(again.written.unchanged, first.files);
     fs::remove_file(site.root().join("content/notes/code.md")).unwrap();
     let after = site.build_ok();
-    // The page, and the search fragment of the last document (ids follow the titles).
-    assert_eq!(after.written.removed, 2);
+    // The page, its card.js, and the search fragment of the last document (ids follow the
+    // titles).
+    assert_eq!(after.written.removed, 3);
     assert!(!site.out().join("notes/code").exists());
 }
 

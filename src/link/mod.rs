@@ -108,12 +108,18 @@ fn add_backlinks(pages: &mut [PageLinks]) {
         }
         for (field, targets) in &links.references {
             for &target in targets {
-                if target != source && seen.insert(target) {
+                if target == source {
+                    continue;
+                }
+                if seen.insert(target) {
                     incoming[target].push(Backlink {
                         source,
                         context: None,
                         field: Some(field.clone()),
                     });
+                } else if let Some(b) = incoming[target].iter_mut().find(|b| b.source == source) {
+                    // Linked in the text too: keep the sentence, and say it is a reference.
+                    b.field.get_or_insert_with(|| field.clone());
                 }
             }
         }

@@ -1,21 +1,37 @@
 //! The default theme, built into the binary, so that a site without a `themes/default`
 //! folder (a fresh `init`, a test fixture) still builds with the real default theme.
 //!
-//! Hands on the theme's files as (path under the theme folder, text) pairs. A test
+//! Hands on the theme's files as (path under the theme folder, text) pairs: templates,
+//! static files (CSS and the small scripts) and language files, all text. A test
 //! checks that this list and `themes/default/` hold the same files.
 
 /// Files of `themes/default/`, by path relative to that folder.
 pub const DEFAULT_THEME: &[(&str, &str)] = &[
+    ("i18n/en.yaml", include_str!("../../themes/default/i18n/en.yaml")),
+    ("i18n/fr.yaml", include_str!("../../themes/default/i18n/fr.yaml")),
+    ("i18n/nl.yaml", include_str!("../../themes/default/i18n/nl.yaml")),
+    ("static/highlight.css", include_str!("../../themes/default/static/highlight.css")),
+    ("static/lunch.js", include_str!("../../themes/default/static/lunch.js")),
+    ("static/picker.js", include_str!("../../themes/default/static/picker.js")),
+    ("static/print.js", include_str!("../../themes/default/static/print.js")),
+    ("static/selection.js", include_str!("../../themes/default/static/selection.js")),
+    ("static/style.css", include_str!("../../themes/default/static/style.css")),
+    ("static/surprise.js", include_str!("../../themes/default/static/surprise.js")),
     ("templates/404.html", include_str!("../../themes/default/templates/404.html")),
     ("templates/_backlinks.html", include_str!("../../themes/default/templates/_backlinks.html")),
+    ("templates/_entry_head.html", include_str!("../../themes/default/templates/_entry_head.html")),
     ("templates/_facets.html", include_str!("../../themes/default/templates/_facets.html")),
     ("templates/_meta.html", include_str!("../../themes/default/templates/_meta.html")),
+    ("templates/_picker.html", include_str!("../../themes/default/templates/_picker.html")),
     ("templates/_properties.html", include_str!("../../themes/default/templates/_properties.html")),
+    ("templates/_sequence.html", include_str!("../../themes/default/templates/_sequence.html")),
     ("templates/base.html", include_str!("../../themes/default/templates/base.html")),
+    ("templates/book.html", include_str!("../../themes/default/templates/book.html")),
     (
         "templates/building_block.html",
         include_str!("../../themes/default/templates/building_block.html"),
     ),
+    ("templates/card.html", include_str!("../../themes/default/templates/card.html")),
     ("templates/home.html", include_str!("../../themes/default/templates/home.html")),
     ("templates/inspiration.html", include_str!("../../themes/default/templates/inspiration.html")),
     ("templates/kind_index.html", include_str!("../../themes/default/templates/kind_index.html")),
@@ -24,10 +40,9 @@ pub const DEFAULT_THEME: &[(&str, &str)] = &[
     ("templates/page.html", include_str!("../../themes/default/templates/page.html")),
     ("templates/search.html", include_str!("../../themes/default/templates/search.html")),
     ("templates/section.html", include_str!("../../themes/default/templates/section.html")),
+    ("templates/selection.html", include_str!("../../themes/default/templates/selection.html")),
     ("templates/taxonomy.html", include_str!("../../themes/default/templates/taxonomy.html")),
     ("templates/vision.html", include_str!("../../themes/default/templates/vision.html")),
-    ("static/highlight.css", include_str!("../../themes/default/static/highlight.css")),
-    ("static/style.css", include_str!("../../themes/default/static/style.css")),
 ];
 
 /// Asserts that `files` holds exactly the files of `folder` (relative to the crate),

@@ -7,8 +7,8 @@
 
 use serde_json::{Map, Value};
 
-use super::views::{href_for_url, root_prefix, FacetView, LinkView, Linker, PageView, TermLink};
-use super::{clean_urls, page_context, render_error_for, site_view, Inputs};
+use super::views::{href_for_url, root_prefix, FacetLinks, LinkView, PageView, TermLink};
+use super::{clean_urls, page_context, render_error, site_view, Inputs};
 use crate::diag::{Diagnostic, Diagnostics};
 use crate::publish::{base_url, permalink};
 use crate::taxonomy::{Taxonomy, Term};
@@ -65,12 +65,12 @@ pub(super) fn facets<'a>(
     inputs: &Inputs<'a>,
     kind: Option<&str>,
     clean: bool,
-) -> Vec<FacetView<'a>> {
+) -> Vec<FacetLinks<'a>> {
     inputs
         .taxonomies
         .iter()
         .filter(|t| t.kind.is_some() && t.kind.as_deref() == kind)
-        .map(|t| FacetView {
+        .map(|t| FacetLinks {
             label: &t.label,
             href: href_for_url(&t.url, clean),
             terms: t.terms.iter().map(|term| term_link(term, clean)).collect(),
@@ -111,7 +111,7 @@ fn render_taxonomy(
     taxonomy: &Taxonomy,
 ) -> Result<Vec<OutputFile>, Diagnostic> {
     let clean = clean_urls(inputs.config);
-    let linker = Linker { pages: &inputs.site.pages, config: inputs.config, clean_urls: clean };
+    let linker = super::linker(inputs);
     let kind = taxonomy.kind.as_deref().and_then(|k| inputs.config.kind(k));
     let empty = Map::new();
     let kind_parent = kind
@@ -191,7 +191,7 @@ fn listing_page(
         .theme
         .tera
         .render(TAXONOMY_TEMPLATE, &context)
-        .map_err(|e| render_error_for(listing.url, TAXONOMY_TEMPLATE, &e, inputs.theme))?;
+        .map_err(|e| render_error(listing.url, TAXONOMY_TEMPLATE, &e, inputs.theme))?;
     Ok(OutputFile {
         path: format!("{}index.html", listing.url),
         content: Content::Bytes(html.into_bytes()),
@@ -213,10 +213,11 @@ fn render_not_found(inputs: &Inputs<'_>) -> Result<OutputFile, Diagnostic> {
     let site = site_view(inputs, clean);
     let root = base_url(inputs.config).unwrap_or_else(|| "/".to_string());
     let context = page_context(&site, &view, &[], &root);
-    let html =
-        inputs.theme.tera.render(NOT_FOUND_TEMPLATE, &context).map_err(|e| {
-            render_error_for(NOT_FOUND_TEMPLATE, NOT_FOUND_TEMPLATE, &e, inputs.theme)
-        })?;
+    let html = inputs
+        .theme
+        .tera
+        .render(NOT_FOUND_TEMPLATE, &context)
+        .map_err(|e| render_error(NOT_FOUND_TEMPLATE, NOT_FOUND_TEMPLATE, &e, inputs.theme))?;
     Ok(OutputFile {
         path: NOT_FOUND_TEMPLATE.to_string(),
         content: Content::Bytes(html.into_bytes()),

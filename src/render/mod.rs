@@ -5,7 +5,11 @@
 //! render in parallel; a page's context holds only what that page shows (its own
 //! links, and the entry list on index pages), so no page's work grows with the site.
 
+pub mod brand;
 pub mod builtin;
+mod collections;
+mod facets;
+pub mod i18n;
 pub mod listing;
 pub mod theme;
 pub mod views;
@@ -18,11 +22,13 @@ use rayon::prelude::*;
 use crate::config::{Config, FieldType};
 use crate::diag::{Diagnostic, Diagnostics};
 use crate::link::graph::{render_svg, GraphEdge, GraphNode, GraphOptions};
+use crate::link::Heading;
 use crate::link::Links;
 use crate::load::{Page, Role, Site};
 use crate::markdown::{self, Highlighter, LinkWriter, Section};
+pub use collections::render_collections;
 use theme::{error_chain, Theme};
-use views::{role_name, root_prefix, LinkView, Linker, PageView, Property, SiteView};
+use views::{role_name, root_prefix, LinkView, Linker, PageView, Property, Sequence, SiteView};
 
 /// One page, ready to write.
 #[derive(Debug, Clone)]
@@ -33,6 +39,9 @@ pub struct RenderedPage {
     pub path: String,
     pub html: String,
     pub sections: Vec<Section>,
+    /// For entries: `card.js` beside the page, which hands the page's printable card to
+    /// the selection page (a script, so that it also loads from `file://`).
+    pub card: Option<String>,
     /// The meta description: the summary, or the start of the first paragraph.
     pub description: String,
 }
@@ -50,22 +59,25 @@ pub struct Inputs<'a> {
 
 pub fn render(inputs: &Inputs<'_>, diagnostics: &mut Diagnostics) -> Vec<RenderedPage> {
     let highlighter = Highlighter::default();
-    let linker = Linker {
-        pages: &inputs.site.pages,
-        config: inputs.config,
-        clean_urls: clean_urls(inputs.config),
-    };
+    let linker = linker(inputs);
     let lists = Lists::new(inputs);
     let results: Vec<Result<RenderedPage, Diagnostic>> = (0..inputs.site.pages.len())
         .into_par_iter()
         .map(|i| render_page(i, inputs, &linker, &lists, &highlighter))
         .collect();
-    let mut pages = Vec::with_capacity(results.len());
+    let (pages, errors) = split_results(results);
+    report_once(errors, diagnostics);
+    pages
+}
+
+/// Successes, and the failures with how many pages each one failed.
+fn split_results<T>(results: Vec<Result<T, Diagnostic>>) -> (Vec<T>, Vec<(Diagnostic, usize)>) {
+    let mut done = Vec::with_capacity(results.len());
     let mut errors: BTreeMap<(PathBuf, usize, usize, String), (Diagnostic, usize)> =
         BTreeMap::new();
     for result in results {
         match result {
-            Ok(page) => pages.push(page),
+            Ok(page) => done.push(page),
             Err(d) => {
                 // One broken template fails every page that uses it: report it once.
                 let key = (d.path.clone(), d.line, d.col, d.message.clone());
@@ -73,13 +85,25 @@ pub fn render(inputs: &Inputs<'_>, diagnostics: &mut Diagnostics) -> Vec<Rendere
             }
         }
     }
-    for (mut d, count) in errors.into_values() {
+    (done, errors.into_values().collect())
+}
+
+fn report_once(errors: Vec<(Diagnostic, usize)>, diagnostics: &mut Diagnostics) {
+    for (mut d, count) in errors {
         if count > 1 {
             d.message.push_str(&format!(" (on {count} pages)"));
         }
         diagnostics.push(d);
     }
-    pages
+}
+
+fn linker<'a>(inputs: &Inputs<'a>) -> Linker<'a> {
+    Linker {
+        pages: &inputs.site.pages,
+        config: inputs.config,
+        clean_urls: clean_urls(inputs.config),
+        other_pages: inputs.theme.strings.get("backlinks_other_pages").map_or("", String::as_str),
+    }
 }
 
 /// Clean URLs only where they can work: on a site with a base URL.
@@ -87,12 +111,16 @@ pub fn clean_urls(config: &Config) -> bool {
     config.clean_urls && config.base_url.is_some()
 }
 
-/// The entry lists index pages show, computed once.
+/// The entry lists index pages show, and each entry's place in its kind, computed once.
 struct Lists {
     /// Dated entries, newest first, for the home page.
     recent: Vec<usize>,
     /// Section folder url → the pages directly in it.
     children: BTreeMap<String, Vec<usize>>,
+    /// Per page: its position among its kind's entries.
+    position: Vec<Option<usize>>,
+    /// Kind name → its index page.
+    kind_index: BTreeMap<String, usize>,
 }
 
 impl Lists {
@@ -106,13 +134,23 @@ impl Lists {
         });
         recent.truncate(6);
         let mut children: BTreeMap<String, Vec<usize>> = BTreeMap::new();
+        let mut kind_index = BTreeMap::new();
         for (i, page) in pages.iter().enumerate() {
             if matches!(page.role, Role::Page | Role::Entry) {
                 let parent = page.url.trim_end_matches('/').rsplit_once('/').map_or("", |(p, _)| p);
                 children.entry(format!("{parent}/")).or_default().push(i);
             }
+            if let (Role::KindIndex, Some(kind)) = (page.role, &page.kind) {
+                kind_index.insert(kind.clone(), i);
+            }
         }
-        Lists { recent, children }
+        let mut position = vec![None; pages.len()];
+        for kind in inputs.config.kinds() {
+            for (n, &i) in inputs.links.index.entries_of_kind(&kind.name).iter().enumerate() {
+                position[i] = Some(n);
+            }
+        }
+        Lists { recent, children, position, kind_index }
     }
 
     fn entries_for(&self, page: &Page, inputs: &Inputs<'_>) -> Vec<usize> {
@@ -129,6 +167,24 @@ impl Lists {
                 .collect(),
             Role::Entry | Role::Page => Vec::new(),
         }
+    }
+
+    /// The previous and next entry of the page's kind.
+    fn sequence<'a>(
+        &self,
+        i: usize,
+        inputs: &Inputs<'a>,
+        linker: &Linker<'a>,
+    ) -> Option<Sequence<'a>> {
+        let n = self.position[i]?;
+        let entries = inputs.links.index.entries_of_kind(inputs.site.pages[i].kind.as_deref()?);
+        let link = |at: Option<usize>| at.and_then(|at| entries.get(at)).map(|&e| linker.link(e));
+        Some(Sequence {
+            prev: link(n.checked_sub(1)),
+            next: link(Some(n + 1)),
+            number: n + 1,
+            count: entries.len(),
+        })
     }
 }
 
@@ -161,27 +217,44 @@ impl LinkWriter for FromPage<'_> {
     }
 }
 
-fn render_page(
+/// How one page is shown: where its links start from and how its heading ids read.
+struct ViewOptions<'r> {
+    /// The way from the page the view appears on back to the site root.
+    root: &'r str,
+    /// Put in front of every heading id, where several pages share one HTML page.
+    id_prefix: Option<&'r str>,
+}
+
+/// What templates see of page `i`, and the plain text of its sections.
+fn page_view<'a>(
     i: usize,
-    inputs: &Inputs<'_>,
-    linker: &Linker<'_>,
+    inputs: &Inputs<'a>,
+    linker: &Linker<'a>,
     lists: &Lists,
     highlighter: &Highlighter,
-) -> Result<RenderedPage, Diagnostic> {
+    options: &ViewOptions<'_>,
+) -> (PageView<'a>, Vec<Section>) {
     let page = &inputs.site.pages[i];
     let page_links = &inputs.links.pages[i];
-    let root = root_prefix(&page.url);
-    let writer = FromPage { root: &root, linker };
-    let images = inputs.photos.pages.get(i).map_or(&[][..], Vec::as_slice);
-    let refs = markdown::References {
-        headings: &page_links.headings,
-        links: &page_links.resolved,
-        images,
+    let writer = FromPage { root: options.root, linker };
+    let prefixed: Vec<Heading>;
+    let headings = match options.id_prefix {
+        Some(prefix) => {
+            prefixed = page_links
+                .headings
+                .iter()
+                .map(|h| Heading { id: format!("{prefix}{}", h.id), ..h.clone() })
+                .collect();
+            &prefixed
+        }
+        None => &page_links.headings,
     };
+    let images = inputs.photos.pages.get(i).map_or(&[][..], Vec::as_slice);
+    let refs = markdown::References { headings, links: &page_links.resolved, images };
     let body = markdown::render(page.body(), &refs, &writer, highlighter);
     let kind = page.kind.as_deref().and_then(|k| inputs.config.kind(k));
+    let backlinks = &page_links.backlinks;
     let href = linker.href(page);
-    let description = description(page, &body);
     let view = PageView {
         title: &page.title,
         slug: &page.slug,
@@ -196,20 +269,55 @@ fn render_page(
         source: page.source.to_string_lossy().replace('\\', "/"),
         date: page.date.as_deref(),
         summary: page.summary.as_deref(),
-        description: description.clone(),
+        description: description(page, &body),
         tags: &page.tags,
         tag_links: listing::tag_links(inputs, &page.tags, linker.clean_urls),
         weight: page.weight,
         fields: &page.fields,
         properties: properties(i, inputs, linker),
         content: body.html,
-        toc: &page_links.headings,
+        toc: if options.id_prefix.is_some() { &[] } else { &page_links.headings },
         outgoing: page_links.outgoing.iter().map(|&t| linker.link(t)).collect(),
-        backlinks: linker.group_backlinks(&page_links.backlinks),
+        backlinks: linker.group_backlinks(backlinks, |_| true),
+        referenced_by: linker.group_backlinks(backlinks, |b| b.field.is_some()),
+        mentioned_by: linker.group_backlinks(backlinks, |b| b.field.is_none()),
+        kind_href: page
+            .kind
+            .as_deref()
+            .and_then(|k| lists.kind_index.get(k))
+            .map(|&k| linker.href(&inputs.site.pages[k])),
+        sequence: lists.sequence(i, inputs, linker),
+        facets: match (page.role, kind) {
+            (Role::KindIndex, Some(kind)) => facets::facets(kind, inputs),
+            _ => Vec::new(),
+        },
         graph: graph_svg(i, inputs, &writer),
     };
-    let entries: Vec<LinkView<'_>> =
-        lists.entries_for(page, inputs).into_iter().map(|e| linker.link(e)).collect();
+    (view, body.sections)
+}
+
+fn render_page(
+    i: usize,
+    inputs: &Inputs<'_>,
+    linker: &Linker<'_>,
+    lists: &Lists,
+    highlighter: &Highlighter,
+) -> Result<RenderedPage, Diagnostic> {
+    let page = &inputs.site.pages[i];
+    let root = root_prefix(&page.url);
+    let options = ViewOptions { root: &root, id_prefix: None };
+    let (view, sections) = page_view(i, inputs, linker, lists, highlighter, &options);
+    let kind = page.kind.as_deref().and_then(|k| inputs.config.kind(k));
+    let entries: Vec<LinkView<'_>> = lists
+        .entries_for(page, inputs)
+        .into_iter()
+        .map(|e| LinkView {
+            facets: kind
+                .filter(|_| page.role == Role::KindIndex)
+                .map(|k| facets::values(e, k, inputs)),
+            ..linker.link(e)
+        })
+        .collect();
     let site = site_view(inputs, linker.clean_urls);
     let mut context = page_context(&site, &view, &entries, &root);
     if page.role == Role::KindIndex {
@@ -217,18 +325,17 @@ fn render_page(
         context.insert("facets", &facets);
     }
     let template = template_name(page, inputs.config);
-    let html = inputs
-        .theme
-        .tera
-        .render(template, &context)
-        .map_err(|e| render_error(page, template, &e, inputs.theme))?;
+    let source = page_source(page);
+    let html = render_template(inputs.theme, template, &context, &source)?;
+    let card = collections::card_script(inputs, page, &context)?;
     let path = format!("{}index.html", page.url);
-    Ok(RenderedPage { index: i, path, html, sections: body.sections, description })
+    let description = view.description.clone();
+    Ok(RenderedPage { index: i, path, html, sections, card, description })
 }
 
 /// What every template sees of the site, feeds included.
 fn site_view<'a>(inputs: &Inputs<'a>, clean_urls: bool) -> SiteView<'a> {
-    let mut site = SiteView::new(inputs.config, |url| views::href_for_url(url, clean_urls));
+    let mut site = SiteView::new(inputs.config, &inputs.theme.brand, clean_urls);
     site.feeds =
         inputs.feeds.iter().map(|f| views::FeedLink { title: &f.title, href: &f.path }).collect();
     site
@@ -247,6 +354,25 @@ fn page_context(
     context.insert("entries", entries);
     context.insert("root", root);
     context
+}
+
+/// Fills a template; a failure is a diagnostic at the template's line.
+fn render_template(
+    theme: &Theme,
+    template: &str,
+    context: &tera::Context,
+    rendering: &str,
+) -> Result<String, Diagnostic> {
+    theme.tera.render(template, context).map_err(|e| render_error(rendering, template, &e, theme))
+}
+
+/// What a diagnostic calls the page being rendered.
+fn page_source(page: &Page) -> String {
+    if page.source.as_os_str().is_empty() {
+        page.url.clone()
+    } else {
+        page.source.display().to_string()
+    }
 }
 
 fn template_name<'c>(page: &Page, config: &'c Config) -> &'c str {
@@ -338,32 +464,17 @@ fn graph_svg(i: usize, inputs: &Inputs<'_>, writer: &FromPage<'_>) -> Option<Str
         .filter(|&&(from, to)| focus.is_none_or(|f| from == f || to == f))
         .map(|&(from, to)| GraphEdge { from, to })
         .collect();
+    let strings = &inputs.theme.strings;
+    let text = |key: &str| strings.get(key).map_or("", String::as_str);
     let title = match focus {
-        Some(_) => format!("{} en de bouwstenen waarmee het samenhangt", page.title),
-        None => "Hoe de bouwstenen met elkaar samenhangen".to_string(),
+        Some(_) => text("graph_neighbourhood").replace("{title}", &page.title),
+        None => text("graph_whole").to_string(),
     };
     Some(render_svg(&nodes, &edges, &GraphOptions { title: &title, focus, css_prefix: "g" }))
 }
 
-/// A Tera error while rendering a page, placed at the variable it names where we can
-/// find it.
-fn render_error(page: &Page, template: &str, error: &tera::Error, theme: &Theme) -> Diagnostic {
-    let source = if page.source.as_os_str().is_empty() {
-        page.url.clone()
-    } else {
-        page.source.display().to_string()
-    };
-    render_error_for(&source, template, error, theme)
-}
-
-/// A Tera error while rendering `source` (a file, or the output place of a page
-/// spiegel makes itself).
-fn render_error_for(
-    source: &str,
-    template: &str,
-    error: &tera::Error,
-    theme: &Theme,
-) -> Diagnostic {
+/// A Tera error while rendering, placed at the variable it names where we can find it.
+fn render_error(source: &str, template: &str, error: &tera::Error, theme: &Theme) -> Diagnostic {
     let chain = error_chain(error);
     let template = last_quoted(&chain, '\'').unwrap_or(template);
     let detail = chain.lines().last().unwrap_or(&chain).to_string();
@@ -421,7 +532,8 @@ impl tera::Function for PageLookup {
 
 /// Registers the template functions that need the site: `get_page`.
 pub fn register_functions(theme: &mut Theme, site: &Site, links: &Links, config: &Config) {
-    let linker = Linker { pages: &site.pages, config, clean_urls: clean_urls(config) };
+    let linker =
+        Linker { pages: &site.pages, config, clean_urls: clean_urls(config), other_pages: "" };
     let mut pages = std::collections::HashMap::new();
     for (i, page) in site.pages.iter().enumerate() {
         let view = serde_json::to_value(linker.link(i)).unwrap_or_default();
