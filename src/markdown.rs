@@ -3,8 +3,11 @@
 //!
 //! Takes a page body and its link data; hands on the HTML and the page's plain text cut
 //! into sections at its headings (for search and summaries). Apart from heading ids,
-//! links the link stage resolved and code blocks with a language, the HTML is exactly
-//! what pulldown-cmark renders.
+//! links the link stage resolved, code blocks with a language and raw HTML (cleaned by
+//! [`sanitize`] unless the site switched that off), the HTML is exactly what
+//! pulldown-cmark renders.
+
+mod sanitize;
 
 use std::collections::HashMap;
 use std::sync::OnceLock;
@@ -14,8 +17,10 @@ use syntect::html::{ClassStyle, ClassedHTMLGenerator};
 use syntect::parsing::SyntaxSet;
 use syntect::util::LinesWithEndings;
 
+use crate::config::HtmlPolicy;
 use crate::link::{Heading, ResolvedLink};
 use crate::slug::slugify;
+pub(crate) use sanitize::origin;
 
 /// The Markdown dialect of every page: CommonMark plus tables, footnotes,
 /// strikethrough, task lists and wiki links.
@@ -98,6 +103,7 @@ pub fn render(
     links: &[ResolvedLink],
     writer: &dyn LinkWriter,
     highlighter: &Highlighter,
+    policy: &HtmlPolicy,
 ) -> RenderedBody {
     let mut pass = Pass {
         headings,
@@ -112,6 +118,9 @@ pub fn render(
     let mut events: Vec<Event<'_>> = Vec::new();
     for (event, range) in Parser::new_ext(body, options()).into_offset_iter() {
         pass.event(event, range.start, &mut events);
+    }
+    if policy.sanitize {
+        events = sanitize::clean_events(events, policy);
     }
     let mut html = String::with_capacity(body.len() * 3 / 2);
     pulldown_cmark::html::push_html(&mut html, events.into_iter());
@@ -276,7 +285,7 @@ mod tests {
                 context: String::new(),
             })
             .collect();
-        render(body, &s.headings, &links, &Fixed, &Highlighter::default())
+        render(body, &s.headings, &links, &Fixed, &Highlighter::default(), &HtmlPolicy::default())
     }
 
     #[test]
@@ -308,6 +317,35 @@ mod tests {
         );
         let unknown = render_with_links("```onbekend\n<x>\n```\n", &[]).html;
         assert_eq!(unknown, "<pre><code class=\"language-onbekend\">&lt;x&gt;\n</code></pre>\n");
+    }
+
+    fn render_html(body: &str, policy: &HtmlPolicy) -> String {
+        let s = scan(body);
+        render(body, &s.headings, &[], &Fixed, &Highlighter::default(), policy).html
+    }
+
+    #[test]
+    fn raw_html_is_cleaned_around_markdown() {
+        let body = "<details class=\"x\" onclick=\"alert(1)\">\n<summary>Meer</summary>\n\n**vet** en <script>alert(2)</script> <img src=x onerror=alert(3)>\n\n</details>\n\n[klik](javascript:alert(4)) ![b](javascript:x) [goed](https://x.org)\n\n<script>\nalert(5)\n</script>\n\n```html\n<script>code</script>\n```\n";
+        let html = render_html(body, &HtmlPolicy::default());
+        let (text, code) = html.split_at(html.find("<pre>").unwrap());
+        assert_eq!(
+            text,
+            "<details class=\"x\">\n<summary>Meer</summary>\n<p><strong>vet</strong> en  <img src=\"x\"></p>\n</details>\n<p>klik b <a href=\"https://x.org\">goed</a></p>\n\n"
+        );
+        let trusted = render_html(body, &HtmlPolicy { sanitize: false, ..HtmlPolicy::default() });
+        assert!(trusted.ends_with(code), "highlighted code is ours and stays as it is");
+        assert!(code.contains("hl-entity hl-name hl-tag hl-script hl-html\">script</span>"));
+    }
+
+    #[test]
+    fn trusted_sites_keep_raw_html() {
+        let body = "<div onclick=\"go()\">x</div>\n\n[a](javascript:go())\n";
+        let policy = HtmlPolicy { sanitize: false, ..HtmlPolicy::default() };
+        assert_eq!(
+            render_html(body, &policy),
+            "<div onclick=\"go()\">x</div>\n<p><a href=\"javascript:go()\">a</a></p>\n"
+        );
     }
 
     #[test]

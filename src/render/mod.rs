@@ -165,6 +165,7 @@ fn render_page(
         &page_links.resolved,
         &writer,
         highlighter,
+        &inputs.config.html,
     );
     let kind = page.kind.as_deref().and_then(|k| inputs.config.kind(k));
     let view = PageView {
