@@ -231,7 +231,7 @@ pub fn parse(text: &str, path: &Path) -> Result<Config, Diagnostics> {
 }
 
 fn yaml_diagnostic(error: &serde_yaml::Error, text: &str, path: &Path) -> Diagnostic {
-    let (line, col) = error.location().map_or((1, 1), |l| (l.line(), l.column()));
+    let (line, col) = crate::load::frontmatter::yaml_error_position(error, text);
     let message = error.to_string();
     // serde_yaml appends " at line L column C"; the position is already in front.
     let message = message.split(" at line ").next().unwrap_or(&message).to_string();

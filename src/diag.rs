@@ -59,6 +59,15 @@ impl Diagnostic {
         self
     }
 
+    /// Like [`Diagnostic::with_source`], with the lines already found: for the many
+    /// diagnostics of one file, without reading the file once per diagnostic.
+    pub fn with_source_indexed(mut self, text: &str, lines: &LineIndex) -> Self {
+        if self.line > 0 {
+            self.source_line = lines.line_text(text, self.line).map(str::to_owned);
+        }
+        self
+    }
+
     /// `path:line:col: message`, the first line of the rendered diagnostic.
     pub fn headline(&self) -> String {
         let path = display_path(&self.path);
@@ -178,6 +187,21 @@ impl LineIndex {
         LineIndex { starts }
     }
 
+    /// (line, col) of the character at `char_index` in `text`, as YAML errors count
+    /// their place; past the end, the end of the text.
+    pub fn position_of_char(text: &str, char_index: usize) -> (usize, usize) {
+        let offset = text.char_indices().nth(char_index).map_or(text.len(), |(i, _)| i);
+        LineIndex::new(text).position(text, offset)
+    }
+
+    /// The text of 1-based `line`, without its line end (as `str::lines` gives it).
+    pub fn line_text<'t>(&self, text: &'t str, line: usize) -> Option<&'t str> {
+        let start = *self.starts.get(line.checked_sub(1)?)?;
+        let end = self.starts.get(line).map_or(text.len(), |&next| next - 1);
+        let line = text.get(start..end.max(start))?;
+        (start < text.len()).then(|| line.strip_suffix('\r').unwrap_or(line))
+    }
+
     /// (line, col) of `offset` in `text`, both 1-based; col counts characters.
     pub fn position(&self, text: &str, offset: usize) -> (usize, usize) {
         let line = self.starts.partition_point(|&s| s <= offset).max(1);
@@ -200,6 +224,17 @@ mod tests {
         assert_eq!(index.position(text, 3), (2, 1));
         assert_eq!(index.position(text, 7), (2, 4)); // after the two-byte ë
         assert_eq!(index.position(text, 8), (3, 1));
+    }
+
+    #[test]
+    fn line_texts_match_str_lines() {
+        for text in ["", "a", "a\n", "a\r\nb\r\n", "\n\nc", "x\ny\rz\n\n"] {
+            let index = LineIndex::new(text);
+            let want: Vec<&str> = text.lines().collect();
+            let got: Vec<&str> =
+                (1..=want.len() + 1).map_while(|n| index.line_text(text, n)).collect();
+            assert_eq!(got, want, "{text:?}");
+        }
     }
 
     #[test]

@@ -9,7 +9,7 @@
 
 mod sanitize;
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::sync::OnceLock;
 
 use pulldown_cmark::{CodeBlockKind, CowStr, Event, Options, Parser, Tag, TagEnd};
@@ -33,18 +33,24 @@ pub fn options() -> Options {
 }
 
 /// Unique anchor ids for a page's headings, in order: `Vragen`, `Vragen` →
-/// `vragen`, `vragen-1`. A heading with no letters or digits gets `kop`.
+/// `vragen`, `vragen-1`. A heading with no letters or digits gets `kop`. A number is
+/// added until the id is free, so a heading written `Vragen 1` cannot clash either.
 pub fn heading_ids<'a>(texts: impl Iterator<Item = &'a str>) -> Vec<String> {
-    let mut used: HashMap<String, usize> = HashMap::new();
+    let mut used: HashSet<String> = HashSet::new();
+    let mut next_number: HashMap<String, usize> = HashMap::new();
     texts
         .map(|text| {
             let mut base = slugify(text);
             if base.is_empty() {
                 base = "kop".into();
             }
-            let count = used.entry(base.clone()).or_insert(0);
-            let id = if *count == 0 { base.clone() } else { format!("{base}-{count}") };
-            *count += 1;
+            let mut id = base.clone();
+            while used.contains(&id) {
+                let number = next_number.entry(base.clone()).or_insert(1);
+                id = format!("{base}-{number}");
+                *number += 1;
+            }
+            used.insert(id.clone());
             id
         })
         .collect()
@@ -286,6 +292,12 @@ mod tests {
             })
             .collect();
         render(body, &s.headings, &links, &Fixed, &Highlighter::default(), &HtmlPolicy::default())
+    }
+
+    #[test]
+    fn heading_ids_never_clash() {
+        let ids = heading_ids(["Vragen", "Vragen 1", "Vragen", "Vragen", "?", "Kop"].into_iter());
+        assert_eq!(ids, ["vragen", "vragen-1", "vragen-2", "vragen-3", "kop", "kop-1"]);
     }
 
     #[test]

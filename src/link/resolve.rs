@@ -136,7 +136,7 @@ pub(super) fn page(
 ) -> (PageLinks, Vec<Diagnostic>) {
     let mut problems = Vec::new();
     let mut lines: Option<LineIndex> = None;
-    let mut position = |offset: usize| {
+    let position = |lines: &mut Option<LineIndex>, offset: usize| {
         let lines = lines.get_or_insert_with(|| LineIndex::new(&page.text));
         lines.position(&page.text, page.body_start + offset)
     };
@@ -147,11 +147,12 @@ pub(super) fn page(
         match resolve_link(i, page, &link, index) {
             Ok(r) => resolved.push(r),
             Err((message, hint)) => {
-                let (line, col) = position(link.offset);
+                let (line, col) = position(&mut lines, link.offset);
+                let lines = lines.get_or_insert_with(|| LineIndex::new(&page.text));
                 problems.push(
                     Diagnostic::new(&page.source, line, col, message)
                         .with_hint(hint)
-                        .with_source(&page.text),
+                        .with_source_indexed(&page.text, lines),
                 );
             }
         }
@@ -304,8 +305,11 @@ fn resolve_references(
     problems: &mut Vec<Diagnostic>,
 ) -> Vec<(String, Vec<usize>)> {
     let mut fields: Vec<(String, Vec<usize>)> = Vec::new();
+    let lines = std::cell::OnceCell::new();
     for reference in &page.references {
-        let Some(target) = resolve_reference(page, reference, index, problems) else { continue };
+        let Some(target) = resolve_reference(page, reference, index, &lines, problems) else {
+            continue;
+        };
         match fields.iter_mut().find(|(f, _)| *f == reference.field) {
             Some((_, targets)) => targets.push(target),
             None => fields.push((reference.field.clone(), vec![target])),
@@ -318,6 +322,7 @@ fn resolve_reference(
     page: &Page,
     reference: &Reference,
     index: &Index,
+    lines: &std::cell::OnceCell<LineIndex>,
     problems: &mut Vec<Diagnostic>,
 ) -> Option<usize> {
     let candidates = index.entries_of_kind(&reference.kind);
@@ -360,7 +365,7 @@ fn resolve_reference(
                 ),
             )
             .with_hint(hint)
-            .with_source(&page.text),
+            .with_source_indexed(&page.text, lines.get_or_init(|| LineIndex::new(&page.text))),
         );
     }
     found

@@ -15,7 +15,7 @@ use rayon::prelude::*;
 use serde_json::{Map, Value};
 
 use crate::config::{Config, Kind};
-use crate::diag::{Diagnostic, Diagnostics};
+use crate::diag::{Diagnostic, Diagnostics, LineIndex};
 use crate::slug::slugify;
 use validate::{validate, Place};
 
@@ -108,6 +108,17 @@ pub fn load(root: &Path, config: &Config, diagnostics: &mut Diagnostics) -> Site
         diagnostics.extend(problems);
         pages.extend(page);
     }
+    site_from_pages(pages, assets, config, diagnostics)
+}
+
+/// The site of pages already loaded (by [`load`], or by [`load_page`] from memory):
+/// adds the index pages nobody wrote and reports pages that clash.
+pub fn site_from_pages(
+    mut pages: Vec<Page>,
+    assets: Vec<Asset>,
+    config: &Config,
+    diagnostics: &mut Diagnostics,
+) -> Site {
     add_missing_indexes(&mut pages, config);
     check_duplicates(&pages, diagnostics);
     Site { pages, assets }
@@ -178,9 +189,25 @@ fn relative(root: &Path, path: &Path) -> PathBuf {
 
 /// Reads and validates one Markdown file; `rel` is its path under `content/`.
 fn load_file(abs: &Path, rel: &str, config: &Config) -> (Option<Page>, Vec<Diagnostic>) {
+    match std::fs::read(abs) {
+        Ok(bytes) => load_page(rel, bytes, config),
+        Err(e) => {
+            let d = Diagnostic::file(
+                Path::new(CONTENT_DIR).join(rel),
+                format!("cannot read the file: {e}"),
+            )
+            .with_hint("check that the file exists and can be read");
+            (None, vec![d])
+        }
+    }
+}
+
+/// Loads one Markdown file from its bytes; `rel` is its path under `content/`. A draft,
+/// or a file whose front matter cannot be read, gives no page.
+pub fn load_page(rel: &str, bytes: Vec<u8>, config: &Config) -> (Option<Page>, Vec<Diagnostic>) {
     let source = Path::new(CONTENT_DIR).join(rel);
     let mut problems = Vec::new();
-    let text = match read_text(abs, &source) {
+    let text = match decode_text(bytes, &source) {
         Ok(text) => text,
         Err(d) => return (None, vec![d]),
     };
@@ -200,11 +227,13 @@ fn load_file(abs: &Path, rel: &str, config: &Config) -> (Option<Page>, Vec<Diagn
     };
     let placement = Placement::of(rel, config);
     let kind = placement.kind_name.as_deref().and_then(|k| config.kind(k));
+    let lines = LineIndex::new(&text);
     let place = Place {
         path: &source,
         text: &text,
         yaml: split.yaml.unwrap_or(""),
         yaml_line: split.yaml_line,
+        lines: &lines,
     };
     let entry_kind = kind.filter(|_| placement.role == Role::Entry);
     let validated = validate(map, entry_kind, &place, &mut problems);
@@ -241,13 +270,12 @@ fn load_file(abs: &Path, rel: &str, config: &Config) -> (Option<Page>, Vec<Diagn
 }
 
 /// The file's text without a byte order mark; invalid UTF-8 is a positioned error.
-fn read_text(abs: &Path, source: &Path) -> Result<String, Diagnostic> {
-    let bytes = std::fs::read(abs).map_err(|e| {
-        Diagnostic::file(source, format!("cannot read the file: {e}"))
-            .with_hint("check that the file exists and can be read")
-    })?;
-    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&bytes);
-    String::from_utf8(bytes.to_vec()).map_err(|e| {
+fn decode_text(mut bytes: Vec<u8>, source: &Path) -> Result<String, Diagnostic> {
+    if bytes.starts_with(b"\xEF\xBB\xBF") {
+        bytes.drain(..3);
+    }
+    String::from_utf8(bytes).map_err(|e| {
+        let bytes = e.as_bytes();
         let valid = &bytes[..e.utf8_error().valid_up_to()];
         let valid = std::str::from_utf8(valid).unwrap_or_default();
         let line = valid.matches('\n').count() + 1;
