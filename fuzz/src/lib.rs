@@ -128,9 +128,12 @@ fn safe_url(value: &str) -> bool {
     !is_scheme || ["http", "https", "mailto", "tel"].contains(&scheme)
 }
 
+/// A tag's attributes: lowercased names, decoded values.
+type Attributes = Vec<(String, String)>;
+
 /// Reads a tag from just after `<` or `</`: lowercased name, attributes with values
 /// decoded, and the text after `>`.
-fn read_tag(at: &str) -> Option<(String, Vec<(String, String)>, &str)> {
+fn read_tag(at: &str) -> Option<(String, Attributes, &str)> {
     let is_space = |c: char| matches!(c, ' ' | '\t' | '\n' | '\r' | '\x0C');
     let name_end = at.find(|c: char| is_space(c) || c == '/' || c == '>')?;
     let name = at[..name_end].to_ascii_lowercase();
