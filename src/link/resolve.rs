@@ -12,7 +12,7 @@ use serde_json::Value;
 use super::scan::{fill_titles, LinkForm, RawLink, Scan};
 use super::{PageLinks, ResolvedLink};
 use crate::config::Config;
-use crate::diag::{Diagnostic, LineIndex};
+use crate::diag::{Diagnostic, LineIndex, MAX_PER_FILE};
 use crate::load::{Page, Reference, Role, Site, CONTENT_DIR};
 use crate::slug::{did_you_mean, fold};
 
@@ -141,11 +141,13 @@ pub(super) fn page(
         lines.position(&page.text, page.body_start + offset)
     };
     let mut resolved = Vec::new();
+    let mut unlisted = 0;
     let raw_targets: Vec<(usize, String)> =
         scan.links.iter().map(|l| (l.offset, l.target.clone())).collect();
     for link in scan.links {
         match resolve_link(i, page, &link, index) {
             Ok(r) => resolved.push(r),
+            Err(_) if problems.len() >= MAX_PER_FILE => unlisted += 1,
             Err((message, hint)) => {
                 let (line, col) = position(&mut lines, link.offset);
                 let lines = lines.get_or_insert_with(|| LineIndex::new(&page.text));
@@ -156,6 +158,12 @@ pub(super) fn page(
                 );
             }
         }
+    }
+    if unlisted > 0 {
+        problems.push(
+            Diagnostic::file(&page.source, format!("{unlisted} more broken links are not listed"))
+                .with_hint("fix the links listed above and build again"),
+        );
     }
     let titles: HashMap<usize, usize> =
         resolved.iter().map(|r: &ResolvedLink| (r.offset, r.target)).collect();

@@ -139,31 +139,30 @@ fn walk(
         );
         return (markdown, assets);
     }
-    let walker = walkdir::WalkDir::new(content).sort_by_file_name().into_iter();
-    for entry in
-        walker.filter_entry(|e| e.depth() == 0 || !e.file_name().to_string_lossy().starts_with('.'))
-    {
+    // Links are followed (walkdir notices loops), but never out of the site: a link to
+    // a folder elsewhere would publish whatever is there.
+    let site = std::fs::canonicalize(root).unwrap_or_else(|_| root.to_path_buf());
+    let outside = std::cell::RefCell::new(Vec::new());
+    let walker = walkdir::WalkDir::new(content).follow_links(true).sort_by_file_name().into_iter();
+    let walker = walker.filter_entry(|e| {
+        let hidden = e.depth() > 0 && e.file_name().to_string_lossy().starts_with('.');
+        let leaves = e.depth() > 0
+            && e.path_is_symlink()
+            && std::fs::canonicalize(e.path()).is_ok_and(|real| !real.starts_with(&site));
+        if leaves {
+            outside.borrow_mut().push(relative(root, e.path()));
+        }
+        !hidden && !leaves
+    });
+    for entry in walker {
         let entry = match entry {
             Ok(entry) => entry,
             Err(e) => {
-                let path =
-                    e.path().map_or_else(|| PathBuf::from(CONTENT_DIR), |p| relative(root, p));
-                diagnostics.push(
-                    Diagnostic::file(
-                        path,
-                        format!(
-                            "cannot read: {}",
-                            e.io_error().map_or_else(|| e.to_string(), |io| io.to_string())
-                        ),
-                    )
-                    .with_hint(
-                        "check the file's permissions, or remove a link that points to itself",
-                    ),
-                );
+                diagnostics.push(walk_error(root, &e));
                 continue;
             }
         };
-        if !entry.file_type().is_file() && !entry.path_is_symlink() {
+        if !entry.file_type().is_file() {
             continue;
         }
         let rel_to_content = entry.path().strip_prefix(content).unwrap_or(entry.path());
@@ -180,7 +179,24 @@ fn walk(
             assets.push(Asset { source: entry.path().to_path_buf(), output: rel });
         }
     }
+    for path in outside.into_inner() {
+        diagnostics.push(Diagnostic::file(path, "this link points outside the site").with_hint(
+            "copy the file or folder into the site; spiegel publishes nothing from elsewhere",
+        ));
+    }
     (markdown, assets)
+}
+
+fn walk_error(root: &Path, error: &walkdir::Error) -> Diagnostic {
+    let path = error.path().map_or_else(|| PathBuf::from(CONTENT_DIR), |p| relative(root, p));
+    if error.loop_ancestor().is_some() {
+        return Diagnostic::file(path, "this link leads back into a folder that holds it")
+            .with_hint("remove the link: it makes the folder endless");
+    }
+    let cause = error.io_error().map_or_else(|| error.to_string(), |io| io.to_string());
+    Diagnostic::file(path, format!("cannot read the file: {cause}")).with_hint(
+        "check that the file exists and can be read, or remove a link that leads nowhere",
+    )
 }
 
 fn relative(root: &Path, path: &Path) -> PathBuf {

@@ -11,7 +11,7 @@ use serde_json::{Map, Value};
 use super::frontmatter::{locate_item, locate_items, locate_key};
 use super::Reference;
 use crate::config::{Field, FieldType, Kind};
-use crate::diag::{Diagnostic, LineIndex};
+use crate::diag::{Diagnostic, LineIndex, MAX_PER_FILE};
 use crate::slug::{did_you_mean, slugify};
 
 /// The fields every page may have.
@@ -257,6 +257,9 @@ fn check_allowed(
     let Some(allowed) = &field.values else { return true };
     if allowed.iter().any(|a| a == value) {
         return true;
+    }
+    if out.len() >= MAX_PER_FILE {
+        return false;
     }
     let suggestion = did_you_mean(value, allowed.iter().map(String::as_str));
     out.push(

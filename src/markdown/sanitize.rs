@@ -570,12 +570,12 @@ fn decode_one(after_amp: &str) -> Option<(char, usize)> {
 }
 
 /// Whether a URL cannot run script: relative, or http(s); for links also mailto and tel.
-/// The URL is read as a browser reads it: tabs and newlines anywhere are ignored, and
-/// so are control characters and spaces at the ends.
+/// The URL is read more strictly than a browser reads it (which ignores tabs and
+/// newlines anywhere, and control characters and spaces at the ends): every control
+/// character and space is ignored, so `java script:` counts as `javascript:` too.
 pub(crate) fn is_safe_url(url: &str, media: bool) -> bool {
-    let cleaned: String = url.chars().filter(|c| !matches!(c, '\t' | '\n' | '\r')).collect();
-    let trimmed = cleaned.trim_matches(|c: char| c <= ' ');
-    let Some(scheme) = scheme(trimmed) else { return true };
+    let compact: String = url.chars().filter(|&c| c > ' ' && c != '\u{7F}').collect();
+    let Some(scheme) = scheme(&compact) else { return true };
     let allowed: &[&str] =
         if media { &["http", "https"] } else { &["http", "https", "mailto", "tel"] };
     allowed.contains(&scheme.to_ascii_lowercase().as_str())
@@ -665,6 +665,7 @@ mod tests {
             ("<a href=\"&#106;avascript:alert(1)\">x</a>", "<a>x</a>"),
             ("<a href=\"java&Tab;script&colon;alert(1)\">x</a>", "<a>x</a>"),
             ("<a href=\"vbscript:x\">x</a>", "<a>x</a>"),
+            ("<a href=\"javascript   :x\">x</a>", "<a>x</a>"),
             ("<img src=\"data:image/svg+xml,<svg onload=alert(1)>\">", "<img>"),
             ("<svg><script>alert(1)</script><svg></svg></svg>ok", "ok"),
             ("<svg/onload=alert(1)>ok", ""),

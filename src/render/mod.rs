@@ -6,6 +6,7 @@
 //! links, and the entry list on index pages), so no page's work grows with the site.
 
 pub mod builtin;
+pub mod embed;
 pub mod theme;
 pub mod views;
 
