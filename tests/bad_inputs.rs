@@ -93,6 +93,11 @@ fn huge_inputs_finish() {
         ),
         ("lange-kop.md", format!("---\ntitle: Lijst\ntags:\n{item_list}---\nTekst.\n"), ""),
         (
+            "methodieken/veel-fasen.md",
+            format!("---\ntitle: Fasen\nfase:\n{item_list}duur: 5\ngroep: [team]\nmateriaal: [a]\nstappen: [b]\nbouwstenen: [team]\ntrajecttype: [\"1\"]\nbron: x\n---\n"),
+            "content/methodieken/veel-fasen.md: 99900 more unknown values are not listed",
+        ),
+        (
             "nooit-dicht.md",
             format!("---\ntitle: x\n{}", "sleutel: waarde\n".repeat(500_000)),
             "content/nooit-dicht.md:1:1: the front matter block is never closed",

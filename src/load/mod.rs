@@ -250,6 +250,7 @@ pub fn load_page(rel: &str, bytes: Vec<u8>, config: &Config) -> (Option<Page>, V
         yaml: split.yaml.unwrap_or(""),
         yaml_line: split.yaml_line,
         lines: &lines,
+        unlisted: Default::default(),
     };
     let entry_kind = kind.filter(|_| placement.role == Role::Entry);
     let validated = validate(map, entry_kind, &place, &mut problems);

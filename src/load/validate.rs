@@ -35,6 +35,8 @@ pub(super) struct Place<'a> {
     pub yaml: &'a str,
     pub yaml_line: usize,
     pub lines: &'a LineIndex,
+    /// Problems not listed because the file already has [`MAX_PER_FILE`].
+    pub unlisted: std::cell::Cell<usize>,
 }
 
 impl Place<'_> {
@@ -91,6 +93,15 @@ pub(super) fn validate(
                 }
             }
         }
+    }
+    if place.unlisted.get() > 0 {
+        out.push(
+            Diagnostic::file(
+                place.path,
+                format!("{} more unknown values are not listed", place.unlisted.get()),
+            )
+            .with_hint("fix the values listed above and build again"),
+        );
     }
     Validated { common, fields: map, references }
 }
@@ -259,6 +270,7 @@ fn check_allowed(
         return true;
     }
     if out.len() >= MAX_PER_FILE {
+        place.unlisted.set(place.unlisted.get() + 1);
         return false;
     }
     let suggestion = did_you_mean(value, allowed.iter().map(String::as_str));

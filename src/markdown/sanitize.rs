@@ -360,6 +360,12 @@ fn write_start_tag(
             && !written.contains(&attribute)
             && (!URL_ATTRIBUTES.contains(&attribute) || is_safe_url(value, attribute != "href"));
         if keep {
+            // A browser ignores control characters and spaces around a URL; so do we.
+            let value = if URL_ATTRIBUTES.contains(&attribute) {
+                value.trim_matches(|c: char| c <= ' ')
+            } else {
+                value
+            };
             written.push(attribute);
             out.push(' ');
             out.push_str(attribute);
@@ -690,6 +696,10 @@ mod tests {
             ("<iframe src=\"https://www.youtube-nocookie.com@evil.example/\"></iframe>", ""),
             ("<iframe src=\"https://www.youtube-nocookie.com.evil.example/\"></iframe>", ""),
             ("<iframe src=\"//www.youtube-nocookie.com/embed/x\"></iframe>", ""),
+            (
+                "<iframe src=\"\u{2} https://www.youtube-nocookie.com/x \"></iframe>",
+                "<iframe src=\"https://www.youtube-nocookie.com/x\"></iframe>",
+            ),
             ("<iframe srcdoc=\"<script>x</script>\"></iframe>", ""),
         ];
         assert_cleaned(&cases);
