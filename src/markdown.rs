@@ -121,12 +121,14 @@ pub fn render(
         code: None,
         sections: Sections::default(),
     };
-    let mut events: Vec<Event<'_>> = Vec::new();
-    for (event, range) in Parser::new_ext(body, options()).into_offset_iter() {
-        pass.event(event, range.start, &mut events);
-    }
+    let mut parsed: Vec<(Event<'_>, usize)> =
+        Parser::new_ext(body, options()).into_offset_iter().map(|(e, r)| (e, r.start)).collect();
     if policy.sanitize {
-        events = sanitize::clean_events(events, policy);
+        parsed = sanitize::clean_events(parsed, policy);
+    }
+    let mut events: Vec<Event<'_>> = Vec::with_capacity(parsed.len());
+    for (event, offset) in parsed {
+        pass.event(event, offset, &mut events);
     }
     let mut html = String::with_capacity(body.len() * 3 / 2);
     pulldown_cmark::html::push_html(&mut html, events.into_iter());
@@ -348,6 +350,30 @@ mod tests {
         let trusted = render_html(body, &HtmlPolicy { sanitize: false, ..HtmlPolicy::default() });
         assert!(trusted.ends_with(code), "highlighted code is ours and stays as it is");
         assert!(code.contains("hl-entity hl-name hl-tag hl-script hl-html\">script</span>"));
+    }
+
+    #[test]
+    fn dropped_script_text_stays_out_of_the_page_text() {
+        let body = "Tekst <script>geheim()</script> hier, [[team]] <img src=x>.\n";
+        let s = scan(body);
+        let links: Vec<ResolvedLink> = s
+            .links
+            .iter()
+            .map(|l| ResolvedLink {
+                offset: l.offset,
+                target: 4,
+                fragment: None,
+                use_title: true,
+                context: String::new(),
+            })
+            .collect();
+        let policy = HtmlPolicy::default();
+        let rendered = render(body, &s.headings, &links, &Fixed, &Highlighter::default(), &policy);
+        assert_eq!(rendered.sections[0].text, "Tekst  hier, team .");
+        assert_eq!(
+            rendered.html,
+            "<p>Tekst  hier, <a href=\"../p4/index.html\">Coaching &amp; co</a> <img src=\"x\">.</p>\n"
+        );
     }
 
     #[test]

@@ -1,13 +1,14 @@
 //! Raw HTML in Markdown, cleaned to an allow-list, so that a page can never run a script
 //! its author slipped in (or pasted from somewhere without knowing).
 //!
-//! Takes the event stream after the other passes and the site's [`HtmlPolicy`]; hands on
+//! Takes the event stream as the parser made it and the site's [`HtmlPolicy`]; hands on
 //! the same stream with every piece of raw HTML rebuilt from what the allow-list keeps:
 //! ordinary formatting, `<details>`, `<figure>`, images, tables, media, and `<iframe>`s
 //! from origins the site allows. Scripts, styles, SVG and MathML go with their content;
 //! other unknown tags go and their text stays; event handlers, `style` and URLs with a
 //! scheme other than http(s), mailto and tel are dropped. Markdown links and images with
-//! such URLs lose their link. HTML our own passes made (highlighted code) is left alone.
+//! such URLs lose their link. It runs before our own passes, so the HTML they make
+//! (highlighted code) and the links they resolve are never touched.
 //!
 //! Why not a full HTML parser (ammonia on html5ever): raw HTML in Markdown comes in
 //! pieces between Markdown (`<details>`, then Markdown, then `</details>`), and a
@@ -160,42 +161,39 @@ const RAW_TEXT: &[&str] = &[
     "plaintext",
 ];
 
-/// Cleans the raw HTML in `events` (see the module doc). Call only when sanitising is on.
-pub(crate) fn clean_events<'a>(events: Vec<Event<'a>>, policy: &HtmlPolicy) -> Vec<Event<'a>> {
+/// An event with the byte offset in the body where it starts.
+type Placed<'a> = (Event<'a>, usize);
+
+/// Cleans the raw HTML in `events`, straight from the parser (see the module doc), so
+/// that the later passes, the page's text for search included, see only what is kept.
+/// Call only when sanitising is on.
+pub(crate) fn clean_events<'a>(events: Vec<Placed<'a>>, policy: &HtmlPolicy) -> Vec<Placed<'a>> {
     let mut cleaner = Cleaner { policy, skipping: None };
     let mut out = Vec::with_capacity(events.len());
-    let mut block: Option<String> = None;
-    let mut in_code = false;
+    // An HTML block comes line by line; a tag may span lines, so it is cleaned whole.
+    let mut block: Option<(String, usize)> = None;
     // Markdown links and images whose URL was refused: their end events go too.
     let mut dropped_ends: Vec<TagEnd> = Vec::new();
-    for event in events {
+    for (event, offset) in events {
         match event {
             Event::Start(Tag::HtmlBlock) => {
-                block = Some(String::new());
-                out.push(event);
+                block = Some((String::new(), offset));
+                out.push((event, offset));
             }
             Event::Html(html) if block.is_some() => {
-                if let Some(block) = block.as_mut() {
+                if let Some((block, _)) = block.as_mut() {
                     block.push_str(&html);
                 }
             }
             Event::End(TagEnd::HtmlBlock) => {
-                let html = block.take().unwrap_or_default();
-                out.push(Event::Html(cleaner.clean(&html).into()));
-                out.push(event);
+                let (html, start) = block.take().unwrap_or_default();
+                out.push((Event::Html(cleaner.clean(&html).into()), start));
+                out.push((event, offset));
             }
-            Event::Start(Tag::CodeBlock(_)) => {
-                in_code = true;
-                out.push(event);
+            Event::Html(html) => out.push((Event::Html(cleaner.clean(&html).into()), offset)),
+            Event::InlineHtml(html) => {
+                out.push((Event::InlineHtml(cleaner.clean(&html).into()), offset));
             }
-            Event::End(TagEnd::CodeBlock) => {
-                in_code = false;
-                out.push(event);
-            }
-            // Highlighted code: made by our own pass, not by the author.
-            Event::Html(html) if in_code => out.push(Event::Html(html)),
-            Event::Html(html) => out.push(Event::Html(cleaner.clean(&html).into())),
-            Event::InlineHtml(html) => out.push(Event::InlineHtml(cleaner.clean(&html).into())),
             Event::Start(Tag::Link { ref dest_url, .. } | Tag::Image { ref dest_url, .. })
                 if !is_safe_url(dest_url, false) =>
             {
@@ -209,14 +207,14 @@ pub(crate) fn clean_events<'a>(events: Vec<Event<'a>>, policy: &HtmlPolicy) -> V
             {
                 dropped_ends.pop();
             }
-            Event::Start(_) | Event::End(_) => out.push(event),
+            Event::Start(_) | Event::End(_) => out.push((event, offset)),
             // Text inside a dropped element (`<script>` in a paragraph) goes with it.
             _ if cleaner.skipping.is_some() => {}
-            other => out.push(other),
+            other => out.push((other, offset)),
         }
     }
-    if let Some(html) = block {
-        out.push(Event::Html(cleaner.clean(&html).into()));
+    if let Some((html, start)) = block {
+        out.push((Event::Html(cleaner.clean(&html).into()), start));
     }
     out
 }
