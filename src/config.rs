@@ -45,6 +45,9 @@ pub struct Config {
     pub graph_kind: String,
     #[serde(default)]
     pub search: SearchSettings,
+    /// What raw HTML in Markdown may do.
+    #[serde(default)]
+    pub html: HtmlPolicy,
     /// Free values for templates (`site.extra.x`).
     #[serde(default)]
     pub extra: serde_json::Map<String, serde_json::Value>,
@@ -86,6 +89,26 @@ pub struct Colours {
 impl Default for Colours {
     fn default() -> Self {
         Colours { primary: default_primary() }
+    }
+}
+
+/// Raw HTML in Markdown: cleaned to an allow-list unless the site trusts its authors.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct HtmlPolicy {
+    /// Clean raw HTML (no scripts, event handlers, `javascript:` URLs...). Switch off
+    /// only for a site whose every author is trusted.
+    #[serde(default = "default_true")]
+    pub sanitize: bool,
+    /// Origins whose pages may be embedded with `<iframe>`, e.g.
+    /// `https://www.youtube-nocookie.com`.
+    #[serde(default)]
+    pub allow_iframe_origins: Vec<String>,
+}
+
+impl Default for HtmlPolicy {
+    fn default() -> Self {
+        HtmlPolicy { sanitize: true, allow_iframe_origins: Vec::new() }
     }
 }
 
@@ -146,6 +169,9 @@ pub enum FieldType {
     Bool,
 }
 
+fn default_true() -> bool {
+    true
+}
 fn default_language() -> String {
     "nl".into()
 }
@@ -231,7 +257,7 @@ pub fn parse_strings(text: &str, path: &Path) -> Result<Strings, Diagnostic> {
 }
 
 fn yaml_diagnostic(error: &serde_yaml::Error, text: &str, path: &Path) -> Diagnostic {
-    let (line, col) = error.location().map_or((1, 1), |l| (l.line(), l.column()));
+    let (line, col) = crate::load::frontmatter::yaml_error_position(error, text);
     let message = error.to_string();
     // serde_yaml appends " at line L column C"; the position is already in front.
     let message = message.split(" at line ").next().unwrap_or(&message).to_string();
@@ -266,6 +292,7 @@ fn check(config: &Config, text: &str, path: &Path, out: &mut Diagnostics) {
                     .with_hint(format!("write `book: {}`", slugify_or(book, "boek"))),
             );
         }
+        check_folder(kind, text, path, out);
         for (name, field) in &kind.fields {
             let field_at = || locate(text, &[&kind.name, name]);
             match field.ty {
@@ -321,6 +348,7 @@ fn check(config: &Config, text: &str, path: &Path, out: &mut Diagnostics) {
             format!("no kind \"{}\"", config.graph_kind),
         ));
     }
+    check_iframe_origins(&config.html, text, path, out);
     if config.clean_urls && config.base_url.is_none() {
         out.push(error_at(path, text, locate(text, &["clean_urls"]), "clean_urls needs a base_url".to_string())
             .with_hint("clean URLs do not work when the site is opened from disk; set base_url or drop clean_urls"));
@@ -329,6 +357,48 @@ fn check(config: &Config, text: &str, path: &Path, out: &mut Diagnostics) {
 
 fn slugify_or(text: &str, fallback: &str) -> String {
     Some(slugify(text)).filter(|s| !s.is_empty()).unwrap_or_else(|| fallback.to_string())
+}
+
+/// A kind's folder is one folder name under `content/`: its index page is written to
+/// that folder of the output, so `..` or `/` would write outside it.
+fn check_folder(kind: &Kind, text: &str, path: &Path, out: &mut Diagnostics) {
+    let folder = kind.folder.as_str();
+    let plain = !folder.is_empty()
+        && !folder.starts_with('.')
+        && !folder.contains(['/', '\\', ':'])
+        && !folder.chars().any(char::is_control);
+    if !plain {
+        out.push(
+            error_at(
+                path,
+                text,
+                locate(text, &[&kind.name, "folder"]),
+                format!(
+                    "the folder of kind \"{}\" must be one folder name, not \"{folder}\"",
+                    kind.name
+                ),
+            )
+            .with_hint("name a folder directly under content/, e.g. `folder: methodieken`"),
+        );
+    }
+}
+
+/// Every allowed iframe origin is `https://host` (or http, with a port if needed).
+fn check_iframe_origins(html: &HtmlPolicy, text: &str, path: &Path, out: &mut Diagnostics) {
+    for origin in &html.allow_iframe_origins {
+        let trimmed = origin.trim_end_matches('/');
+        if crate::markdown::origin(trimmed).is_none_or(|o| !o.eq_ignore_ascii_case(trimmed)) {
+            out.push(
+                error_at(
+                    path,
+                    text,
+                    locate(text, &["html", "allow_iframe_origins"]),
+                    format!("\"{origin}\" is not an origin"),
+                )
+                .with_hint("write the scheme and host only, e.g. https://www.youtube-nocookie.com"),
+            );
+        }
+    }
 }
 
 fn error_at(path: &Path, text: &str, (line, col): (usize, usize), message: String) -> Diagnostic {
@@ -401,6 +471,30 @@ mod tests {
         let d = parse(text, Path::new("site.yaml")).unwrap_err().into_sorted().remove(0);
         assert_eq!(d.headline(), "site.yaml:7:5: \"Het Boek\" is not a valid slug");
         assert_eq!(d.hint.as_deref(), Some("write `book: het-boek`"));
+    }
+
+    #[test]
+    fn html_policy_and_its_checks() {
+        let config = parse("title: X\n", Path::new("site.yaml")).unwrap();
+        assert!(config.html.sanitize, "sanitising is on by default");
+        let text = "title: X\nhtml:\n  sanitize: false\n  allow_iframe_origins:\n    - https://www.youtube-nocookie.com/\n    - https://x.org/embed\n";
+        let d = parse(text, Path::new("site.yaml")).unwrap_err().into_sorted().remove(0);
+        assert_eq!(d.headline(), "site.yaml:4:3: \"https://x.org/embed\" is not an origin");
+        let d = parse("title: X\nhtml: { sanitise: false }\n", Path::new("site.yaml"))
+            .unwrap_err()
+            .into_sorted()
+            .remove(0);
+        assert!(d.message.contains("unknown field `sanitise`"), "{}", d.message);
+    }
+
+    #[test]
+    fn kind_folders_stay_under_content() {
+        for folder in ["../uit", "a/b", ".verborgen", "\"\""] {
+            let text = format!("title: X\nkinds:\n  note:\n    folder: {folder}\n    singular: N\n    plural: Ns\n");
+            let d = parse(&text, Path::new("site.yaml")).unwrap_err().into_sorted().remove(0);
+            assert_eq!((d.line, d.col), (4, 5), "{folder}: {}", d.message);
+            assert!(d.message.contains("must be one folder name"), "{}", d.message);
+        }
     }
 
     #[test]

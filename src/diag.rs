@@ -8,6 +8,10 @@
 use std::fmt;
 use std::path::{Path, PathBuf};
 
+/// At most this many problems of one kind are listed for one file: a file with ten
+/// thousand broken links needs the first few fixed, not a list that takes long to make.
+pub const MAX_PER_FILE: usize = 100;
+
 /// One problem at one place in one file.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
 pub struct Diagnostic {
@@ -20,8 +24,11 @@ pub struct Diagnostic {
     pub message: String,
     /// What the writer can do about it.
     pub hint: Option<String>,
-    /// The source line, shown under the message with a caret.
+    /// The source line, shown under the message with a caret; of a long line only the
+    /// part around the column.
     pub source_line: Option<String>,
+    /// How many characters of the line come before `source_line`.
+    pub source_skipped: usize,
 }
 
 impl Diagnostic {
@@ -38,6 +45,7 @@ impl Diagnostic {
             message: message.into(),
             hint: None,
             source_line: None,
+            source_skipped: 0,
         }
     }
 
@@ -52,11 +60,28 @@ impl Diagnostic {
     }
 
     /// Attaches the source line at `self.line` from the file's full text.
-    pub fn with_source(mut self, text: &str) -> Self {
-        if self.line > 0 {
-            self.source_line = text.lines().nth(self.line - 1).map(str::to_owned);
-        }
+    pub fn with_source(self, text: &str) -> Self {
+        let line = if self.line > 0 { text.lines().nth(self.line - 1) } else { None };
+        self.with_source_line(line)
+    }
+
+    /// Keeps the part of `line` shown under the message: all of a short line, and of a
+    /// long one (a whole file on one line) the part around the column, so that a
+    /// thousand diagnostics on that line do not hold a thousand copies of it.
+    fn with_source_line(mut self, line: Option<&str>) -> Self {
+        const SHOWN: usize = 200;
+        let Some(line) = line else { return self };
+        let skip = if line.len() <= SHOWN { 0 } else { self.col.saturating_sub(1 + SHOWN / 2) };
+        self.source_line = Some(line.chars().skip(skip).take(SHOWN).collect());
+        self.source_skipped = skip;
         self
+    }
+
+    /// Like [`Diagnostic::with_source`], with the lines already found: for the many
+    /// diagnostics of one file, without reading the file once per diagnostic.
+    pub fn with_source_indexed(self, text: &str, lines: &LineIndex) -> Self {
+        let line = lines.line_text(text, self.line);
+        self.with_source_line(line)
     }
 
     /// `path:line:col: message`, the first line of the rendered diagnostic.
@@ -81,7 +106,8 @@ impl fmt::Display for Diagnostic {
             let number = self.line.to_string();
             let pad = " ".repeat(number.len());
             let shown: String = source.chars().take(200).collect();
-            let caret_at = self.col.saturating_sub(1).min(shown.chars().count());
+            let caret_at =
+                self.col.saturating_sub(1 + self.source_skipped).min(shown.chars().count());
             let lead: String =
                 shown.chars().take(caret_at).map(|c| if c == '\t' { '\t' } else { ' ' }).collect();
             writeln!(f, "{pad} |")?;
@@ -178,6 +204,21 @@ impl LineIndex {
         LineIndex { starts }
     }
 
+    /// (line, col) of the character at `char_index` in `text`, as YAML errors count
+    /// their place; past the end, the end of the text.
+    pub fn position_of_char(text: &str, char_index: usize) -> (usize, usize) {
+        let offset = text.char_indices().nth(char_index).map_or(text.len(), |(i, _)| i);
+        LineIndex::new(text).position(text, offset)
+    }
+
+    /// The text of 1-based `line`, without its line end (as `str::lines` gives it).
+    pub fn line_text<'t>(&self, text: &'t str, line: usize) -> Option<&'t str> {
+        let start = *self.starts.get(line.checked_sub(1)?)?;
+        let end = self.starts.get(line).map_or(text.len(), |&next| next - 1);
+        let line = text.get(start..end.max(start))?;
+        (start < text.len()).then(|| line.strip_suffix('\r').unwrap_or(line))
+    }
+
     /// (line, col) of `offset` in `text`, both 1-based; col counts characters.
     pub fn position(&self, text: &str, offset: usize) -> (usize, usize) {
         let line = self.starts.partition_point(|&s| s <= offset).max(1);
@@ -200,6 +241,27 @@ mod tests {
         assert_eq!(index.position(text, 3), (2, 1));
         assert_eq!(index.position(text, 7), (2, 4)); // after the two-byte ë
         assert_eq!(index.position(text, 8), (3, 1));
+    }
+
+    #[test]
+    fn long_lines_show_the_part_around_the_column() {
+        let line = format!("{}[[x]]{}", "a".repeat(5000), "b".repeat(5000));
+        let d = Diagnostic::new("a.md", 1, 5001, "no page \"x\"").with_source(&line);
+        let shown = d.source_line.as_deref().unwrap();
+        assert_eq!(shown.chars().count(), 200);
+        assert_eq!(&shown[100..105], "[[x]]");
+        assert!(d.to_string().contains(&format!("\n  | {}^\n", " ".repeat(100))), "{d}");
+    }
+
+    #[test]
+    fn line_texts_match_str_lines() {
+        for text in ["", "a", "a\n", "a\r\nb\r\n", "\n\nc", "x\ny\rz\n\n"] {
+            let index = LineIndex::new(text);
+            let want: Vec<&str> = text.lines().collect();
+            let got: Vec<&str> =
+                (1..=want.len() + 1).map_while(|n| index.line_text(text, n)).collect();
+            assert_eq!(got, want, "{text:?}");
+        }
     }
 
     #[test]

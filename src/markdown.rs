@@ -3,10 +3,13 @@
 //!
 //! Takes a page body and its link data; hands on the HTML and the page's plain text cut
 //! into sections at its headings (for search and summaries). Apart from heading ids,
-//! links the link stage resolved and code blocks with a language, the HTML is exactly
-//! what pulldown-cmark renders.
+//! links the link stage resolved, code blocks with a language and raw HTML (cleaned by
+//! [`sanitize`] unless the site switched that off), the HTML is exactly what
+//! pulldown-cmark renders.
 
-use std::collections::HashMap;
+mod sanitize;
+
+use std::collections::{HashMap, HashSet};
 use std::sync::OnceLock;
 
 use pulldown_cmark::{CodeBlockKind, CowStr, Event, Options, Parser, Tag, TagEnd};
@@ -14,10 +17,12 @@ use syntect::html::{ClassStyle, ClassedHTMLGenerator};
 use syntect::parsing::SyntaxSet;
 use syntect::util::LinesWithEndings;
 
+use crate::config::HtmlPolicy;
 use crate::link::{Heading, ResolvedLink};
 use crate::photos::PageImage;
 use crate::render::theme::escape_html;
 use crate::slug::slugify;
+pub(crate) use sanitize::origin;
 
 /// The Markdown dialect of every page: CommonMark plus tables, footnotes,
 /// strikethrough, task lists and wiki links.
@@ -30,18 +35,24 @@ pub fn options() -> Options {
 }
 
 /// Unique anchor ids for a page's headings, in order: `Vragen`, `Vragen` →
-/// `vragen`, `vragen-1`. A heading with no letters or digits gets `kop`.
+/// `vragen`, `vragen-1`. A heading with no letters or digits gets `kop`. A number is
+/// added until the id is free, so a heading written `Vragen 1` cannot clash either.
 pub fn heading_ids<'a>(texts: impl Iterator<Item = &'a str>) -> Vec<String> {
-    let mut used: HashMap<String, usize> = HashMap::new();
+    let mut used: HashSet<String> = HashSet::new();
+    let mut next_number: HashMap<String, usize> = HashMap::new();
     texts
         .map(|text| {
             let mut base = slugify(text);
             if base.is_empty() {
                 base = "kop".into();
             }
-            let count = used.entry(base.clone()).or_insert(0);
-            let id = if *count == 0 { base.clone() } else { format!("{base}-{count}") };
-            *count += 1;
+            let mut id = base.clone();
+            while used.contains(&id) {
+                let number = next_number.entry(base.clone()).or_insert(1);
+                id = format!("{base}-{number}");
+                *number += 1;
+            }
+            used.insert(id.clone());
             id
         })
         .collect()
@@ -112,6 +123,7 @@ pub fn render(
     refs: &References<'_>,
     writer: &dyn LinkWriter,
     highlighter: &Highlighter,
+    policy: &HtmlPolicy,
 ) -> RenderedBody {
     let mut pass = Pass {
         headings: refs.headings,
@@ -125,9 +137,14 @@ pub fn render(
         image: None,
         sections: Sections::default(),
     };
-    let mut events: Vec<Event<'_>> = Vec::new();
-    for (event, range) in Parser::new_ext(body, options()).into_offset_iter() {
-        pass.event(event, range.start, &mut events);
+    let mut parsed: Vec<(Event<'_>, usize)> =
+        Parser::new_ext(body, options()).into_offset_iter().map(|(e, r)| (e, r.start)).collect();
+    if policy.sanitize {
+        parsed = sanitize::clean_events(parsed, policy);
+    }
+    let mut events: Vec<Event<'_>> = Vec::with_capacity(parsed.len());
+    for (event, offset) in parsed {
+        pass.event(event, offset, &mut events);
     }
     let mut html = String::with_capacity(body.len() * 3 / 2);
     pulldown_cmark::html::push_html(&mut html, events.into_iter());
@@ -364,7 +381,13 @@ mod tests {
             })
             .collect();
         let refs = References { headings: &s.headings, links: &links, images: &[] };
-        render(body, &refs, &Fixed, &Highlighter::default())
+        render(body, &refs, &Fixed, &Highlighter::default(), &HtmlPolicy::default())
+    }
+
+    #[test]
+    fn heading_ids_never_clash() {
+        let ids = heading_ids(["Vragen", "Vragen 1", "Vragen", "Vragen", "?", "Kop"].into_iter());
+        assert_eq!(ids, ["vragen", "vragen-1", "vragen-2", "vragen-3", "kop", "kop-1"]);
     }
 
     #[test]
@@ -399,7 +422,8 @@ mod tests {
             ],
         }];
         let refs = References { headings: &[], links: &[], images: &images };
-        let html = render(body, &refs, &Fixed, &Highlighter::default()).html;
+        let html =
+            render(body, &refs, &Fixed, &Highlighter::default(), &HtmlPolicy::default()).html;
         assert_eq!(
             html,
             "<p>Tekst.</p>\n<p><img src=\"../../v/toren-800w.jpg\" srcset=\"../../v/toren-800w.jpg 800w, ../../v/toren.jpg 1000w\" sizes=\"(min-width: 46rem) 43rem, 100vw\" width=\"1000\" height=\"1500\" alt=\"Kinderen &amp; blokken\" title=\"De toren\" loading=\"lazy\" decoding=\"async\"> en <img src=\"https://x.org/a.png\" alt=\"ander\" /></p>\n"
@@ -417,6 +441,67 @@ mod tests {
         );
         let unknown = render_with_links("```onbekend\n<x>\n```\n", &[]).html;
         assert_eq!(unknown, "<pre><code class=\"language-onbekend\">&lt;x&gt;\n</code></pre>\n");
+    }
+
+    fn render_html(body: &str, policy: &HtmlPolicy) -> String {
+        let s = scan(body);
+        render(
+            body,
+            &References { headings: &s.headings, links: &[], images: &[] },
+            &Fixed,
+            &Highlighter::default(),
+            policy,
+        )
+        .html
+    }
+
+    #[test]
+    fn raw_html_is_cleaned_around_markdown() {
+        let body = "<details class=\"x\" onclick=\"alert(1)\">\n<summary>Meer</summary>\n\n**vet** en <script>alert(2)</script> <img src=x onerror=alert(3)>\n\n</details>\n\n[klik](javascript:alert(4)) ![b](javascript:x) [goed](https://x.org)\n\n<script>\nalert(5)\n</script>\n\n```html\n<script>code</script>\n```\n";
+        let html = render_html(body, &HtmlPolicy::default());
+        let (text, code) = html.split_at(html.find("<pre>").unwrap());
+        assert_eq!(
+            text,
+            "<details class=\"x\">\n<summary>Meer</summary>\n<p><strong>vet</strong> en  <img src=\"x\"></p>\n</details>\n<p>klik b <a href=\"https://x.org\">goed</a></p>\n\n"
+        );
+        let trusted = render_html(body, &HtmlPolicy { sanitize: false, ..HtmlPolicy::default() });
+        assert!(trusted.ends_with(code), "highlighted code is ours and stays as it is");
+        assert!(code.contains("hl-entity hl-name hl-tag hl-script hl-html\">script</span>"));
+    }
+
+    #[test]
+    fn dropped_script_text_stays_out_of_the_page_text() {
+        let body = "Tekst <script>geheim()</script> hier, [[team]] <img src=x>.\n";
+        let s = scan(body);
+        let links: Vec<ResolvedLink> = s
+            .links
+            .iter()
+            .map(|l| ResolvedLink {
+                offset: l.offset,
+                target: 4,
+                fragment: None,
+                use_title: true,
+                context: String::new(),
+            })
+            .collect();
+        let policy = HtmlPolicy::default();
+        let refs = References { headings: &s.headings, links: &links, images: &[] };
+        let rendered = render(body, &refs, &Fixed, &Highlighter::default(), &policy);
+        assert_eq!(rendered.sections[0].text, "Tekst  hier, team .");
+        assert_eq!(
+            rendered.html,
+            "<p>Tekst  hier, <a href=\"../p4/index.html\">Coaching &amp; co</a> <img src=\"x\">.</p>\n"
+        );
+    }
+
+    #[test]
+    fn trusted_sites_keep_raw_html() {
+        let body = "<div onclick=\"go()\">x</div>\n\n[a](javascript:go())\n";
+        let policy = HtmlPolicy { sanitize: false, ..HtmlPolicy::default() };
+        assert_eq!(
+            render_html(body, &policy),
+            "<div onclick=\"go()\">x</div>\n<p><a href=\"javascript:go()\">a</a></p>\n"
+        );
     }
 
     #[test]

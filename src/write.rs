@@ -69,28 +69,122 @@ pub fn check_output_dir(root: &Path, output: &Path) -> Result<(), Diagnostic> {
     Ok(())
 }
 
-/// Writes `files` into `output`. Nothing is written if the folder is not ours.
+/// Writes `files` into `output`. Nothing is written if the folder is not ours, and
+/// nothing is replaced unless every changed file could be written first: each goes to
+/// a temporary file beside its target, and only when all are there are they renamed
+/// into place. A full disk, a vanished source file or a folder that cannot be written
+/// to leaves the previous output as it was.
 pub fn write(output: &Path, files: &[OutputFile]) -> Result<WriteStats, Diagnostic> {
     prepare(output)?;
-    let results: Vec<Result<bool, Diagnostic>> =
-        files.par_iter().map(|f| write_file(output, f)).collect();
+    let results: Vec<Result<Option<Staged>, Diagnostic>> =
+        files.par_iter().map(|f| stage(output, f)).collect();
+    let mut staged = Vec::new();
     let mut stats = WriteStats::default();
     let mut first_error = None;
     for result in results {
         match result {
-            Ok(true) => stats.written += 1,
-            Ok(false) => stats.unchanged += 1,
+            Ok(Some(file)) => staged.push(file),
+            Ok(None) => stats.unchanged += 1,
             Err(e) => {
                 first_error.get_or_insert(e);
             }
         }
     }
     if let Some(e) = first_error {
+        discard(output, &staged);
         return Err(e);
     }
+    for (i, file) in staged.iter().enumerate() {
+        if let Err(e) = commit(file) {
+            discard(output, &staged[i..]);
+            return Err(e);
+        }
+    }
+    stats.written = staged.len();
     let produced: BTreeSet<&str> = files.iter().map(|f| f.path.as_str()).collect();
     stats.removed = remove_stale(output, &produced)?;
     Ok(stats)
+}
+
+/// A changed file written to its temporary place, waiting to be renamed onto `target`.
+struct Staged {
+    temporary: PathBuf,
+    target: PathBuf,
+}
+
+/// Writes one file's new bytes beside its target; `None` if its bytes did not change.
+fn stage(output: &Path, file: &OutputFile) -> Result<Option<Staged>, Diagnostic> {
+    let target = target_path(output, &file.path)?;
+    let bytes = match &file.content {
+        Content::Bytes(bytes) => std::borrow::Cow::Borrowed(bytes.as_slice()),
+        Content::Copy(source) => {
+            std::borrow::Cow::Owned(fs::read(source).map_err(|e| io_error(source, "read", &e))?)
+        }
+    };
+    if let Ok(meta) = fs::metadata(&target) {
+        if meta.len() == bytes.len() as u64 && fs::read(&target).is_ok_and(|old| old == *bytes) {
+            return Ok(None);
+        }
+    }
+    let parent = target.parent().unwrap_or(output);
+    fs::create_dir_all(parent).map_err(|e| io_error(parent, "create the folder", &e))?;
+    let name = target.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let temporary = parent.join(format!(".{name}.spiegel-tmp"));
+    let written = fs::File::create(&temporary).and_then(|mut f| {
+        f.write_all(&bytes)?;
+        f.flush()
+    });
+    if let Err(e) = written {
+        let _ = fs::remove_file(&temporary);
+        return Err(io_error(&target, "write", &e));
+    }
+    Ok(Some(Staged { temporary, target }))
+}
+
+/// `output/path`, refusing a path that could lead out of the output folder: not plain
+/// relative names, or through a link someone put in the output folder.
+fn target_path(output: &Path, path: &str) -> Result<PathBuf, Diagnostic> {
+    let refuse = |why: &str| {
+        Diagnostic::file(output.join(path), format!("refusing to write this file: {why}"))
+            .with_hint("spiegel only writes inside the output folder")
+    };
+    let plain = !path.is_empty()
+        && Path::new(path).components().all(|c| matches!(c, std::path::Component::Normal(_)));
+    if !plain || path.contains('\\') {
+        return Err(refuse("its path leads out of the output folder"));
+    }
+    let mut at = output.to_path_buf();
+    for part in Path::new(path).components() {
+        at.push(part);
+        if fs::symlink_metadata(&at).is_ok_and(|m| m.file_type().is_symlink()) {
+            return Err(refuse("the output folder holds a link on its way"));
+        }
+    }
+    Ok(at)
+}
+
+/// Puts a staged file in place of its target.
+fn commit(file: &Staged) -> Result<(), Diagnostic> {
+    if fs::symlink_metadata(&file.target).is_ok_and(|m| m.is_dir()) {
+        fs::remove_dir_all(&file.target)
+            .map_err(|e| io_error(&file.target, "replace the folder", &e))?;
+    }
+    fs::rename(&file.temporary, &file.target).map_err(|e| io_error(&file.target, "write", &e))
+}
+
+/// Removes staged files that will not be used, and the folders staging made for them.
+fn discard(output: &Path, staged: &[Staged]) {
+    for file in staged {
+        let _ = fs::remove_file(&file.temporary);
+        let mut folder = file.temporary.parent();
+        // Only empty folders go, so folders of the previous output stay.
+        while let Some(dir) = folder.filter(|d| *d != output && d.starts_with(output)) {
+            if fs::remove_dir(dir).is_err() {
+                break;
+            }
+            folder = dir.parent();
+        }
+    }
 }
 
 fn io_error(path: &Path, action: &str, e: &std::io::Error) -> Diagnostic {
@@ -126,38 +220,6 @@ fn prepare(output: &Path) -> Result<(), Diagnostic> {
         .map_err(|e| io_error(&marker, "write", &e))?;
     }
     Ok(())
-}
-
-/// Writes one file if its bytes changed; `Ok(true)` when it wrote.
-fn write_file(output: &Path, file: &OutputFile) -> Result<bool, Diagnostic> {
-    let target = output.join(&file.path);
-    let bytes = match &file.content {
-        Content::Bytes(bytes) => std::borrow::Cow::Borrowed(bytes.as_slice()),
-        Content::Copy(source) => {
-            std::borrow::Cow::Owned(fs::read(source).map_err(|e| io_error(source, "read", &e))?)
-        }
-    };
-    if let Ok(meta) = fs::metadata(&target) {
-        if meta.len() == bytes.len() as u64 && fs::read(&target).is_ok_and(|old| old == *bytes) {
-            return Ok(false);
-        }
-        if meta.is_dir() {
-            fs::remove_dir_all(&target).map_err(|e| io_error(&target, "replace the folder", &e))?;
-        }
-    }
-    let parent = target.parent().unwrap_or(output);
-    fs::create_dir_all(parent).map_err(|e| io_error(parent, "create the folder", &e))?;
-    let name = target.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-    let temporary = parent.join(format!(".{name}.spiegel-tmp"));
-    let written = fs::File::create(&temporary).and_then(|mut f| {
-        f.write_all(&bytes)?;
-        f.flush()
-    });
-    if let Err(e) = written.and_then(|()| fs::rename(&temporary, &target)) {
-        let _ = fs::remove_file(&temporary);
-        return Err(io_error(&target, "write", &e));
-    }
-    Ok(true)
 }
 
 /// Removes files (and then empty folders) under `output` that were not produced.
@@ -208,6 +270,62 @@ mod tests {
         let stats = write(&dir, &[file("a/index.html", "A2")]).unwrap();
         assert_eq!(stats, WriteStats { written: 0, unchanged: 1, removed: 0 });
         fs::remove_dir_all(&dir).unwrap();
+    }
+
+    /// Every file under `dir` with its text.
+    fn contents(dir: &Path) -> Vec<(String, String)> {
+        let mut files: Vec<(String, String)> = walkdir::WalkDir::new(dir)
+            .into_iter()
+            .filter_map(Result::ok)
+            .filter(|e| !e.file_type().is_dir())
+            .map(|e| {
+                let rel = e.path().strip_prefix(dir).unwrap().to_string_lossy().into_owned();
+                (rel, fs::read_to_string(e.path()).unwrap_or_default())
+            })
+            .collect();
+        files.sort();
+        files
+    }
+
+    #[test]
+    fn a_failed_write_changes_nothing() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("out");
+        write(&out, &[file("a/index.html", "A"), file("b/index.html", "B")]).unwrap();
+        let before = contents(&out);
+        let vanished = OutputFile {
+            path: "foto.jpg".into(),
+            content: Content::Copy(dir.path().join("weg.jpg")),
+        };
+        let files = [file("a/index.html", "A2"), file("c/d/index.html", "C"), vanished];
+        let err = write(&out, &files).unwrap_err();
+        assert!(err.message.starts_with("cannot read: "), "{}", err.message);
+        assert_eq!(contents(&out), before, "no file replaced, added or left behind");
+        assert!(!out.join("c").exists(), "folders made for the new files are gone again");
+    }
+
+    #[test]
+    fn never_writes_outside_the_output_folder() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("out");
+        let elsewhere = dir.path().join("elders");
+        fs::create_dir_all(&elsewhere).unwrap();
+        for path in ["../x.html", "/tmp/x.html", "a/../../x.html", "", "a\\..\\..\\x.html"] {
+            let err = write(&out, &[file(path, "x")]).unwrap_err();
+            assert!(
+                err.message.contains("leads out of the output folder"),
+                "{path}: {}",
+                err.message
+            );
+        }
+        #[cfg(unix)]
+        {
+            std::os::unix::fs::symlink(&elsewhere, out.join("link")).unwrap();
+            let err = write(&out, &[file("link/index.html", "x")]).unwrap_err();
+            assert!(err.message.contains("holds a link"), "{}", err.message);
+        }
+        assert_eq!(contents(&elsewhere), [], "nothing was written through the link");
+        assert!(!dir.path().join("x.html").exists());
     }
 
     #[test]

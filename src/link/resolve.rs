@@ -12,7 +12,7 @@ use serde_json::Value;
 use super::scan::{fill_titles, LinkForm, RawLink, Scan};
 use super::{PageLinks, ResolvedLink};
 use crate::config::Config;
-use crate::diag::{Diagnostic, LineIndex};
+use crate::diag::{Diagnostic, LineIndex, MAX_PER_FILE};
 use crate::load::{Page, Reference, Role, Site, CONTENT_DIR};
 use crate::slug::{did_you_mean, fold};
 
@@ -136,25 +136,34 @@ pub(super) fn page(
 ) -> (PageLinks, Vec<Diagnostic>) {
     let mut problems = Vec::new();
     let mut lines: Option<LineIndex> = None;
-    let mut position = |offset: usize| {
+    let position = |lines: &mut Option<LineIndex>, offset: usize| {
         let lines = lines.get_or_insert_with(|| LineIndex::new(&page.text));
         lines.position(&page.text, page.body_start + offset)
     };
     let mut resolved = Vec::new();
+    let mut unlisted = 0;
     let raw_targets: Vec<(usize, String)> =
         scan.links.iter().map(|l| (l.offset, l.target.clone())).collect();
     for link in scan.links {
         match resolve_link(i, page, &link, index) {
             Ok(r) => resolved.push(r),
+            Err(_) if problems.len() >= MAX_PER_FILE => unlisted += 1,
             Err((message, hint)) => {
-                let (line, col) = position(link.offset);
+                let (line, col) = position(&mut lines, link.offset);
+                let lines = lines.get_or_insert_with(|| LineIndex::new(&page.text));
                 problems.push(
                     Diagnostic::new(&page.source, line, col, message)
                         .with_hint(hint)
-                        .with_source(&page.text),
+                        .with_source_indexed(&page.text, lines),
                 );
             }
         }
+    }
+    if unlisted > 0 {
+        problems.push(
+            Diagnostic::file(&page.source, format!("{unlisted} more broken links are not listed"))
+                .with_hint("fix the links listed above and build again"),
+        );
     }
     let titles: HashMap<usize, usize> =
         resolved.iter().map(|r: &ResolvedLink| (r.offset, r.target)).collect();
@@ -304,8 +313,11 @@ fn resolve_references(
     problems: &mut Vec<Diagnostic>,
 ) -> Vec<(String, Vec<usize>)> {
     let mut fields: Vec<(String, Vec<usize>)> = Vec::new();
+    let lines = std::cell::OnceCell::new();
     for reference in &page.references {
-        let Some(target) = resolve_reference(page, reference, index, problems) else { continue };
+        let Some(target) = resolve_reference(page, reference, index, &lines, problems) else {
+            continue;
+        };
         match fields.iter_mut().find(|(f, _)| *f == reference.field) {
             Some((_, targets)) => targets.push(target),
             None => fields.push((reference.field.clone(), vec![target])),
@@ -318,6 +330,7 @@ fn resolve_reference(
     page: &Page,
     reference: &Reference,
     index: &Index,
+    lines: &std::cell::OnceCell<LineIndex>,
     problems: &mut Vec<Diagnostic>,
 ) -> Option<usize> {
     let candidates = index.entries_of_kind(&reference.kind);
@@ -360,7 +373,7 @@ fn resolve_reference(
                 ),
             )
             .with_hint(hint)
-            .with_source(&page.text),
+            .with_source_indexed(&page.text, lines.get_or_init(|| LineIndex::new(&page.text))),
         );
     }
     found

@@ -6,7 +6,7 @@
 
 use serde_json::{Map, Value};
 
-use crate::diag::Diagnostic;
+use crate::diag::{Diagnostic, LineIndex};
 
 /// A file cut in two.
 #[derive(Debug, PartialEq)]
@@ -72,7 +72,7 @@ pub fn parse(
         .with_hint("YAML only allows spaces for indentation; replace the tab with spaces"));
     }
     let value: serde_yaml::Value = serde_yaml::from_str(yaml).map_err(|e| {
-        let (line, col) = e.location().map_or((1, 1), |l| (l.line(), l.column()));
+        let (line, col) = yaml_error_position(&e, yaml);
         let message = e.to_string();
         let message = message.split(" at line ").next().unwrap_or(&message).to_string();
         Diagnostic::new(path, yaml_line + line - 1, col, format!("invalid front matter: {message}"))
@@ -95,6 +95,13 @@ pub fn parse(
         )
         .with_hint("write for example `title: Mijn pagina` between the `---` lines")),
     }
+}
+
+/// Where a YAML error is, as (line, col) in `yaml` the way the rest of spiegel counts
+/// lines: YAML also breaks lines at a lone carriage return, so its own line numbers can
+/// point past the end of the file; its character index cannot.
+pub(crate) fn yaml_error_position(error: &serde_yaml::Error, yaml: &str) -> (usize, usize) {
+    error.location().map_or((1, 1), |l| LineIndex::position_of_char(yaml, l.index()))
 }
 
 /// (line, col) within the block of the first tab in a line's indentation.
@@ -132,6 +139,49 @@ pub fn locate_item(yaml: &str, key: &str, item: &str) -> Option<(usize, usize)> 
         }
     }
     None
+}
+
+/// Where each of `items`, the values of the list under top-level `key` in order, sits:
+/// one pass over the block, each item looked for after the one before, so a list of a
+/// hundred thousand items costs no more than reading it. An item not found as written
+/// (an alias, a number written `1.0`) gets `None`; after a few of those the rest do too.
+pub fn locate_items(yaml: &str, key: &str, items: &[String]) -> Vec<Option<(usize, usize)>> {
+    const MAX_MISSES: usize = 8;
+    let mut found = vec![None; items.len()];
+    let Some((key_line, _)) = locate_key(yaml, key) else { return found };
+    let mut lines: Vec<(usize, &str, usize)> = Vec::new(); // (line, text, search from)
+    for (n, line) in yaml.lines().enumerate().skip(key_line - 1) {
+        let is_next_key =
+            n + 1 > key_line && !line.starts_with([' ', '\t', '-']) && !line.trim().is_empty();
+        if is_next_key {
+            break;
+        }
+        let from = if n + 1 == key_line { (key.len() + 1).min(line.len()) } else { 0 };
+        lines.push((n + 1, line, from));
+    }
+    let (mut at_line, mut at_byte) = (0, lines.first().map_or(0, |l| l.2));
+    let mut misses = 0;
+    for (item, slot) in items.iter().zip(&mut found) {
+        let hit = lines.iter().enumerate().skip(at_line).find_map(|(k, &(_, line, from))| {
+            let start = if k == at_line { at_byte } else { from };
+            let i = line.get(start..).and_then(|rest| find_word(rest, item))?;
+            Some((k, start + i))
+        });
+        match hit {
+            Some((k, byte)) => {
+                let (number, line, _) = lines[k];
+                *slot = Some((number, line[..byte].chars().count() + 1));
+                (at_line, at_byte) = (k, byte + item.len());
+            }
+            None => {
+                misses += 1;
+                if misses == MAX_MISSES {
+                    break;
+                }
+            }
+        }
+    }
+    found
 }
 
 /// The byte offset of `word` in `text` where it is not part of a longer word.
@@ -174,6 +224,11 @@ mod tests {
     fn yaml_errors_point_into_the_file() {
         let err = parse("title: A\nfase: [a, b\n", 2, Path::new("x.md")).unwrap_err();
         assert_eq!(err.line, 4, "{}", err.message);
+        // A lone CR is a line break to YAML, not to editors that show this file.
+        let err = parse("a: 1\rb: [\r\r\r", 2, Path::new("x.md")).unwrap_err();
+        assert_eq!((err.line, err.col), (2, 13), "{}", err.message);
+        let err = parse("é: ë\nfase: [a\n", 2, Path::new("x.md")).unwrap_err();
+        assert_eq!((err.line, err.col), (4, 1), "{}", err.message);
         let err = parse("title: A\n\tfase: a\n", 2, Path::new("x.md")).unwrap_err();
         assert_eq!((err.line, err.col), (3, 1));
         assert!(err.message.contains("tab"));
@@ -187,5 +242,20 @@ mod tests {
         assert_eq!(locate_item(yaml, "fase", "pitstp"), Some((4, 5)));
         assert_eq!(locate_item(yaml, "fase", "team"), Some((5, 5)));
         assert_eq!(locate_item(yaml, "fase", "duur"), None);
+        let items = |list: &[&str]| list.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+        assert_eq!(
+            locate_items(yaml, "fase", &items(&["pitstp", "team"])),
+            [Some((4, 5)), Some((5, 5))]
+        );
+        let yaml = "tags: [a, a, b]\nlijst: [x, '1.0', x]\n";
+        assert_eq!(
+            locate_items(yaml, "lijst", &items(&["x", "zz", "x"])),
+            [Some((2, 9)), None, Some((2, 19))]
+        );
+        let long: Vec<String> = (0..50_000).map(|i| format!("w{i}")).collect();
+        let yaml =
+            format!("lijst:\n{}", long.iter().map(|w| format!("  - {w}\n")).collect::<String>());
+        let found = locate_items(&yaml, "lijst", &long);
+        assert_eq!(found[49_999], Some((50_001, 5)));
     }
 }

@@ -15,7 +15,7 @@ use rayon::prelude::*;
 use serde_json::{Map, Value};
 
 use crate::config::{Config, Kind};
-use crate::diag::{Diagnostic, Diagnostics};
+use crate::diag::{Diagnostic, Diagnostics, LineIndex};
 use crate::slug::slugify;
 use validate::{validate, Place};
 
@@ -110,6 +110,17 @@ pub fn load(root: &Path, config: &Config, diagnostics: &mut Diagnostics) -> Site
         diagnostics.extend(problems);
         pages.extend(page);
     }
+    site_from_pages(pages, assets, config, diagnostics)
+}
+
+/// The site of pages already loaded (by [`load`], or by [`load_page`] from memory):
+/// adds the index pages nobody wrote and reports pages that clash.
+pub fn site_from_pages(
+    mut pages: Vec<Page>,
+    assets: Vec<Asset>,
+    config: &Config,
+    diagnostics: &mut Diagnostics,
+) -> Site {
     add_missing_indexes(&mut pages, config);
     check_duplicates(&pages, diagnostics);
     Site { pages, assets }
@@ -130,31 +141,30 @@ fn walk(
         );
         return (markdown, assets);
     }
-    let walker = walkdir::WalkDir::new(content).sort_by_file_name().into_iter();
-    for entry in
-        walker.filter_entry(|e| e.depth() == 0 || !e.file_name().to_string_lossy().starts_with('.'))
-    {
+    // Links are followed (walkdir notices loops), but never out of the site: a link to
+    // a folder elsewhere would publish whatever is there.
+    let site = std::fs::canonicalize(root).unwrap_or_else(|_| root.to_path_buf());
+    let outside = std::cell::RefCell::new(Vec::new());
+    let walker = walkdir::WalkDir::new(content).follow_links(true).sort_by_file_name().into_iter();
+    let walker = walker.filter_entry(|e| {
+        let hidden = e.depth() > 0 && e.file_name().to_string_lossy().starts_with('.');
+        let leaves = e.depth() > 0
+            && e.path_is_symlink()
+            && std::fs::canonicalize(e.path()).is_ok_and(|real| !real.starts_with(&site));
+        if leaves {
+            outside.borrow_mut().push(relative(root, e.path()));
+        }
+        !hidden && !leaves
+    });
+    for entry in walker {
         let entry = match entry {
             Ok(entry) => entry,
             Err(e) => {
-                let path =
-                    e.path().map_or_else(|| PathBuf::from(CONTENT_DIR), |p| relative(root, p));
-                diagnostics.push(
-                    Diagnostic::file(
-                        path,
-                        format!(
-                            "cannot read: {}",
-                            e.io_error().map_or_else(|| e.to_string(), |io| io.to_string())
-                        ),
-                    )
-                    .with_hint(
-                        "check the file's permissions, or remove a link that points to itself",
-                    ),
-                );
+                diagnostics.push(walk_error(root, &e));
                 continue;
             }
         };
-        if !entry.file_type().is_file() && !entry.path_is_symlink() {
+        if !entry.file_type().is_file() {
             continue;
         }
         let rel_to_content = entry.path().strip_prefix(content).unwrap_or(entry.path());
@@ -171,7 +181,24 @@ fn walk(
             assets.push(Asset { source: entry.path().to_path_buf(), output: rel });
         }
     }
+    for path in outside.into_inner() {
+        diagnostics.push(Diagnostic::file(path, "this link points outside the site").with_hint(
+            "copy the file or folder into the site; spiegel publishes nothing from elsewhere",
+        ));
+    }
     (markdown, assets)
+}
+
+fn walk_error(root: &Path, error: &walkdir::Error) -> Diagnostic {
+    let path = error.path().map_or_else(|| PathBuf::from(CONTENT_DIR), |p| relative(root, p));
+    if error.loop_ancestor().is_some() {
+        return Diagnostic::file(path, "this link leads back into a folder that holds it")
+            .with_hint("remove the link: it makes the folder endless");
+    }
+    let cause = error.io_error().map_or_else(|| error.to_string(), |io| io.to_string());
+    Diagnostic::file(path, format!("cannot read the file: {cause}")).with_hint(
+        "check that the file exists and can be read, or remove a link that leads nowhere",
+    )
 }
 
 fn relative(root: &Path, path: &Path) -> PathBuf {
@@ -180,9 +207,25 @@ fn relative(root: &Path, path: &Path) -> PathBuf {
 
 /// Reads and validates one Markdown file; `rel` is its path under `content/`.
 fn load_file(abs: &Path, rel: &str, config: &Config) -> (Option<Page>, Vec<Diagnostic>) {
+    match std::fs::read(abs) {
+        Ok(bytes) => load_page(rel, bytes, config),
+        Err(e) => {
+            let d = Diagnostic::file(
+                Path::new(CONTENT_DIR).join(rel),
+                format!("cannot read the file: {e}"),
+            )
+            .with_hint("check that the file exists and can be read");
+            (None, vec![d])
+        }
+    }
+}
+
+/// Loads one Markdown file from its bytes; `rel` is its path under `content/`. A draft,
+/// or a file whose front matter cannot be read, gives no page.
+pub fn load_page(rel: &str, bytes: Vec<u8>, config: &Config) -> (Option<Page>, Vec<Diagnostic>) {
     let source = Path::new(CONTENT_DIR).join(rel);
     let mut problems = Vec::new();
-    let text = match read_text(abs, &source) {
+    let text = match decode_text(bytes, &source) {
         Ok(text) => text,
         Err(d) => return (None, vec![d]),
     };
@@ -202,11 +245,14 @@ fn load_file(abs: &Path, rel: &str, config: &Config) -> (Option<Page>, Vec<Diagn
     };
     let placement = Placement::of(rel, config);
     let kind = placement.kind_name.as_deref().and_then(|k| config.kind(k));
+    let lines = LineIndex::new(&text);
     let place = Place {
         path: &source,
         text: &text,
         yaml: split.yaml.unwrap_or(""),
         yaml_line: split.yaml_line,
+        lines: &lines,
+        unlisted: Default::default(),
     };
     let entry_kind = kind.filter(|_| placement.role == Role::Entry);
     let validated = validate(map, entry_kind, &place, &mut problems);
@@ -243,13 +289,12 @@ fn load_file(abs: &Path, rel: &str, config: &Config) -> (Option<Page>, Vec<Diagn
 }
 
 /// The file's text without a byte order mark; invalid UTF-8 is a positioned error.
-fn read_text(abs: &Path, source: &Path) -> Result<String, Diagnostic> {
-    let bytes = std::fs::read(abs).map_err(|e| {
-        Diagnostic::file(source, format!("cannot read the file: {e}"))
-            .with_hint("check that the file exists and can be read")
-    })?;
-    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&bytes);
-    String::from_utf8(bytes.to_vec()).map_err(|e| {
+fn decode_text(mut bytes: Vec<u8>, source: &Path) -> Result<String, Diagnostic> {
+    if bytes.starts_with(b"\xEF\xBB\xBF") {
+        bytes.drain(..3);
+    }
+    String::from_utf8(bytes).map_err(|e| {
+        let bytes = e.as_bytes();
         let valid = &bytes[..e.utf8_error().valid_up_to()];
         let valid = std::str::from_utf8(valid).unwrap_or_default();
         let line = valid.matches('\n').count() + 1;

@@ -8,10 +8,10 @@
 
 use serde_json::{Map, Value};
 
-use super::frontmatter::{locate_item, locate_key};
+use super::frontmatter::{locate_item, locate_items, locate_key};
 use super::Reference;
 use crate::config::{Field, FieldType, Kind};
-use crate::diag::Diagnostic;
+use crate::diag::{Diagnostic, LineIndex, MAX_PER_FILE};
 use crate::slug::{did_you_mean, slugify};
 
 /// The fields every page may have.
@@ -34,6 +34,9 @@ pub(super) struct Place<'a> {
     pub text: &'a str,
     pub yaml: &'a str,
     pub yaml_line: usize,
+    pub lines: &'a LineIndex,
+    /// Problems not listed because the file already has [`MAX_PER_FILE`].
+    pub unlisted: std::cell::Cell<usize>,
 }
 
 impl Place<'_> {
@@ -48,8 +51,16 @@ impl Place<'_> {
             .map_or_else(|| self.key(key), |(l, c)| (self.yaml_line + l - 1, c))
     }
 
+    /// The places of a list's items, in one pass; an item not found points at its key.
+    fn items(&self, key: &str, items: &[String]) -> Vec<(usize, usize)> {
+        locate_items(self.yaml, key, items)
+            .into_iter()
+            .map(|at| at.map_or_else(|| self.key(key), |(l, c)| (self.yaml_line + l - 1, c)))
+            .collect()
+    }
+
     fn error(&self, (line, col): (usize, usize), message: String) -> Diagnostic {
-        Diagnostic::new(self.path, line, col, message).with_source(self.text)
+        Diagnostic::new(self.path, line, col, message).with_source_indexed(self.text, self.lines)
     }
 }
 
@@ -82,6 +93,15 @@ pub(super) fn validate(
                 }
             }
         }
+    }
+    if place.unlisted.get() > 0 {
+        out.push(
+            Diagnostic::file(
+                place.path,
+                format!("{} more unknown values are not listed", place.unlisted.get()),
+            )
+            .with_hint("fix the values listed above and build again"),
+        );
     }
     Validated { common, fields: map, references }
 }
@@ -197,7 +217,8 @@ fn typed_value(
                 out.push(wrong("one value"));
                 return None;
             };
-            check_allowed(name, field, &text, place, out).then_some(Value::String(text))
+            let at = place.item(name, &text);
+            check_allowed(name, field, &text, at, place, out).then_some(Value::String(text))
         }
         FieldType::List => {
             let Some(items) = string_list(&value) else {
@@ -207,8 +228,12 @@ fn typed_value(
                 return None;
             };
             // Count, not `all`: every unknown item gets its own diagnostic.
-            let unknown =
-                items.iter().filter(|item| !check_allowed(name, field, item, place, out)).count();
+            let places = place.items(name, &items);
+            let unknown = items
+                .iter()
+                .zip(places)
+                .filter(|(item, at)| !check_allowed(name, field, item, *at, place, out))
+                .count();
             (unknown == 0).then(|| Value::Array(items.into_iter().map(Value::String).collect()))
         }
         FieldType::Reference => {
@@ -219,8 +244,7 @@ fn typed_value(
                 return None;
             };
             let target_kind = field.kind.clone().unwrap_or_default();
-            for item in &items {
-                let (line, col) = place.item(name, item);
+            for (item, (line, col)) in items.iter().zip(place.items(name, &items)) {
                 references.push(Reference {
                     field: name.to_string(),
                     target: item.clone(),
@@ -239,6 +263,7 @@ fn check_allowed(
     name: &str,
     field: &Field,
     value: &str,
+    at: (usize, usize),
     place: &Place<'_>,
     out: &mut Vec<Diagnostic>,
 ) -> bool {
@@ -246,13 +271,14 @@ fn check_allowed(
     if allowed.iter().any(|a| a == value) {
         return true;
     }
+    if out.len() >= MAX_PER_FILE {
+        place.unlisted.set(place.unlisted.get() + 1);
+        return false;
+    }
     let suggestion = did_you_mean(value, allowed.iter().map(String::as_str));
     out.push(
         place
-            .error(
-                place.item(name, value),
-                format!("unknown value \"{value}\" for \"{name}\"{suggestion}"),
-            )
+            .error(at, format!("unknown value \"{value}\" for \"{name}\"{suggestion}"))
             .with_hint(format!("{} can be: {}", field.label_or(name), allowed.join(", "))),
     );
     false

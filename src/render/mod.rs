@@ -8,6 +8,7 @@
 pub mod brand;
 pub mod builtin;
 mod collections;
+pub mod embed;
 mod facets;
 pub mod i18n;
 pub mod listing;
@@ -251,7 +252,7 @@ fn page_view<'a>(
     };
     let images = inputs.photos.pages.get(i).map_or(&[][..], Vec::as_slice);
     let refs = markdown::References { headings, links: &page_links.resolved, images };
-    let body = markdown::render(page.body(), &refs, &writer, highlighter);
+    let body = markdown::render(page.body(), &refs, &writer, highlighter, &inputs.config.html);
     let kind = page.kind.as_deref().and_then(|k| inputs.config.kind(k));
     let backlinks = &page_links.backlinks;
     let href = linker.href(page);

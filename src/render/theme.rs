@@ -118,8 +118,11 @@ fn compile(
         return None;
     }
     let mut tera = tera::Tera::default();
-    tera.autoescape_on(vec![".html", ".xml", ".svg"]);
+    // Every template, whatever its name ends with: a site may name a kind's template
+    // `entry.htm`, and front matter must be escaped there too.
+    tera.autoescape_on(vec![""]);
     tera.set_escape_fn(escape_html);
+    tera.register_filter("json_script", super::embed::JsonScript);
     if let Err(e) = tera.add_raw_templates(texts.iter().map(|(n, t)| (n.as_str(), t.as_str()))) {
         diagnostics.push(
             Diagnostic::file("templates", error_chain(&e))
