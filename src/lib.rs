@@ -10,6 +10,7 @@ pub mod cli;
 pub mod config;
 pub mod diag;
 pub mod generate;
+pub mod incremental;
 pub mod link;
 pub mod load;
 pub mod markdown;
@@ -21,7 +22,7 @@ use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 use diag::Diagnostics;
-use write::{Content, OutputFile, WriteStats};
+use write::{OutputFile, WriteStats};
 
 /// What to build and where.
 #[derive(Debug, Clone)]
@@ -37,7 +38,7 @@ pub struct Timings {
 }
 
 impl Timings {
-    fn time<T>(&mut self, stage: &'static str, work: impl FnOnce() -> T) -> T {
+    pub fn time<T>(&mut self, stage: &'static str, work: impl FnOnce() -> T) -> T {
         let start = Instant::now();
         let value = work();
         self.stages.push((stage, start.elapsed()));
@@ -65,23 +66,11 @@ pub struct Rendered {
 }
 
 /// Runs the pipeline up to, not including, writing. All problems of all stages that
-/// could run come back together.
+/// could run come back together. This is the first update of an [`incremental::Session`],
+/// the same code `serve` runs after every change.
 pub fn render_site(root: &Path, timings: &mut Timings) -> Result<Rendered, Diagnostics> {
-    let config = timings.time("config", || config::load(root))?;
-    let mut diagnostics = Diagnostics::new();
-    let site = timings.time("load", || load::load(root, &config, &mut diagnostics));
-    let links = timings.time("link", || link::link(&site, &config, &mut diagnostics));
-    let theme = timings.time("templates", || render::theme::load(root, &config, &mut diagnostics));
-    let Some(mut theme) = theme else { return Err(diagnostics) };
-    render::register_functions(&mut theme, &site, &links, &config);
-    let inputs = render::Inputs { site: &site, links: &links, config: &config, theme: &theme };
-    let pages = timings.time("render", || render::render(&inputs, &mut diagnostics));
-    if !diagnostics.is_empty() {
-        return Err(diagnostics);
-    }
-    let files = timings.time("assemble", || assemble(&site, pages, &theme));
-    let pages = site.pages.len();
-    Ok(Rendered { files, pages })
+    let update = incremental::Session::new(root).update(&[], timings)?;
+    Ok(Rendered { files: update.files, pages: update.pages })
 }
 
 /// Builds the site at `options.root` into `options.output`. On any problem nothing is
@@ -92,21 +81,4 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, Diagnostics> {
     let rendered = render_site(&options.root, &mut timings)?;
     let written = timings.time("write", || write::write(&options.output, &rendered.files))?;
     Ok(BuildReport { pages: rendered.pages, files: rendered.files.len(), written, timings })
-}
-
-/// The output files: the theme's and the site's static files, content assets, and the
-/// pages. A later file with the same path replaces an earlier one: pages win over all.
-fn assemble(
-    site: &load::Site,
-    pages: Vec<render::RenderedPage>,
-    theme: &render::theme::Theme,
-) -> Vec<OutputFile> {
-    let mut files: std::collections::BTreeMap<String, Content> = theme.static_files.clone();
-    for asset in &site.assets {
-        files.insert(asset.output.clone(), Content::Copy(asset.source.clone()));
-    }
-    for page in pages {
-        files.insert(page.path, Content::Bytes(page.html.into_bytes()));
-    }
-    files.into_iter().map(|(path, content)| OutputFile { path, content }).collect()
 }

@@ -11,6 +11,7 @@ mod resolve;
 pub mod scan;
 
 use std::collections::BTreeSet;
+use std::sync::Arc;
 
 use rayon::prelude::*;
 
@@ -45,7 +46,7 @@ pub struct Backlink {
 }
 
 /// All link data of one page.
-#[derive(Debug, Default, Clone)]
+#[derive(Debug, Default, Clone, PartialEq)]
 pub struct PageLinks {
     pub headings: Vec<Heading>,
     /// Sorted by offset.
@@ -58,7 +59,7 @@ pub struct PageLinks {
 }
 
 /// The graph kind's pages and the links among them.
-#[derive(Debug, Default, Clone)]
+#[derive(Debug, Default, Clone, PartialEq)]
 pub struct Graph {
     /// Page indices, in the kind's order.
     pub nodes: Vec<usize>,
@@ -71,14 +72,27 @@ pub struct Graph {
 pub struct Links {
     pub pages: Vec<PageLinks>,
     pub graph: Graph,
-    pub index: Index,
+    /// Shared with the `get_page` template function.
+    pub index: Arc<Index>,
 }
 
 /// Resolves every link of the site. Problems go to `diagnostics`; broken links are left
 /// out of the result so rendering can still go on and report its own problems.
 pub fn link(site: &Site, config: &Config, diagnostics: &mut Diagnostics) -> Links {
     let scans: Vec<scan::Scan> = site.pages.par_iter().map(|p| scan::scan(p.body())).collect();
-    let index = Index::new(site, config, &scans);
+    let scans: Vec<&scan::Scan> = scans.iter().collect();
+    link_scanned(site, config, &scans, diagnostics)
+}
+
+/// [`link`] with each page's [`scan::scan`] already done (`scans[i]` of `site.pages[i]`),
+/// so a rebuild rescans only the pages whose text changed. Resolving is cheap.
+pub fn link_scanned(
+    site: &Site,
+    config: &Config,
+    scans: &[&scan::Scan],
+    diagnostics: &mut Diagnostics,
+) -> Links {
+    let index = Index::new(site, config, scans);
     let results: Vec<(PageLinks, Vec<Diagnostic>)> = site
         .pages
         .par_iter()
@@ -93,7 +107,7 @@ pub fn link(site: &Site, config: &Config, diagnostics: &mut Diagnostics) -> Link
     }
     add_backlinks(&mut pages);
     let graph = build_graph(config, &pages, &index);
-    Links { pages, graph, index }
+    Links { pages, graph, index: Arc::new(index) }
 }
 
 fn add_backlinks(pages: &mut [PageLinks]) {

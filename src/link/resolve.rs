@@ -6,6 +6,7 @@
 
 use std::cmp::Ordering;
 use std::collections::HashMap;
+use std::sync::Arc;
 
 use serde_json::Value;
 
@@ -29,7 +30,7 @@ pub struct Index {
 }
 
 impl Index {
-    pub fn new(site: &Site, config: &Config, scans: &[Scan]) -> Index {
+    pub fn new(site: &Site, config: &Config, scans: &[&Scan]) -> Index {
         let mut index = Index::default();
         for (i, page) in site.pages.iter().enumerate() {
             if page.role != Role::Home {
@@ -92,7 +93,7 @@ impl Index {
 
 /// Orders a kind's entries by `sort_by` (a field, `-field` descending), then weight,
 /// then title.
-fn sort_entries(entries: &mut [usize], pages: &[Page], sort_by: Option<&str>) {
+fn sort_entries(entries: &mut [usize], pages: &[Arc<Page>], sort_by: Option<&str>) {
     let (field, descending) = match sort_by {
         Some(f) => (f.strip_prefix('-').unwrap_or(f), f.starts_with('-')),
         None => ("weight", false),
@@ -131,7 +132,7 @@ fn compare_values(a: &Value, b: &Value) -> Ordering {
 pub(super) fn page(
     i: usize,
     page: &Page,
-    scan: Scan,
+    scan: &Scan,
     index: &Index,
 ) -> (PageLinks, Vec<Diagnostic>) {
     let mut problems = Vec::new();
@@ -143,8 +144,8 @@ pub(super) fn page(
     let mut resolved = Vec::new();
     let raw_targets: Vec<(usize, String)> =
         scan.links.iter().map(|l| (l.offset, l.target.clone())).collect();
-    for link in scan.links {
-        match resolve_link(i, page, &link, index) {
+    for link in &scan.links {
+        match resolve_link(i, page, link, index) {
             Ok(r) => resolved.push(r),
             Err((message, hint)) => {
                 let (line, col) = position(link.offset);
@@ -176,7 +177,7 @@ pub(super) fn page(
         }
     }
     let links = PageLinks {
-        headings: scan.headings,
+        headings: scan.headings.clone(),
         resolved,
         outgoing,
         references,

@@ -10,6 +10,7 @@ mod validate;
 
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use rayon::prelude::*;
 use serde_json::{Map, Value};
@@ -38,7 +39,7 @@ pub enum Role {
 }
 
 /// A reference-field value to resolve in `link`, with its place in the file.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Reference {
     pub field: String,
     pub target: String,
@@ -49,7 +50,7 @@ pub struct Reference {
 }
 
 /// One page, as loaded.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Page {
     /// Site-relative source path (`content/inspiratie/x.md`); empty for a generated page.
     pub source: PathBuf,
@@ -92,63 +93,104 @@ pub struct Asset {
 /// Everything `load` found.
 #[derive(Debug, Default)]
 pub struct Site {
-    pub pages: Vec<Page>,
+    /// Sorted by url. Shared (`Arc`) so that a rebuild keeps the pages it did not reload.
+    pub pages: Vec<Arc<Page>>,
     pub assets: Vec<Asset>,
 }
+
+/// One file under `content/` as loading found it, by its path under `content/`.
+#[derive(Debug, Clone)]
+pub enum Entry {
+    /// A Markdown file: its page (none for a draft or a file that failed), and problems.
+    Markdown {
+        page: Option<Arc<Page>>,
+        problems: Vec<Diagnostic>,
+    },
+    Asset(Asset),
+    /// A file or folder that could not be read.
+    Unreadable(Diagnostic),
+}
+
+/// The files of `content/`, by path under `content/`.
+pub type Entries = BTreeMap<String, Entry>;
 
 /// Loads every page under `ROOT/content`. Problems are pushed to `diagnostics`; pages
 /// with problems are still returned where possible, so later stages can report theirs.
 pub fn load(root: &Path, config: &Config, diagnostics: &mut Diagnostics) -> Site {
+    site_from(&read_tree(root, "", config), config, diagnostics)
+}
+
+/// Reads the files under `ROOT/content/PREFIX` (a file or a folder; all of `content/`
+/// for an empty prefix). Hidden files are left out, as is a prefix that does not exist.
+pub fn read_tree(root: &Path, prefix: &str, config: &Config) -> Entries {
     let content = root.join(CONTENT_DIR);
-    let (markdown, assets) = walk(root, &content, diagnostics);
-    let results: Vec<(Option<Page>, Vec<Diagnostic>)> =
-        markdown.par_iter().map(|(abs, rel)| load_file(abs, rel, config)).collect();
-    let mut pages = Vec::with_capacity(results.len());
-    for (page, problems) in results {
-        diagnostics.extend(problems);
-        pages.extend(page);
+    let mut entries = Entries::new();
+    if prefix.split('/').any(|part| part.starts_with('.')) {
+        return entries;
+    }
+    if prefix.is_empty() && !content.is_dir() {
+        let d = Diagnostic::file(CONTENT_DIR, "there is no content folder")
+            .with_hint("create content/ with a _index.md for the home page");
+        entries.insert(String::new(), Entry::Unreadable(d));
+        return entries;
+    }
+    let start = content.join(prefix);
+    if std::fs::symlink_metadata(&start).is_err() {
+        return entries;
+    }
+    let markdown = walk(root, &start, &content, &mut entries);
+    let loaded: Vec<(String, Entry)> = markdown
+        .into_par_iter()
+        .map(|(abs, rel)| {
+            let (page, problems) = load_file(&abs, &rel, config);
+            (rel, Entry::Markdown { page: page.map(Arc::new), problems })
+        })
+        .collect();
+    entries.extend(loaded);
+    entries
+}
+
+/// The site of the loaded files: pages in url order, generated indexes added, clashes
+/// reported.
+pub fn site_from(entries: &Entries, config: &Config, diagnostics: &mut Diagnostics) -> Site {
+    let mut pages = Vec::with_capacity(entries.len());
+    let mut assets = Vec::new();
+    for entry in entries.values() {
+        match entry {
+            Entry::Markdown { page, problems } => {
+                diagnostics.extend(problems.iter().cloned());
+                pages.extend(page.iter().cloned());
+            }
+            Entry::Asset(asset) => assets.push(asset.clone()),
+            Entry::Unreadable(d) => diagnostics.push(d.clone()),
+        }
     }
     add_missing_indexes(&mut pages, config);
     check_duplicates(&pages, diagnostics);
     Site { pages, assets }
 }
 
-/// Markdown files and other files under `content/`, sorted, hidden files skipped.
+/// Markdown files (absolute path, path under `content/`) under `start`, sorted; other
+/// files and unreadable ones go straight into `entries`.
 fn walk(
     root: &Path,
+    start: &Path,
     content: &Path,
-    diagnostics: &mut Diagnostics,
-) -> (Vec<(PathBuf, String)>, Vec<Asset>) {
+    entries: &mut Entries,
+) -> Vec<(PathBuf, String)> {
     let mut markdown = Vec::new();
-    let mut assets = Vec::new();
-    if !content.is_dir() {
-        diagnostics.push(
-            Diagnostic::file(CONTENT_DIR, "there is no content folder")
-                .with_hint("create content/ with a _index.md for the home page"),
-        );
-        return (markdown, assets);
-    }
-    let walker = walkdir::WalkDir::new(content).sort_by_file_name().into_iter();
+    let under_content = |path: &Path| {
+        path.strip_prefix(content).unwrap_or(path).to_string_lossy().replace('\\', "/")
+    };
+    let walker = walkdir::WalkDir::new(start).sort_by_file_name().into_iter();
     for entry in
         walker.filter_entry(|e| e.depth() == 0 || !e.file_name().to_string_lossy().starts_with('.'))
     {
         let entry = match entry {
             Ok(entry) => entry,
             Err(e) => {
-                let path =
-                    e.path().map_or_else(|| PathBuf::from(CONTENT_DIR), |p| relative(root, p));
-                diagnostics.push(
-                    Diagnostic::file(
-                        path,
-                        format!(
-                            "cannot read: {}",
-                            e.io_error().map_or_else(|| e.to_string(), |io| io.to_string())
-                        ),
-                    )
-                    .with_hint(
-                        "check the file's permissions, or remove a link that points to itself",
-                    ),
-                );
+                let path = e.path().unwrap_or(start);
+                entries.insert(under_content(path), Entry::Unreadable(unreadable(root, path, &e)));
                 continue;
             }
         };
@@ -157,19 +199,26 @@ fn walk(
         }
         let rel_to_content = entry.path().strip_prefix(content).unwrap_or(entry.path());
         let Some(rel) = rel_to_content.to_str().map(|s| s.replace('\\', "/")) else {
-            diagnostics.push(
+            let d =
                 Diagnostic::file(relative(root, entry.path()), "the file name is not valid UTF-8")
-                    .with_hint("rename the file using plain letters, digits and hyphens"),
-            );
+                    .with_hint("rename the file using plain letters, digits and hyphens");
+            entries.insert(under_content(entry.path()), Entry::Unreadable(d));
             continue;
         };
         if rel.ends_with(".md") {
             markdown.push((entry.path().to_path_buf(), rel));
         } else {
-            assets.push(Asset { source: entry.path().to_path_buf(), output: rel });
+            let asset = Asset { source: entry.path().to_path_buf(), output: rel.clone() };
+            entries.insert(rel, Entry::Asset(asset));
         }
     }
-    (markdown, assets)
+    markdown
+}
+
+fn unreadable(root: &Path, path: &Path, e: &walkdir::Error) -> Diagnostic {
+    let reason = e.io_error().map_or_else(|| e.to_string(), |io| io.to_string());
+    Diagnostic::file(relative(root, path), format!("cannot read: {reason}"))
+        .with_hint("check the file's permissions, or remove a link that points to itself")
 }
 
 fn relative(root: &Path, path: &Path) -> PathBuf {
@@ -336,7 +385,7 @@ fn first_heading(body: &str) -> Option<String> {
 
 /// Kind folders without `_index.md` still get an index page; a site without
 /// `content/_index.md` still gets a home page.
-fn add_missing_indexes(pages: &mut Vec<Page>, config: &Config) {
+fn add_missing_indexes(pages: &mut Vec<Arc<Page>>, config: &Config) {
     let mut generated = Vec::new();
     if !pages.iter().any(|p| p.role == Role::Home) {
         generated.push(generated_page(Role::Home, None, String::new(), config.title.clone()));
@@ -354,7 +403,7 @@ fn add_missing_indexes(pages: &mut Vec<Page>, config: &Config) {
             ));
         }
     }
-    pages.extend(generated);
+    pages.extend(generated.into_iter().map(Arc::new));
     pages.sort_by(|a, b| a.url.cmp(&b.url));
 }
 
@@ -380,10 +429,11 @@ fn generated_page(role: Role, kind: Option<&Kind>, folder: String, title: String
 }
 
 /// Two pages with the same output place: the second is an error.
-fn check_duplicates(pages: &[Page], diagnostics: &mut Diagnostics) {
+fn check_duplicates(pages: &[Arc<Page>], diagnostics: &mut Diagnostics) {
     let mut seen: HashMap<&str, &Page> = HashMap::new();
     let mut clashes: BTreeMap<PathBuf, Diagnostic> = BTreeMap::new();
     for page in pages {
+        let page: &Page = page;
         if let Some(first) = seen.insert(&page.url, page) {
             let (earlier, later) =
                 if first.source < page.source { (first, page) } else { (page, first) };

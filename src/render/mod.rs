@@ -11,13 +11,14 @@ pub mod views;
 
 use std::collections::BTreeMap;
 use std::path::PathBuf;
+use std::sync::Arc;
 
 use rayon::prelude::*;
 
 use crate::config::{Config, FieldType};
 use crate::diag::{Diagnostic, Diagnostics};
 use crate::link::graph::{render_svg, GraphEdge, GraphNode, GraphOptions};
-use crate::link::Links;
+use crate::link::{Index, Links};
 use crate::load::{Page, Role, Site};
 use crate::markdown::{self, Highlighter, LinkWriter, Section};
 use theme::{error_chain, Theme};
@@ -42,18 +43,22 @@ pub struct Inputs<'a> {
     pub theme: &'a Theme,
 }
 
-pub fn render(inputs: &Inputs<'_>, diagnostics: &mut Diagnostics) -> Vec<RenderedPage> {
-    let highlighter = Highlighter::default();
+/// Renders the pages `which` (indices in `site.pages`; a rebuild passes only the pages
+/// whose inputs changed, a build all of them).
+pub fn render(
+    inputs: &Inputs<'_>,
+    which: &[usize],
+    highlighter: &Highlighter,
+    diagnostics: &mut Diagnostics,
+) -> Vec<RenderedPage> {
     let linker = Linker {
         pages: &inputs.site.pages,
         config: inputs.config,
         clean_urls: clean_urls(inputs.config),
     };
-    let lists = Lists::new(inputs);
-    let results: Vec<Result<RenderedPage, Diagnostic>> = (0..inputs.site.pages.len())
-        .into_par_iter()
-        .map(|i| render_page(i, inputs, &linker, &lists, &highlighter))
-        .collect();
+    let lists = Lists::new(inputs.site);
+    let results: Vec<Result<RenderedPage, Diagnostic>> =
+        which.par_iter().map(|&i| render_page(i, inputs, &linker, &lists, highlighter)).collect();
     let mut pages = Vec::with_capacity(results.len());
     let mut errors: BTreeMap<(PathBuf, usize, usize, String), (Diagnostic, usize)> =
         BTreeMap::new();
@@ -82,7 +87,7 @@ pub fn clean_urls(config: &Config) -> bool {
 }
 
 /// The entry lists index pages show, computed once.
-struct Lists {
+pub struct Lists {
     /// Dated entries, newest first, for the home page.
     recent: Vec<usize>,
     /// Section folder url → the pages directly in it.
@@ -90,8 +95,8 @@ struct Lists {
 }
 
 impl Lists {
-    fn new(inputs: &Inputs<'_>) -> Lists {
-        let pages = &inputs.site.pages;
+    pub fn new(site: &Site) -> Lists {
+        let pages = &site.pages;
         let mut recent: Vec<usize> = (0..pages.len())
             .filter(|&i| pages[i].role == Role::Entry && pages[i].date.is_some())
             .collect();
@@ -109,12 +114,13 @@ impl Lists {
         Lists { recent, children }
     }
 
-    fn entries_for(&self, page: &Page, inputs: &Inputs<'_>) -> Vec<usize> {
+    /// The entries an index page lists; none for other pages.
+    pub fn entries_for(&self, page: &Page, links: &Links) -> Vec<usize> {
         match page.role {
             Role::KindIndex => page
                 .kind
                 .as_deref()
-                .map(|k| inputs.links.index.entries_of_kind(k).to_vec())
+                .map(|k| links.index.entries_of_kind(k).to_vec())
                 .unwrap_or_default(),
             Role::Home => self.recent.clone(),
             Role::Section => self.children.get(&page.url).cloned().unwrap_or_default(),
@@ -191,7 +197,7 @@ fn render_page(
         graph: graph_svg(i, inputs, &writer),
     };
     let entries: Vec<LinkView<'_>> =
-        lists.entries_for(page, inputs).into_iter().map(|e| linker.link(e)).collect();
+        lists.entries_for(page, inputs.links).into_iter().map(|e| linker.link(e)).collect();
     let site = SiteView::new(inputs.config, |url| views::href_for_url(url, linker.clean_urls));
     let mut context = tera::Context::new();
     context.insert("site", &site);
@@ -261,12 +267,12 @@ fn description(page: &Page, sections: &[Section]) -> String {
 fn graph_svg(i: usize, inputs: &Inputs<'_>, writer: &FromPage<'_>) -> Option<String> {
     let page = &inputs.site.pages[i];
     let graph = &inputs.links.graph;
-    let is_graph_kind = page.kind.as_deref() == Some(inputs.config.graph_kind.as_str());
+    if !shows_graph(page, inputs.config) {
+        return None;
+    }
     let focus = match page.role {
-        Role::Home => None,
-        Role::KindIndex if is_graph_kind => None,
-        Role::Entry if is_graph_kind => Some(graph.nodes.iter().position(|&n| n == i)?),
-        _ => return None,
+        Role::Entry => Some(graph.nodes.iter().position(|&n| n == i)?),
+        _ => None,
     };
     if graph.nodes.is_empty() {
         return None;
@@ -296,6 +302,16 @@ fn graph_svg(i: usize, inputs: &Inputs<'_>, writer: &FromPage<'_>) -> Option<Str
         None => "Hoe de bouwstenen met elkaar samenhangen".to_string(),
     };
     Some(render_svg(&nodes, &edges, &GraphOptions { title: &title, focus, css_prefix: "g" }))
+}
+
+/// Whether a page shows the graph: the home page, and the graph kind's index and entries.
+pub fn shows_graph(page: &Page, config: &Config) -> bool {
+    let is_graph_kind = page.kind.as_deref() == Some(config.graph_kind.as_str());
+    match page.role {
+        Role::Home => true,
+        Role::KindIndex | Role::Entry => is_graph_kind,
+        Role::Section | Role::Page => false,
+    }
 }
 
 /// A Tera error while rendering, placed at the variable it names where we can find it.
@@ -332,8 +348,12 @@ fn find_position(text: &str, needle: &str) -> Option<(usize, usize)> {
 }
 
 /// `get_page(slug="coaching")` in templates: any page's title, href, kind and summary.
+/// It holds the pages and the link index by `Arc`, and makes the view on call, so
+/// registering it costs nothing per page.
 struct PageLookup {
-    pages: std::collections::HashMap<String, serde_json::Value>,
+    pages: Vec<Arc<Page>>,
+    index: Arc<Index>,
+    config: Config,
 }
 
 impl tera::Function for PageLookup {
@@ -343,7 +363,18 @@ impl tera::Function for PageLookup {
     ) -> tera::Result<serde_json::Value> {
         let slug =
             args.get("slug").and_then(|s| s.as_str()).ok_or("get_page needs slug=\"...\"")?;
-        self.pages.get(slug).cloned().ok_or_else(|| format!("get_page: no page \"{slug}\"").into())
+        let found = if slug.is_empty() {
+            self.pages.iter().position(|p| p.role == Role::Home)
+        } else {
+            self.index.find(slug)
+        };
+        let page = found.ok_or_else(|| format!("get_page: no page \"{slug}\""))?;
+        let linker = Linker {
+            pages: &self.pages,
+            config: &self.config,
+            clean_urls: clean_urls(&self.config),
+        };
+        serde_json::to_value(linker.link(page)).map_err(|e| e.to_string().into())
     }
 
     fn is_safe(&self) -> bool {
@@ -353,14 +384,10 @@ impl tera::Function for PageLookup {
 
 /// Registers the template functions that need the site: `get_page`.
 pub fn register_functions(theme: &mut Theme, site: &Site, links: &Links, config: &Config) {
-    let linker = Linker { pages: &site.pages, config, clean_urls: clean_urls(config) };
-    let mut pages = std::collections::HashMap::new();
-    for (i, page) in site.pages.iter().enumerate() {
-        let view = serde_json::to_value(linker.link(i)).unwrap_or_default();
-        if links.index.find(&page.slug) == Some(i) {
-            pages.insert(page.slug.clone(), view.clone());
-        }
-        pages.insert(page.key.clone(), view);
-    }
-    theme.tera.register_function("get_page", PageLookup { pages });
+    let lookup = PageLookup {
+        pages: site.pages.clone(),
+        index: Arc::clone(&links.index),
+        config: config.clone(),
+    };
+    theme.tera.register_function("get_page", lookup);
 }

@@ -5,6 +5,8 @@
 //! `{{ root }}` in front, which leads from the current page back to the site root, so
 //! every link also works from `file://`.
 
+use std::sync::Arc;
+
 use serde::Serialize;
 use serde_json::{Map, Value};
 
@@ -152,7 +154,7 @@ pub fn role_name(role: Role) -> &'static str {
 
 /// Makes [`LinkView`]s of pages: knows every page and kind, and how to write an href.
 pub struct Linker<'a> {
-    pub pages: &'a [Page],
+    pub pages: &'a [Arc<Page>],
     pub config: &'a Config,
     pub clean_urls: bool,
 }
@@ -179,6 +181,20 @@ impl<'a> Linker<'a> {
             context: None,
             field: None,
         }
+    }
+
+    /// Whether two versions of a page look the same wherever other pages show them:
+    /// everything [`Linker::link`] reads, and the key `get_page` finds them by.
+    pub fn same_card(a: &Page, b: &Page) -> bool {
+        a.title == b.title
+            && a.url == b.url
+            && a.slug == b.slug
+            && a.key == b.key
+            && a.kind == b.kind
+            && a.summary == b.summary
+            && a.date == b.date
+            && a.tags == b.tags
+            && a.fields == b.fields
     }
 
     pub fn backlink(&self, backlink: &'a Backlink) -> LinkView<'a> {
