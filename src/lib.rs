@@ -15,6 +15,7 @@ pub mod link;
 pub mod load;
 pub mod markdown;
 pub mod render;
+pub mod serve;
 pub mod slug;
 pub mod write;
 
