@@ -20,17 +20,39 @@ use crate::render::{shows_graph, Lists};
 pub(crate) struct Build<'a> {
     pub(crate) site: &'a Site,
     pub(crate) links: &'a Links,
+    pub(crate) lists: &'a Lists,
 }
 
-/// `true` for each page of `new` that must render again. `uses_get_page` says whether
-/// a template can show any page (then a page that looks different renders everything).
+/// What a change does to the pages.
+pub(crate) struct Affected {
+    /// `true` for each page of the new build that must render again.
+    pub(crate) render: Vec<bool>,
+    /// The old build's pages that the new one does not have.
+    pub(crate) gone: Vec<usize>,
+}
+
+/// Which pages of `new` must render again. With `any_page_shows` (a template can show
+/// any page, e.g. through `get_page`, or the templates changed) a page that looks
+/// different, or any page added or removed, renders everything.
 pub(crate) fn affected(
     old: &Build<'_>,
     new: &Build<'_>,
     config: &Config,
-    uses_get_page: bool,
-) -> Vec<bool> {
+    any_page_shows: bool,
+) -> Affected {
     let (old_of, new_of) = match_pages(old.site, new.site);
+    let gone: Vec<usize> = (0..new_of.len()).filter(|&o| new_of[o].is_none()).collect();
+    let render = pages_to_render(old, new, config, any_page_shows, (&old_of, &new_of));
+    Affected { render, gone }
+}
+
+fn pages_to_render(
+    old: &Build<'_>,
+    new: &Build<'_>,
+    config: &Config,
+    any_page_shows: bool,
+    (old_of, new_of): (&[Option<usize>], &[Option<usize>]),
+) -> Vec<bool> {
     let n = new.site.pages.len();
     let changed: Vec<bool> = (0..n)
         .map(|i| old_of[i].is_none_or(|o| !same_page(&old.site.pages[o], &new.site.pages[i])))
@@ -43,13 +65,15 @@ pub(crate) fn affected(
         })
         .collect();
     let pages_added_or_removed = old_of.iter().any(Option::is_none) || new_of.contains(&None);
-    if uses_get_page && (pages_added_or_removed || looks_different.contains(&true)) {
+    if any_page_shows && (pages_added_or_removed || looks_different.contains(&true)) {
         return vec![true; n];
     }
     let mut render = changed;
     for i in 0..n {
-        let same = old_of[i]
-            .is_some_and(|o| same_links(&new.links.pages[i], &old.links.pages[o], &new_of));
+        let same = old_of[i].is_some_and(|o| {
+            let (new, old) = (&new.links.pages[i], &old.links.pages[o]);
+            Arc::ptr_eq(new, old) || same_links(new, old, new_of)
+        });
         render[i] |= !same;
     }
     for (i, _) in looks_different.iter().enumerate().filter(|(_, d)| **d) {
@@ -58,8 +82,8 @@ pub(crate) fn affected(
             render[t] = true;
         }
     }
-    mark_lists(old, new, &new_of, &looks_different, &mut render);
-    if graph_changed(old, new, &new_of, &looks_different) {
+    mark_lists(old, new, new_of, &looks_different, &mut render);
+    if graph_changed(old, new, new_of, &looks_different) {
         for (i, page) in new.site.pages.iter().enumerate() {
             render[i] |= shows_graph(page, config);
         }
@@ -127,8 +151,7 @@ fn mark_lists(
     render: &mut [bool],
 ) {
     let is_list = |p: &Page| matches!(p.role, Role::Home | Role::KindIndex | Role::Section);
-    let old_lists = Lists::new(old.site);
-    let new_lists = Lists::new(new.site);
+    let (old_lists, new_lists) = (old.lists, new.lists);
     let old_by_url: HashMap<&str, &Page> =
         old.site.pages.iter().filter(|p| is_list(p)).map(|p| (p.url.as_str(), &**p)).collect();
     for (i, page) in new.site.pages.iter().enumerate().filter(|(_, p)| is_list(p)) {

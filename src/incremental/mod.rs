@@ -25,7 +25,7 @@ use crate::markdown::Highlighter;
 use crate::render::{self, theme::Theme};
 use crate::write::{Content, OutputFile};
 use crate::Timings;
-use affected::{affected, Build};
+use affected::{affected, Affected, Build};
 
 /// What an update produced.
 #[derive(Debug, Default)]
@@ -46,8 +46,8 @@ pub struct Session {
     theme: Option<Theme>,
     theme_problems: Vec<Diagnostic>,
     entries: Entries,
-    /// Each page's scan, reused while the page is the same loaded file.
-    scans: HashMap<PathBuf, (Arc<Page>, Scan)>,
+    /// Each page's scan at the last update, reused while the page is the same loaded file.
+    scans: Vec<(Arc<Page>, Arc<Scan>)>,
     highlighter: Highlighter,
     stale: Stale,
     good: Option<Good>,
@@ -68,19 +68,12 @@ struct Stale {
 struct Good {
     site: Site,
     links: Links,
-    plan: Plan,
+    lists: render::Lists,
+    files: SiteFiles,
 }
 
-/// Every output path and where its bytes come from. Later sources replace earlier
-/// ones: the theme's and the site's static files, content assets, then pages.
-type Plan = BTreeMap<String, Source>;
-
-#[derive(Debug, Clone, PartialEq)]
-enum Source {
-    File(Content),
-    /// Index in `site.pages`.
-    Page(usize),
-}
+/// Output files that are not pages, by output path.
+type SiteFiles = BTreeMap<String, Content>;
 
 impl Session {
     /// A session for the site at `root`; nothing is read until the first update.
@@ -91,7 +84,7 @@ impl Session {
             theme: None,
             theme_problems: Vec::new(),
             entries: Entries::new(),
-            scans: HashMap::new(),
+            scans: Vec::new(),
             highlighter: Highlighter::default(),
             stale: Stale {
                 config: true,
@@ -128,27 +121,34 @@ impl Session {
         diagnostics.extend(self.theme_problems.iter().cloned());
         let Some(theme) = self.theme.as_mut() else { return Err(diagnostics) };
         render::register_functions(theme, &site, &links, &config);
-        let render_all = self.stale.everything || self.good.is_none();
-        let to_render = match &self.good {
-            Some(good) if !render_all => {
+        let lists = render::Lists::new(&site);
+        let files = site_files(&site, theme);
+        let new = Build { site: &site, links: &links, lists: &lists };
+        let affected = match &self.good {
+            Some(good) => {
                 let uses_get_page = theme.texts.values().any(|t| t.contains("get_page"));
-                let old = Build { site: &good.site, links: &good.links };
-                affected(&old, &Build { site: &site, links: &links }, &config, uses_get_page)
+                let old = Build { site: &good.site, links: &good.links, lists: &good.lists };
+                let mut affected = affected(&old, &new, &config, uses_get_page);
+                if self.stale.everything {
+                    affected.render.fill(true);
+                }
+                affected
             }
-            _ => vec![true; site.pages.len()],
+            None => Affected { render: vec![true; site.pages.len()], gone: Vec::new() },
         };
-        let plan = plan(&site, theme);
-        let old_plan = self.good.as_ref().map(|g| &g.plan);
-        let needed = needed_pages(&plan, old_plan, &to_render);
-        let inputs = render::Inputs { site: &site, links: &links, config: &config, theme };
+        let which: Vec<usize> = (0..site.pages.len()).filter(|&i| affected.render[i]).collect();
+        let inputs =
+            render::Inputs { site: &site, lists: &lists, links: &links, config: &config, theme };
         let pages = timings.time("render", || {
-            render::render(&inputs, &needed, &self.highlighter, &mut diagnostics)
+            render::render(&inputs, &which, &self.highlighter, &mut diagnostics)
         });
         if !diagnostics.is_empty() {
             return Err(diagnostics);
         }
-        let update = timings.time("assemble", || changes(&plan, old_plan, pages, site.pages.len()));
-        self.good = Some(Good { site, links, plan });
+        let old = self.good.as_ref().map(|g| (&g.site, &g.files));
+        let update =
+            timings.time("assemble", || changes(&site, &files, old, &affected.gone, pages));
+        self.good = Some(Good { site, links, lists, files });
         self.stale.everything = false;
         Ok(update)
     }
@@ -210,32 +210,64 @@ impl Session {
         });
     }
 
-    /// The link stage, scanning only pages that are not the same loaded file as before.
+    /// The link stage, scanning only pages that are not the same loaded file as before,
+    /// and resolving again only what [`link::relink`] must.
     fn link(&mut self, site: &Site, config: &Config, diagnostics: &mut Diagnostics) -> Links {
         use rayon::prelude::*;
-        let mut old = std::mem::take(&mut self.scans);
-        let mut reused: Vec<Option<Scan>> = site
-            .pages
-            .iter()
-            .map(|page| {
-                let (cached, _) = old.get(&page.source)?;
-                Arc::ptr_eq(cached, page).then(|| old.remove(&page.source).map(|(_, s)| s))?
-            })
-            .collect();
-        reused.par_iter_mut().zip(&site.pages).for_each(|(scan, page)| {
-            if scan.is_none() {
-                *scan = Some(link::scan::scan(page.body()));
+        let scans: Vec<Arc<Scan>> = {
+            let cached = Scans::new(&self.scans);
+            let reused: Vec<Option<Arc<Scan>>> =
+                site.pages.iter().enumerate().map(|(i, p)| cached.get(i, p)).collect();
+            reused
+                .into_par_iter()
+                .zip(&site.pages)
+                .map(|(scan, page)| scan.unwrap_or_else(|| Arc::new(link::scan::scan(page.body()))))
+                .collect()
+        };
+        let refs: Vec<&Scan> = scans.iter().map(|s| &**s).collect();
+        let links = match &self.good {
+            Some(good) => {
+                let previous = link::Previous { site: &good.site, links: &good.links };
+                link::relink(site, config, &refs, &previous, diagnostics)
             }
-        });
-        let scans: Vec<Scan> = reused.into_iter().map(Option::unwrap_or_default).collect();
-        let refs: Vec<&Scan> = scans.iter().collect();
-        let links = link::link_scanned(site, config, &refs, diagnostics);
-        for (page, scan) in site.pages.iter().zip(scans) {
-            if !page.source.as_os_str().is_empty() {
-                self.scans.insert(page.source.clone(), (Arc::clone(page), scan));
-            }
-        }
+            None => link::link_scanned(site, config, &refs, diagnostics),
+        };
+        self.scans = site.pages.iter().cloned().zip(scans).collect();
         links
+    }
+}
+
+/// The scans of the previous update, found for a page by its place, or by its source
+/// when pages moved.
+struct Scans<'a> {
+    by_place: &'a [(Arc<Page>, Arc<Scan>)],
+    by_source: std::sync::OnceLock<HashMap<&'a Path, usize>>,
+}
+
+impl<'a> Scans<'a> {
+    fn new(by_place: &'a [(Arc<Page>, Arc<Scan>)]) -> Scans<'a> {
+        Scans { by_place, by_source: std::sync::OnceLock::new() }
+    }
+
+    /// The scan of `page` (at `i`), if it is the same loaded page as before.
+    fn get(&self, i: usize, page: &Arc<Page>) -> Option<Arc<Scan>> {
+        let same = |j: usize| {
+            let (cached, scan) = self.by_place.get(j)?;
+            Arc::ptr_eq(cached, page).then(|| Arc::clone(scan))
+        };
+        if let Some((cached, _)) = self.by_place.get(i).filter(|(c, _)| c.source == page.source) {
+            return Arc::ptr_eq(cached, page).then(|| Arc::clone(&self.by_place[i].1));
+        }
+        same(i).or_else(|| {
+            let by_source = self.by_source.get_or_init(|| {
+                self.by_place
+                    .iter()
+                    .enumerate()
+                    .map(|(j, (p, _))| (p.source.as_path(), j))
+                    .collect()
+            });
+            same(*by_source.get(page.source.as_path())?)
+        })
     }
 }
 
@@ -258,62 +290,64 @@ fn remove_prefix(entries: &mut Entries, prefix: &str) {
     }
 }
 
-/// Where every output file comes from.
-fn plan(site: &Site, theme: &Theme) -> Plan {
-    let mut plan: Plan =
-        theme.static_files.iter().map(|(p, c)| (p.clone(), Source::File(c.clone()))).collect();
+/// The output files that are not pages: the theme's and the site's static files, then
+/// the content folder's other files. A page at the same path replaces them.
+fn site_files(site: &Site, theme: &Theme) -> SiteFiles {
+    let mut files = theme.static_files.clone();
     for asset in &site.assets {
-        plan.insert(asset.output.clone(), Source::File(Content::Copy(asset.source.clone())));
+        files.insert(asset.output.clone(), Content::Copy(asset.source.clone()));
     }
-    for (i, page) in site.pages.iter().enumerate() {
-        plan.insert(format!("{}index.html", page.url), Source::Page(i));
-    }
-    plan
+    files
 }
 
-/// The pages to render: those affected, and any whose path was not a page before.
-fn needed_pages(plan: &Plan, old: Option<&Plan>, affected: &[bool]) -> Vec<usize> {
-    let mut needed: BTreeSet<usize> =
-        affected.iter().enumerate().filter(|(_, a)| **a).map(|(i, _)| i).collect();
-    for (path, source) in plan {
-        if let Source::Page(i) = source {
-            if !matches!(old.and_then(|old| old.get(path)), Some(Source::Page(_))) {
-                needed.insert(*i);
-            }
-        }
-    }
-    needed.into_iter().collect()
+/// Whether a page of `site` is written at `path`. Pages are sorted by url.
+fn is_page_path(site: &Site, path: &str) -> bool {
+    path.strip_suffix("index.html")
+        .is_some_and(|url| site.pages.binary_search_by(|p| p.url.as_str().cmp(url)).is_ok())
 }
 
-/// The output files that are new or changed, and the paths that are gone.
+/// The output files that are new or changed, and the paths that are gone: the rendered
+/// pages, the other files that differ from `old`'s, and the pages and files of `old`
+/// that the site no longer has (`gone`: its pages without a page now).
 fn changes(
-    plan: &Plan,
-    old: Option<&Plan>,
+    site: &Site,
+    files: &SiteFiles,
+    old: Option<(&Site, &SiteFiles)>,
+    gone: &[usize],
     rendered: Vec<render::RenderedPage>,
-    pages: usize,
 ) -> Update {
     let count = rendered.len();
-    let mut html: Vec<Option<String>> = vec![None; pages];
-    for page in rendered {
-        html[page.index] = Some(page.html);
-    }
-    let mut files = Vec::new();
-    for (path, source) in plan {
-        let content = match source {
-            Source::Page(i) => html[*i].take().map(String::into_bytes).map(Content::Bytes),
-            Source::File(content) => {
-                let same = old.and_then(|old| old.get(path)) == Some(source);
-                (!same).then(|| content.clone())
-            }
-        };
-        if let Some(content) = content {
-            files.push(OutputFile { path: path.clone(), content });
+    let mut out: Vec<OutputFile> = rendered
+        .into_iter()
+        .map(|page| OutputFile { path: page.path, content: Content::Bytes(page.html.into_bytes()) })
+        .collect();
+    let before = |path: &str| match old {
+        Some((site, files)) if !is_page_path(site, path) => files.get(path),
+        _ => None,
+    };
+    for (path, content) in files {
+        if !is_page_path(site, path) && before(path) != Some(content) {
+            out.push(OutputFile { path: path.clone(), content: content.clone() });
         }
     }
-    let removed = old
-        .map(|old| old.keys().filter(|p| !plan.contains_key(*p)).cloned().collect())
-        .unwrap_or_default();
-    Update { files, removed, pages, rendered: count }
+    out.sort_by(|a, b| a.path.cmp(&b.path));
+    let mut removed = Vec::new();
+    if let Some((old_site, old_files)) = old {
+        for &o in gone {
+            let path = format!("{}index.html", old_site.pages[o].url);
+            if !files.contains_key(&path) {
+                removed.push(path);
+            }
+        }
+        for path in old_files.keys() {
+            let still = files.contains_key(path) || is_page_path(site, path);
+            if !still && !is_page_path(old_site, path) {
+                removed.push(path.clone());
+            }
+        }
+    }
+    removed.sort();
+    Update { files: out, removed, pages: site.pages.len(), rendered: count }
 }
 
 #[cfg(test)]

@@ -38,6 +38,7 @@ pub struct RenderedPage {
 /// What rendering needs from the earlier stages.
 pub struct Inputs<'a> {
     pub site: &'a Site,
+    pub lists: &'a Lists,
     pub links: &'a Links,
     pub config: &'a Config,
     pub theme: &'a Theme,
@@ -56,9 +57,10 @@ pub fn render(
         config: inputs.config,
         clean_urls: clean_urls(inputs.config),
     };
-    let lists = Lists::new(inputs.site);
-    let results: Vec<Result<RenderedPage, Diagnostic>> =
-        which.par_iter().map(|&i| render_page(i, inputs, &linker, &lists, highlighter)).collect();
+    let results: Vec<Result<RenderedPage, Diagnostic>> = which
+        .par_iter()
+        .map(|&i| render_page(i, inputs, &linker, inputs.lists, highlighter))
+        .collect();
     let mut pages = Vec::with_capacity(results.len());
     let mut errors: BTreeMap<(PathBuf, usize, usize, String), (Diagnostic, usize)> =
         BTreeMap::new();
@@ -86,6 +88,9 @@ pub fn clean_urls(config: &Config) -> bool {
     config.clean_urls && config.base_url.is_some()
 }
 
+/// How many dated entries the home page shows.
+const RECENT: usize = 6;
+
 /// The entry lists index pages show, computed once.
 pub struct Lists {
     /// Dated entries, newest first, for the home page.
@@ -95,20 +100,37 @@ pub struct Lists {
 }
 
 impl Lists {
+    /// One pass over the pages, without sorting them all: a rebuild of a large site
+    /// makes this for every change.
     pub fn new(site: &Site) -> Lists {
         let pages = &site.pages;
-        let mut recent: Vec<usize> = (0..pages.len())
-            .filter(|&i| pages[i].role == Role::Entry && pages[i].date.is_some())
-            .collect();
-        recent.sort_by(|&a, &b| {
+        let newer = |a: usize, b: usize| {
             pages[b].date.cmp(&pages[a].date).then(pages[a].url.cmp(&pages[b].url))
-        });
-        recent.truncate(6);
+        };
+        let mut recent: Vec<usize> = Vec::with_capacity(RECENT + 1);
         let mut children: BTreeMap<String, Vec<usize>> = BTreeMap::new();
         for (i, page) in pages.iter().enumerate() {
+            let full = recent.len() == RECENT;
+            if page.role == Role::Entry
+                && page.date.is_some()
+                && !(full && recent.last().is_some_and(|&last| newer(last, i).is_lt()))
+            {
+                let at = recent.partition_point(|&r| newer(r, i).is_lt());
+                if at < RECENT {
+                    recent.insert(at, i);
+                    recent.truncate(RECENT);
+                }
+            }
             if matches!(page.role, Role::Page | Role::Entry) {
                 let parent = page.url.trim_end_matches('/').rsplit_once('/').map_or("", |(p, _)| p);
-                children.entry(format!("{parent}/")).or_default().push(i);
+                // The folder's url is the start of the page's: no new string per page.
+                let folder = if parent.is_empty() { "/" } else { &page.url[..=parent.len()] };
+                match children.get_mut(folder) {
+                    Some(list) => list.push(i),
+                    None => {
+                        children.insert(folder.to_string(), vec![i]);
+                    }
+                }
             }
         }
         Lists { recent, children }

@@ -19,7 +19,7 @@ use crate::diag::Diagnostic;
 
 /// A batch ends after this long without events: long enough for the events of one
 /// save or one checkout, short enough not to be felt.
-pub(crate) const QUIET: Duration = Duration::from_millis(15);
+pub(crate) const QUIET: Duration = Duration::from_millis(10);
 /// A batch never waits longer than this, even while events keep coming.
 const LONGEST: Duration = Duration::from_millis(1000);
 
