@@ -10,20 +10,10 @@ use std::net::{SocketAddr, TcpStream};
 use std::path::Path;
 use std::time::{Duration, Instant};
 
-use spiegel::serve::{ServeOptions, Server};
+use spiegel::serve::Server;
 use support::TempSite;
 
 const PATIENCE: Duration = Duration::from_secs(20);
-
-fn serve(site: &TempSite) -> Server {
-    let options = ServeOptions {
-        root: site.root(),
-        bind: "127.0.0.1".parse().unwrap(),
-        port: 0,
-        verbose: false,
-    };
-    Server::start(&options).unwrap_or_else(|d| panic!("{d}"))
-}
 
 struct Reply {
     status: u16,
@@ -83,7 +73,7 @@ fn links_site() -> TempSite {
 fn serves_pages_with_their_types_folders_and_a_404() {
     let site = links_site();
     site.write("static/logo.svg", "<svg xmlns=\"http://www.w3.org/2000/svg\"/>");
-    let server = serve(&site);
+    let server = site.serve();
     let home = get(&server, "/");
     assert_eq!(home.status, 200);
     assert_eq!(home.header("content-type"), Some("text/html; charset=utf-8"));
@@ -110,7 +100,7 @@ fn serves_pages_with_their_types_folders_and_a_404() {
 #[test]
 fn edits_creations_renames_and_deletions_are_served() {
     let site = links_site();
-    let server = serve(&site);
+    let server = site.serve();
     let alpha = site.root().join("content/bouwstenen/alpha.md");
     let text = std::fs::read_to_string(&alpha).unwrap();
     std::fs::write(&alpha, text.replace("Alpha hangt samen", "Alpha hangt nauw samen")).unwrap();
@@ -169,7 +159,7 @@ fn events(server: &Server) -> BufReader<TcpStream> {
 #[test]
 fn a_broken_edit_keeps_the_last_good_page_and_sends_the_problems() {
     let site = links_site();
-    let server = serve(&site);
+    let server = site.serve();
     let mut stream = events(&server);
     let good = get(&server, "/bouwstenen/alpha/").body;
     let alpha = site.root().join("content/bouwstenen/alpha.md");
@@ -204,7 +194,7 @@ fn a_broken_edit_keeps_the_last_good_page_and_sends_the_problems() {
 #[test]
 fn many_files_at_once_make_one_rebuild() {
     let site = links_site();
-    let server = serve(&site);
+    let server = site.serve();
     let mut stream = events(&server);
     for i in 0..25 {
         site.write(
@@ -226,7 +216,7 @@ fn paths_that_leave_the_site_are_refused() {
     std::fs::create_dir_all(site.root().join("static")).unwrap();
     symlink(&outside, &site.root().join("static/lek.txt"));
     symlink(&outside, &site.root().join("content/notes/lek2.txt"));
-    let server = serve(&site);
+    let server = site.serve();
     for path in [
         "/../geheim.txt",
         "/%2e%2e/geheim.txt",
@@ -255,7 +245,7 @@ fn symlink(target: &Path, link: &Path) {
 #[test]
 fn a_slow_client_blocks_no_one() {
     let site = links_site();
-    let server = serve(&site);
+    let server = site.serve();
     let mut idle: Vec<TcpStream> =
         (0..8).map(|_| TcpStream::connect(server.addr()).unwrap()).collect();
     idle[0].write_all(b"GET /bouw").unwrap();

@@ -6,21 +6,10 @@ mod support;
 
 use std::time::Duration;
 
-use spiegel::serve::{ServeOptions, Server};
 use support::browser::Browser;
 use support::TempSite;
 
 const PATIENCE: Duration = Duration::from_secs(20);
-
-fn serve(site: &TempSite) -> Server {
-    let options = ServeOptions {
-        root: site.root(),
-        bind: "127.0.0.1".parse().unwrap(),
-        port: 0,
-        verbose: false,
-    };
-    Server::start(&options).unwrap_or_else(|d| panic!("{d}"))
-}
 
 const OVERLAY: &str = "document.getElementById('spiegel-errors')";
 
@@ -28,7 +17,7 @@ const OVERLAY: &str = "document.getElementById('spiegel-errors')";
 #[ignore = "needs Chromium"]
 fn a_tab_reloads_and_shows_problems_until_they_are_fixed() {
     let site = TempSite::fixture("links");
-    let server = serve(&site);
+    let server = site.serve();
     let browser = Browser::launch().unwrap();
     let page = browser.new_page().unwrap();
     page.goto(&format!("{}bouwstenen/alpha/", server.url())).unwrap();
@@ -76,7 +65,7 @@ fn a_tab_reloads_and_shows_problems_until_they_are_fixed() {
 fn a_new_tab_on_a_broken_site_shows_the_problems_at_once() {
     let site = TempSite::fixture("links");
     site.write("content/notes/los.md", "---\ntitle: Los\n---\nNaar [[nergens]].\n");
-    let server = serve(&site);
+    let server = site.serve();
     let browser = Browser::launch().unwrap();
     let page = browser.new_page().unwrap();
     page.goto(&server.url()).unwrap();

@@ -50,15 +50,15 @@ pub(crate) fn read_request(stream: &TcpStream) -> std::io::Result<Option<Request
 
 /// A response to write.
 #[derive(Debug)]
-pub(crate) struct Response {
-    pub(crate) status: &'static str,
-    pub(crate) content_type: &'static str,
-    pub(crate) location: Option<String>,
-    pub(crate) body: Vec<u8>,
+pub struct Response {
+    pub status: &'static str,
+    pub content_type: &'static str,
+    pub location: Option<String>,
+    pub body: Vec<u8>,
 }
 
 impl Response {
-    pub(crate) fn text(status: &'static str, body: &str) -> Response {
+    pub fn text(status: &'static str, body: &str) -> Response {
         Response {
             status,
             content_type: "text/plain; charset=utf-8",
@@ -72,7 +72,8 @@ impl Response {
     }
 }
 
-pub(crate) fn write_response(
+/// Writes the response and closes the exchange (`Connection: close`).
+pub fn write_response(
     stream: &mut TcpStream,
     response: &Response,
     head_only: bool,
@@ -143,7 +144,8 @@ pub(crate) fn read_content(content: &Content, site_root: &Path) -> Result<Vec<u8
     }
 }
 
-pub(crate) fn content_type(path: &str) -> &'static str {
+/// The `Content-Type` of a file, by its extension.
+pub fn content_type(path: &str) -> &'static str {
     let extension = path.rsplit_once('.').map_or("", |(_, e)| e);
     match extension.to_ascii_lowercase().as_str() {
         "html" | "htm" => "text/html; charset=utf-8",
@@ -167,7 +169,7 @@ pub(crate) fn content_type(path: &str) -> &'static str {
 }
 
 /// Decodes `%XX` escapes; `None` if an escape is malformed or the result is not UTF-8.
-fn percent_decode(text: &str) -> Option<String> {
+pub fn percent_decode(text: &str) -> Option<String> {
     let bytes = text.as_bytes();
     let mut out = Vec::with_capacity(bytes.len());
     let mut i = 0;

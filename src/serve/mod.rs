@@ -23,7 +23,8 @@ use std::time::{Duration, Instant};
 use crate::diag::{Diagnostic, Diagnostics};
 use crate::incremental::Session;
 use crate::Timings;
-use http::{Files, Lookup, Request, Response};
+pub use http::{content_type, percent_decode, write_response, Response};
+use http::{Files, Lookup, Request};
 use live::Hub;
 use watch::Watch;
 
