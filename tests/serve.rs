@@ -266,3 +266,15 @@ fn built_output_has_no_live_script() {
         assert!(!text.contains("spiegel-live") && !text.contains("__spiegel"), "{path}");
     }
 }
+
+#[test]
+fn a_changed_static_file_is_served_new_and_reloads_tabs() {
+    let site = links_site();
+    site.write("static/extra.css", "body { color: red }\n");
+    let server = site.serve();
+    let mut stream = events(&server);
+    site.write("static/extra.css", "body { color: blue }\n");
+    let paths: Vec<String> = serde_json::from_str(&next_event(&mut stream, "reload")).unwrap();
+    assert_eq!(paths, ["extra.css"]);
+    assert_eq!(get(&server, "/extra.css").body, "body { color: blue }\n");
+}

@@ -62,6 +62,9 @@ struct Stale {
     content: BTreeSet<String>,
     /// Since the last good build the config or a template changed: render every page.
     everything: bool,
+    /// Every changed path since the last good build: a file copied into the output
+    /// (a static file, an image) is a changed output file even where its place is not.
+    touched: BTreeSet<PathBuf>,
 }
 
 /// The last good build.
@@ -91,6 +94,7 @@ impl Session {
                 theme: true,
                 content: BTreeSet::from([String::new()]),
                 everything: true,
+                touched: BTreeSet::new(),
             },
             good: None,
         }
@@ -110,11 +114,10 @@ impl Session {
         for path in changed {
             self.mark(path);
         }
-        self.reload_config(timings)?;
-        let mut diagnostics = Diagnostics::new();
-        let config = self.config.clone().ok_or_else(Diagnostics::new)?;
+        let config = self.reload_config(timings)?;
         self.reload_theme(&config, timings);
         self.reload_content(&config, timings);
+        let mut diagnostics = Diagnostics::new();
         let site =
             timings.time("load", || load::site_from(&self.entries, &config, &mut diagnostics));
         let links = timings.time("link", || self.link(&site, &config, &mut diagnostics));
@@ -124,18 +127,14 @@ impl Session {
         let lists = render::Lists::new(&site);
         let files = site_files(&site, theme);
         let new = Build { site: &site, links: &links, lists: &lists };
-        let affected = match &self.good {
-            Some(good) => {
-                let uses_get_page = theme.texts.values().any(|t| t.contains("get_page"));
-                let old = Build { site: &good.site, links: &good.links, lists: &good.lists };
-                let mut affected = affected(&old, &new, &config, uses_get_page);
-                if self.stale.everything {
-                    affected.render.fill(true);
-                }
-                affected
-            }
-            None => Affected { render: vec![true; site.pages.len()], gone: Vec::new() },
-        };
+        let any_page_shows = theme.texts.values().any(|t| t.contains("get_page"));
+        let affected = pages_affected(
+            self.good.as_ref(),
+            &new,
+            &config,
+            any_page_shows,
+            self.stale.everything,
+        );
         let which: Vec<usize> = (0..site.pages.len()).filter(|&i| affected.render[i]).collect();
         let inputs =
             render::Inputs { site: &site, lists: &lists, links: &links, config: &config, theme };
@@ -146,15 +145,18 @@ impl Session {
             return Err(diagnostics);
         }
         let old = self.good.as_ref().map(|g| (&g.site, &g.files));
-        let update =
-            timings.time("assemble", || changes(&site, &files, old, &affected.gone, pages));
+        let touched = &self.stale.touched;
+        let update = timings
+            .time("assemble", || changes(&site, &files, old, &affected.gone, pages, touched));
         self.good = Some(Good { site, links, lists, files });
         self.stale.everything = false;
+        self.stale.touched.clear();
         Ok(update)
     }
 
     /// Notes what a changed path makes stale.
     fn mark(&mut self, path: &Path) {
+        self.stale.touched.insert(self.root.join(path));
         let rel = path.strip_prefix(&self.root).unwrap_or(path);
         if rel == Path::new(config::FILE_NAME) {
             self.stale.config = true;
@@ -166,9 +168,10 @@ impl Session {
     }
 
     /// A changed `site.yaml` means reading everything again and rendering every page.
-    fn reload_config(&mut self, timings: &mut Timings) -> Result<(), Diagnostics> {
-        if !self.stale.config {
-            return Ok(());
+    fn reload_config(&mut self, timings: &mut Timings) -> Result<Config, Diagnostics> {
+        match &self.config {
+            Some(config) if !self.stale.config => return Ok(config.clone()),
+            _ => {}
         }
         let config = timings.time("config", || config::load(&self.root))?;
         if self.config.as_ref().map(|c| &c.source_text) != Some(&config.source_text) {
@@ -176,9 +179,9 @@ impl Session {
             self.stale.theme = true;
             self.stale.everything = true;
         }
-        self.config = Some(config);
+        self.config = Some(config.clone());
         self.stale.config = false;
-        Ok(())
+        Ok(config)
     }
 
     /// Templates that changed mean rendering every page; static files alone do not.
@@ -271,6 +274,26 @@ impl<'a> Scans<'a> {
     }
 }
 
+/// The pages to render: all of them for a first build or after the config or a
+/// template changed, else those a comparison with the last good build names.
+fn pages_affected(
+    good: Option<&Good>,
+    new: &Build<'_>,
+    config: &Config,
+    any_page_shows: bool,
+    everything: bool,
+) -> Affected {
+    let Some(good) = good else {
+        return Affected { render: vec![true; new.site.pages.len()], gone: Vec::new() };
+    };
+    let old = Build { site: &good.site, links: &good.links, lists: &good.lists };
+    let mut affected = affected(&old, new, config, any_page_shows);
+    if everything {
+        affected.render.fill(true);
+    }
+    affected
+}
+
 /// Removes the entries at `prefix` and under it (everything for ``).
 fn remove_prefix(entries: &mut Entries, prefix: &str) {
     if prefix.is_empty() {
@@ -307,14 +330,16 @@ fn is_page_path(site: &Site, path: &str) -> bool {
 }
 
 /// The output files that are new or changed, and the paths that are gone: the rendered
-/// pages, the other files that differ from `old`'s, and the pages and files of `old`
-/// that the site no longer has (`gone`: its pages without a page now).
+/// pages, the other files that differ from `old`'s or whose source was `touched`, and
+/// the pages and files of `old` that the site no longer has (`gone`: its pages without
+/// a page now).
 fn changes(
     site: &Site,
     files: &SiteFiles,
     old: Option<(&Site, &SiteFiles)>,
     gone: &[usize],
     rendered: Vec<render::RenderedPage>,
+    touched: &BTreeSet<PathBuf>,
 ) -> Update {
     let count = rendered.len();
     let mut out: Vec<OutputFile> = rendered
@@ -325,8 +350,11 @@ fn changes(
         Some((site, files)) if !is_page_path(site, path) => files.get(path),
         _ => None,
     };
+    let copied_from_touched =
+        |content: &Content| matches!(content, Content::Copy(source) if touched.contains(source));
     for (path, content) in files {
-        if !is_page_path(site, path) && before(path) != Some(content) {
+        let changed = before(path) != Some(content) || copied_from_touched(content);
+        if changed && !is_page_path(site, path) {
             out.push(OutputFile { path: path.clone(), content: content.clone() });
         }
     }
