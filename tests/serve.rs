@@ -278,3 +278,45 @@ fn a_changed_static_file_is_served_new_and_reloads_tabs() {
     assert_eq!(paths, ["extra.css"]);
     assert_eq!(get(&server, "/extra.css").body, "body { color: blue }\n");
 }
+
+/// Starts `spiegel serve` with `args`, returns the first line of stdout and everything
+/// on stderr before it, and stops the process.
+fn cli_start(site: &TempSite, args: &[&str]) -> (String, String) {
+    use std::process::{Command, Stdio};
+    let mut child = Command::new(env!("CARGO_BIN_EXE_spiegel"))
+        .args(["serve", "--port", "0"])
+        .args(args)
+        .arg("--root")
+        .arg(site.root())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stdout = BufReader::new(child.stdout.take().unwrap());
+    let mut lines = String::new();
+    let mut serving = String::new();
+    while !serving.starts_with("serving ") {
+        serving.clear();
+        assert!(stdout.read_line(&mut serving).unwrap() > 0, "no 'serving' line: {lines}");
+        lines.push_str(&serving);
+    }
+    child.kill().unwrap();
+    let mut stderr = String::new();
+    child.stderr.take().unwrap().read_to_string(&mut stderr).unwrap();
+    child.wait().unwrap();
+    (serving.trim().to_string(), stderr)
+}
+
+#[test]
+fn the_cli_prints_the_url_and_warns_about_a_public_address() {
+    let site = links_site();
+    let (serving, stderr) = cli_start(&site, &[]);
+    assert!(serving.contains(" at http://127.0.0.1:"), "{serving}");
+    assert!(!stderr.contains("warning"), "{stderr}");
+    let (serving, stderr) = cli_start(&site, &["--bind", "0.0.0.0"]);
+    assert!(serving.contains(" at http://127.0.0.1:"), "{serving}");
+    assert!(
+        stderr.starts_with("warning: listening on 0.0.0.0: every device that can reach this computer can open the preview"),
+        "{stderr}"
+    );
+}

@@ -158,7 +158,12 @@ fn rebuild(shared: &Shared, session: &mut Session, changed: &[PathBuf]) {
             let paths = apply(shared, update.files, update.removed);
             shared.hub.publish_good(&paths.iter().map(String::as_str).collect::<Vec<_>>());
             if shared.verbose {
-                report_good(&update_summary(rendered, pages, &paths), started);
+                let what = what_changed(&shared.root, changed);
+                let ms = started.elapsed().as_millis();
+                println!(
+                    "{what}: rendered {rendered} of {pages} pages, {} files changed ({ms} ms)",
+                    paths.len()
+                );
             }
         }
         Err(diagnostics) => {
@@ -189,21 +194,13 @@ fn apply(
     paths
 }
 
-fn update_summary(rendered: usize, pages: usize, paths: &[String]) -> String {
-    let shown: Vec<&str> = paths.iter().take(3).map(String::as_str).collect();
-    let more = paths.len().saturating_sub(shown.len());
-    let mut text = format!("rendered {rendered} of {pages} pages, {} files changed", paths.len());
-    if !shown.is_empty() {
-        text.push_str(&format!(": {}", shown.join(", ")));
+/// `content/a.md changed`, `3 files changed`, or `first build`.
+fn what_changed(root: &std::path::Path, changed: &[PathBuf]) -> String {
+    match changed {
+        [] => "first build".to_string(),
+        [one] => format!("{} changed", one.strip_prefix(root).unwrap_or(one).display()),
+        many => format!("{} files changed", many.len()),
     }
-    if more > 0 {
-        text.push_str(&format!(" and {more} more"));
-    }
-    text
-}
-
-fn report_good(summary: &str, started: Instant) {
-    println!("{summary} ({} ms)", started.elapsed().as_millis());
 }
 
 fn report_problems(diagnostics: &Diagnostics) {
