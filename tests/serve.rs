@@ -202,9 +202,14 @@ fn many_files_at_once_make_one_rebuild() {
             &format!("# Stapel {i}\n\n[[alpha]]\n"),
         );
     }
-    let paths: Vec<String> = serde_json::from_str(&next_event(&mut stream, "reload")).unwrap();
-    let created = paths.iter().filter(|p| p.starts_with("notes/stapel-")).count();
-    assert!(created >= 20, "one rebuild takes (nearly) all of them: {created} of 25");
+    let (mut created, mut rebuilds) = (0, 0);
+    while created < 25 {
+        let paths: Vec<String> = serde_json::from_str(&next_event(&mut stream, "reload")).unwrap();
+        created += paths.iter().filter(|p| p.starts_with("notes/stapel-")).count();
+        rebuilds += 1;
+    }
+    // One, unless the machine paused the writing loop for longer than the quiet time.
+    assert!(rebuilds <= 2, "25 files written at once took {rebuilds} rebuilds");
     wait_for(&server, "/notes/stapel-24/", |r| r.status == 200);
 }
 
