@@ -120,6 +120,19 @@ fn edits_creations_renames_and_deletions_are_served() {
     std::fs::remove_file(&to).unwrap();
     wait_for(&server, "/notes/verhuisd/", |r| r.status == 404);
     wait_for(&server, "/bouwstenen/alpha/", |r| !r.body.contains("Nieuw hier"));
+
+    // An editor's safe save: a hidden temporary file, renamed over the page.
+    let temporary = site.root().join("content/bouwstenen/.alpha.md.swp");
+    std::fs::write(&temporary, text.replace("Alpha hangt samen", "Alpha hangt veilig samen"))
+        .unwrap();
+    std::fs::rename(&temporary, &alpha).unwrap();
+    wait_for(&server, "/bouwstenen/alpha/", |r| r.body.contains("Alpha hangt veilig samen"));
+
+    // A whole folder renamed: its pages move.
+    std::fs::rename(site.root().join("content/notes"), site.root().join("content/notities"))
+        .unwrap();
+    wait_for(&server, "/notities/gewoon/", |r| r.status == 200);
+    assert_eq!(get(&server, "/notes/gewoon/").status, 404);
 }
 
 /// Reads server-sent events from the stream until one named `name` arrives.
