@@ -1,8 +1,9 @@
 //! spiegel: a static site generator for the reflection and inspiration material of
 //! childcare organisations.
 //!
-//! The pipeline reads top to bottom in [`build`]: `config` → `load` → `link` →
-//! `render` (Markdown, then templates) → `write`. Each stage takes plain values and
+//! The pipeline reads top to bottom in [`incremental::Session::update`]: `config` →
+//! `load` → `link` → `render` (Markdown, then templates) → output files, which [`build`]
+//! hands to `write` and `serve` keeps in memory. Each stage takes plain values and
 //! hands on a plain value; problems are collected as [`diag::Diagnostics`] and a build
 //! with any problem writes nothing.
 

@@ -2,8 +2,8 @@
 //! builds, so that an edit to one entry renders only the pages whose output depends on it.
 //!
 //! A [`Session`] holds what the stages handed on: the config, the compiled theme, every
-//! loaded file of `content/`, each page's link scan, and the site, links and output plan
-//! of the last good build. [`Session::update`] takes the paths that changed and runs the
+//! loaded file of `content/`, each page's link scan, and the site, links, entry lists
+//! and non-page output files of the last good build. [`Session::update`] takes the paths that changed and runs the
 //! same stage functions a build runs, reloading only the changed files and rescanning
 //! only changed pages; it then renders only the pages [`affected`] names (all of them
 //! after a change to `site.yaml` or a template) and hands on the output files that
@@ -98,10 +98,6 @@ impl Session {
             },
             good: None,
         }
-    }
-
-    pub fn root(&self) -> &Path {
-        &self.root
     }
 
     /// Builds again after `changed` (paths of the site, absolute or relative to the
