@@ -5,7 +5,7 @@
 //! loaded file of `content/`, each page's link scan, and the site, links, entry lists
 //! and non-page output files of the last good build. [`Session::update`] takes the paths that changed and runs the
 //! same stage functions a build runs, reloading only the changed files and rescanning
-//! only changed pages; it then renders only the pages [`affected`] names (all of them
+//! only changed pages; it then renders only the pages `affected` names (all of them
 //! after a change to `site.yaml` or a template) and hands on the output files that
 //! changed. `build` is the first update of a new session, so build and serve run one
 //! pipeline; tests check that a series of updates gives a fresh build's output, byte

@@ -2,7 +2,7 @@
 //! watches the site's files, rebuilds what a change touches, and reloads open tabs.
 //!
 //! Takes [`ServeOptions`]; runs until stopped. The pipeline is the one `build` runs: an
-//! [`incremental::Session`] whose updates hand on the changed output files, which go
+//! [`crate::incremental::Session`] whose updates hand on the changed output files, which go
 //! into the in-memory site the server reads. A failed build changes nothing that is
 //! served: its problems go to the terminal and, through the live script, to an overlay
 //! in every open tab. Each connection has its own thread, with a cap on how many run at
