@@ -5,8 +5,9 @@ use std::net::IpAddr;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use clap::{Parser, Subcommand};
+use clap::{Parser, Subcommand, ValueEnum};
 
+use crate::diag::Diagnostics;
 use crate::{build, BuildOptions, BuildReport};
 
 #[derive(Debug, Parser)]
@@ -33,6 +34,39 @@ pub enum Command {
         /// Print how long each stage took.
         #[arg(long)]
         timings: bool,
+        /// Write the site as one zip file instead of a folder.
+        #[arg(long, value_name = "FILE", conflicts_with = "output")]
+        zip: Option<PathBuf>,
+    },
+    /// Check the site as `build` does, and for what makes pages hard to read; writes nothing.
+    Check {
+        /// The site folder (holding site.yaml and content/).
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+        /// `json` for editors and CI.
+        #[arg(long, value_enum, default_value_t = Format::Text)]
+        format: Format,
+    },
+    /// Start a new site in DIR from the built-in starter.
+    Init {
+        /// A new or empty folder.
+        dir: PathBuf,
+        /// The organisation's name, shown on every page.
+        #[arg(long, default_value = "Mijn kinderopvang")]
+        org: String,
+        /// The site's language.
+        #[arg(long, default_value = "nl", value_parser = crate::starter::LANGUAGES)]
+        language: String,
+    },
+    /// Write a new entry of KIND, with the kind's front matter to fill in.
+    New {
+        /// The kind: its name, folder or label, e.g. `inspiration` or `methodieken`.
+        kind: String,
+        /// The entry's title; its file name is made from it.
+        title: String,
+        /// The site folder (holding site.yaml and content/).
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
     },
     /// Build the site into memory, serve it, and rebuild and reload on every change.
     Serve {
@@ -63,6 +97,13 @@ pub enum Command {
     },
 }
 
+/// How `check` reports.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    Text,
+    Json,
+}
+
 /// Runs the CLI with the process's arguments.
 pub fn main() -> ExitCode {
     let cli = match Cli::try_parse() {
@@ -73,11 +114,35 @@ pub fn main() -> ExitCode {
         }
     };
     match cli.command {
-        Command::Build { root, output, timings } => {
+        Command::Build { root, zip: Some(zip), .. } => match crate::build_zip(&root, &zip) {
+            Ok(report) => {
+                println!(
+                    "built {} pages ({} files) into {}",
+                    report.pages,
+                    report.files,
+                    zip.display()
+                );
+                println!("unpack it and open index.html in its folder, or upload the folder");
+                ExitCode::SUCCESS
+            }
+            Err(diagnostics) => fail(&diagnostics),
+        },
+        Command::Build { root, output, timings, zip: None } => {
             let output = output.unwrap_or_else(|| root.join("public"));
             run_build(&BuildOptions { root, output }, timings)
         }
         Command::Serve { root, port, bind, open } => run_serve(root, port, bind, open),
+        Command::Check { root, format } => run_check(&root, format),
+        Command::Init { dir, org, language } => run_init(&dir, &org, &language),
+        Command::New { kind, title, root } => {
+            match crate::new_entry::new_entry(&root, &kind, &title, &crate::new_entry::today()) {
+                Ok(path) => {
+                    println!("wrote {}", root.join(path).display());
+                    ExitCode::SUCCESS
+                }
+                Err(diagnostics) => fail(&diagnostics),
+            }
+        }
         Command::Generate { dir, pages, seed } => {
             match crate::generate::generate(&dir, pages, seed) {
                 Ok(()) => {
@@ -116,16 +181,64 @@ fn run_serve(root: PathBuf, port: u16, bind: IpAddr, open: bool) -> ExitCode {
     ExitCode::SUCCESS
 }
 
+fn fail(diagnostics: &Diagnostics) -> ExitCode {
+    eprintln!("{diagnostics}");
+    ExitCode::from(1)
+}
+
+fn run_check(root: &std::path::Path, format: Format) -> ExitCode {
+    let result = crate::check(root);
+    match format {
+        Format::Json => println!("{}", check_json(&result)),
+        Format::Text => match &result {
+            Ok(pages) => println!("checked {pages} pages: no problems found"),
+            Err(diagnostics) => eprintln!("{diagnostics}"),
+        },
+    }
+    ExitCode::from(u8::from(result.is_err()))
+}
+
+/// `{"ok": bool, "pages": n|null, "problems": [{path, line, column, message, hint}]}`.
+pub fn check_json(result: &Result<usize, Diagnostics>) -> String {
+    let (pages, problems) = match result {
+        Ok(pages) => (Some(*pages), Vec::new()),
+        Err(diagnostics) => (None, diagnostics.clone().into_sorted()),
+    };
+    let problems: Vec<serde_json::Value> = problems
+        .iter()
+        .map(|d| {
+            serde_json::json!({
+                "path": d.path.to_string_lossy().replace('\\', "/"),
+                "line": d.line,
+                "column": d.col,
+                "message": d.message,
+                "hint": d.hint,
+            })
+        })
+        .collect();
+    serde_json::json!({ "ok": result.is_ok(), "pages": pages, "problems": problems }).to_string()
+}
+
+fn run_init(dir: &std::path::Path, org: &str, language: &str) -> ExitCode {
+    match crate::starter::init(dir, org, language) {
+        Ok(files) => {
+            println!("wrote a new site for {org} into {} ({files} files)", dir.display());
+            println!("next:");
+            println!("  cd {}", dir.display());
+            println!("  spiegel build");
+            ExitCode::SUCCESS
+        }
+        Err(d) => fail(&d.into()),
+    }
+}
+
 fn run_build(options: &BuildOptions, show_timings: bool) -> ExitCode {
     match build(options) {
         Ok(report) => {
             print_report(options, &report, show_timings);
             ExitCode::SUCCESS
         }
-        Err(diagnostics) => {
-            eprintln!("{diagnostics}");
-            ExitCode::from(1)
-        }
+        Err(diagnostics) => fail(&diagnostics),
     }
 }
 
@@ -141,6 +254,13 @@ fn print_report(options: &BuildOptions, report: &BuildReport, show_timings: bool
         options.output.display(),
         total.as_millis()
     );
+    let photos = report.photos;
+    if photos.processed + photos.cached > 0 {
+        println!(
+            "photos: {} processed, {} unchanged (from the cache)",
+            photos.processed, photos.cached
+        );
+    }
     let index = options.output.join("index.html");
     println!("open {}", index.display());
     if show_timings {

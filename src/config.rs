@@ -11,7 +11,7 @@ use indexmap::IndexMap;
 use serde::{Deserialize, Serialize};
 
 use crate::diag::{Diagnostic, Diagnostics};
-use crate::slug::did_you_mean;
+use crate::slug::{did_you_mean, slugify};
 
 /// The file name of a site's settings.
 pub const FILE_NAME: &str = "site.yaml";
@@ -43,12 +43,23 @@ pub struct Config {
     /// Which kind's pages form the graph drawn on the home page and their own pages.
     #[serde(default = "default_graph_kind")]
     pub graph_kind: String,
+    #[serde(default)]
+    pub search: SearchSettings,
     /// Free values for templates (`site.extra.x`).
     #[serde(default)]
     pub extra: serde_json::Map<String, serde_json::Value>,
     /// The text of `site.yaml`, for positions in later diagnostics.
     #[serde(skip)]
     pub source_text: String,
+}
+
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct SearchSettings {
+    /// Groups of words that find each other, e.g. `[kinderopvang, kinderdagverblijf, crèche]`.
+    /// Without it, the language's default groups.
+    #[serde(default)]
+    pub synonyms: Option<Vec<Vec<String>>>,
 }
 
 #[derive(Debug, Clone, Default, Deserialize, Serialize)]
@@ -96,6 +107,10 @@ pub struct Kind {
     /// Without it: `weight`, then title.
     #[serde(default)]
     pub sort_by: Option<String>,
+    /// The slug of a page that shows every entry of the kind, for printing (`boek` gives
+    /// `inspiratie/boek/`); no such page without it.
+    #[serde(default)]
+    pub book: Option<String>,
     #[serde(default)]
     pub fields: IndexMap<String, Field>,
 }
@@ -204,6 +219,17 @@ pub fn parse(text: &str, path: &Path) -> Result<Config, Diagnostics> {
     diagnostics.into_result(config)
 }
 
+/// A theme's UI strings in one language: key → text, in the file's order.
+pub type Strings = IndexMap<String, String>;
+
+/// Parses a language file (`themes/default/i18n/nl.yaml`): a flat map of keys to texts.
+/// `path` is used in diagnostics.
+pub fn parse_strings(text: &str, path: &Path) -> Result<Strings, Diagnostic> {
+    let strings: Option<Strings> =
+        serde_yaml::from_str(text).map_err(|e| yaml_diagnostic(&e, text, path))?;
+    Ok(strings.unwrap_or_default())
+}
+
 fn yaml_diagnostic(error: &serde_yaml::Error, text: &str, path: &Path) -> Diagnostic {
     let (line, col) = error.location().map_or((1, 1), |l| (l.line(), l.column()));
     let message = error.to_string();
@@ -234,6 +260,12 @@ fn check(config: &Config, text: &str, path: &Path, out: &mut Diagnostics) {
             );
         }
         folders.push(&kind.folder);
+        if let Some(book) = kind.book.as_deref().filter(|b| b.is_empty() || slugify(b) != *b) {
+            out.push(
+                error_at(path, text, at("book"), format!("\"{book}\" is not a valid slug"))
+                    .with_hint(format!("write `book: {}`", slugify_or(book, "boek"))),
+            );
+        }
         for (name, field) in &kind.fields {
             let field_at = || locate(text, &[&kind.name, name]);
             match field.ty {
@@ -295,6 +327,10 @@ fn check(config: &Config, text: &str, path: &Path, out: &mut Diagnostics) {
     }
 }
 
+fn slugify_or(text: &str, fallback: &str) -> String {
+    Some(slugify(text)).filter(|s| !s.is_empty()).unwrap_or_else(|| fallback.to_string())
+}
+
 fn error_at(path: &Path, text: &str, (line, col): (usize, usize), message: String) -> Diagnostic {
     Diagnostic::new(PathBuf::from(path), line, col, message).with_source(text)
 }
@@ -348,6 +384,23 @@ mod tests {
         let d = err.into_sorted().remove(0);
         assert_eq!((d.line, d.col), (2, 1), "{}", d.message);
         assert!(d.message.starts_with("unknown field `titel`"), "{}", d.message);
+    }
+
+    #[test]
+    fn language_files_are_flat_maps() {
+        let strings = parse_strings("a: Een\nb: \"Twee: {n}\"\n", Path::new("nl.yaml")).unwrap();
+        assert_eq!(strings.get("b").map(String::as_str), Some("Twee: {n}"));
+        assert!(parse_strings("", Path::new("nl.yaml")).unwrap().is_empty());
+        let d = parse_strings("a: Een\nb:\n  c: d\n", Path::new("i18n/nl.yaml")).unwrap_err();
+        assert_eq!(d.line, 3, "{}", d.message);
+    }
+
+    #[test]
+    fn book_must_be_a_slug() {
+        let text = "title: X\nkinds:\n  a:\n    folder: a\n    singular: A\n    plural: As\n    book: Het Boek\n";
+        let d = parse(text, Path::new("site.yaml")).unwrap_err().into_sorted().remove(0);
+        assert_eq!(d.headline(), "site.yaml:7:5: \"Het Boek\" is not a valid slug");
+        assert_eq!(d.hint.as_deref(), Some("write `book: het-boek`"));
     }
 
     #[test]

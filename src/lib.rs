@@ -2,11 +2,15 @@
 //! childcare organisations.
 //!
 //! The pipeline reads top to bottom in [`incremental::Session::update`]: `config` →
-//! `load` → `link` → `render` (Markdown, then templates) → output files, which [`build`]
-//! hands to `write` and `serve` keeps in memory. Each stage takes plain values and
+//! `load` → `link` → `photos` (plan) → `taxonomy` → `render` (Markdown, then templates;
+//! listing and collection pages) → `publish` (feeds, sitemap) → `search` →
+//! `photos::process` → output files, which [`build`] hands to `write`, `build_zip` to
+//! `archive` and `serve` keeps in memory; [`check`] runs it with the reader checks and
+//! writes nothing. Each stage takes plain values and
 //! hands on a plain value; problems are collected as [`diag::Diagnostics`] and a build
 //! with any problem writes nothing.
 
+pub mod archive;
 pub mod cli;
 pub mod config;
 pub mod diag;
@@ -15,15 +19,23 @@ pub mod incremental;
 pub mod link;
 pub mod load;
 pub mod markdown;
+pub mod new_entry;
+pub mod photos;
+pub mod publish;
+pub mod readers;
 pub mod render;
+pub mod search;
 pub mod serve;
 pub mod slug;
+pub mod starter;
+pub mod taxonomy;
 pub mod write;
 
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 use diag::Diagnostics;
+use photos::process::PhotoStats;
 use write::{OutputFile, WriteStats};
 
 /// What to build and where.
@@ -58,6 +70,7 @@ pub struct BuildReport {
     pub pages: usize,
     pub files: usize,
     pub written: WriteStats,
+    pub photos: PhotoStats,
     pub timings: Timings,
 }
 
@@ -65,14 +78,38 @@ pub struct BuildReport {
 pub struct Rendered {
     pub files: Vec<OutputFile>,
     pub pages: usize,
+    pub photos: PhotoStats,
+}
+
+/// Why the pipeline runs: to publish the site, or only to check it (`spiegel check`:
+/// the reader checks on top, and nothing written, not even the photo cache).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Purpose {
+    Publish,
+    Check,
 }
 
 /// Runs the pipeline up to, not including, writing. All problems of all stages that
 /// could run come back together. This is the first update of an [`incremental::Session`],
 /// the same code `serve` runs after every change.
 pub fn render_site(root: &Path, timings: &mut Timings) -> Result<Rendered, Diagnostics> {
-    let update = incremental::Session::new(root).update(&[], timings)?;
-    Ok(Rendered { files: update.files, pages: update.pages })
+    run_pipeline(root, Purpose::Publish, timings)
+}
+
+/// Everything `build` checks, plus the reader checks; writes nothing. Returns how many
+/// pages were checked.
+pub fn check(root: &Path) -> Result<usize, Diagnostics> {
+    run_pipeline(root, Purpose::Check, &mut Timings::default()).map(|r| r.pages)
+}
+
+/// The pipeline, run once: the first update of a new session.
+fn run_pipeline(
+    root: &Path,
+    purpose: Purpose,
+    timings: &mut Timings,
+) -> Result<Rendered, Diagnostics> {
+    let update = incremental::Session::new(root, purpose).update(&[], timings)?;
+    Ok(Rendered { files: update.files, pages: update.pages, photos: update.photos })
 }
 
 /// Builds the site at `options.root` into `options.output`. On any problem nothing is
@@ -82,5 +119,23 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, Diagnostics> {
     write::check_output_dir(&options.root, &options.output)?;
     let rendered = render_site(&options.root, &mut timings)?;
     let written = timings.time("write", || write::write(&options.output, &rendered.files))?;
-    Ok(BuildReport { pages: rendered.pages, files: rendered.files.len(), written, timings })
+    let (pages, files, photos) = (rendered.pages, rendered.files.len(), rendered.photos);
+    Ok(BuildReport { pages, files, written, photos, timings })
+}
+
+/// Builds the site at `root` into one zip file at `zip`, instead of a folder. The zip
+/// holds one folder named after the organisation.
+pub fn build_zip(root: &Path, zip: &Path) -> Result<BuildReport, Diagnostics> {
+    let mut timings = Timings::default();
+    archive::check_zip_path(root, zip)?;
+    let rendered = render_site(root, &mut timings)?;
+    let config = config::load(root)?;
+    let name =
+        if config.organisation.name.is_empty() { &config.title } else { &config.organisation.name };
+    let folder =
+        Some(slug::slugify(name)).filter(|s| !s.is_empty()).unwrap_or_else(|| "site".into());
+    timings.time("zip", || archive::write_zip(zip, &folder, &rendered.files))?;
+    let (pages, files, photos) = (rendered.pages, rendered.files.len(), rendered.photos);
+    let written = WriteStats { written: files, ..WriteStats::default() };
+    Ok(BuildReport { pages, files, written, photos, timings })
 }

@@ -15,6 +15,8 @@ use syntect::parsing::SyntaxSet;
 use syntect::util::LinesWithEndings;
 
 use crate::link::{Heading, ResolvedLink};
+use crate::photos::PageImage;
+use crate::render::theme::escape_html;
 use crate::slug::slugify;
 
 /// The Markdown dialect of every page: CommonMark plus tables, footnotes,
@@ -59,6 +61,8 @@ pub struct Section {
 pub struct RenderedBody {
     pub html: String,
     pub sections: Vec<Section>,
+    /// The plain text of the first paragraph, for descriptions.
+    pub first_paragraph: String,
 }
 
 /// Syntax highlighting, loaded on first use: most pages have no code.
@@ -89,24 +93,36 @@ pub trait LinkWriter {
     /// The href from the current page to `target`, with `#fragment`.
     fn href(&self, target: usize, fragment: Option<&str>) -> String;
     fn title(&self, target: usize) -> &str;
+    /// The href from the current page to a site-relative file.
+    fn file_href(&self, path: &str) -> String;
 }
 
-/// Renders a body. `headings` and `links` come from the link stage's scan of the same body.
+/// What earlier stages found in a body, each keyed by its byte offset there.
+pub struct References<'r> {
+    /// From the link stage's scan of the same body.
+    pub headings: &'r [Heading],
+    pub links: &'r [ResolvedLink],
+    /// From the photo plan: the images, sorted by offset.
+    pub images: &'r [PageImage],
+}
+
+/// Renders a body.
 pub fn render(
     body: &str,
-    headings: &[Heading],
-    links: &[ResolvedLink],
+    refs: &References<'_>,
     writer: &dyn LinkWriter,
     highlighter: &Highlighter,
 ) -> RenderedBody {
     let mut pass = Pass {
-        headings,
+        headings: refs.headings,
         heading: 0,
-        links,
+        links: refs.links,
+        images: refs.images,
         writer,
         highlighter,
         replace_label: None,
         code: None,
+        image: None,
         sections: Sections::default(),
     };
     let mut events: Vec<Event<'_>> = Vec::new();
@@ -115,19 +131,23 @@ pub fn render(
     }
     let mut html = String::with_capacity(body.len() * 3 / 2);
     pulldown_cmark::html::push_html(&mut html, events.into_iter());
-    RenderedBody { html, sections: pass.sections.finish() }
+    let first_paragraph = pass.sections.first_paragraph.trim().to_string();
+    RenderedBody { html, sections: pass.sections.finish(), first_paragraph }
 }
 
 struct Pass<'p> {
     headings: &'p [Heading],
     heading: usize,
     links: &'p [ResolvedLink],
+    images: &'p [PageImage],
     writer: &'p dyn LinkWriter,
     highlighter: &'p Highlighter,
     /// Inside a wiki link shown with its target's title: the title, until written.
     replace_label: Option<Option<String>>,
     /// Inside a fenced code block with a language: (language, code so far).
     code: Option<(String, String)>,
+    /// Inside an image the plan resolved: it, its title and its alt text so far.
+    image: Option<(&'p PageImage, String, String)>,
     sections: Sections,
 }
 
@@ -135,6 +155,22 @@ impl<'a> Pass<'_> {
     fn event(&mut self, event: Event<'a>, offset: usize, out: &mut Vec<Event<'a>>) {
         self.sections.observe(&event, self.headings.get(self.heading));
         match event {
+            Event::Start(Tag::Image { ref title, .. }) => {
+                match self.images.binary_search_by_key(&offset, |i| i.offset) {
+                    Ok(i) => self.image = Some((&self.images[i], title.to_string(), String::new())),
+                    Err(_) => out.push(event),
+                }
+            }
+            Event::Text(text) | Event::Code(text) if self.image.is_some() => {
+                if let Some((_, _, alt)) = self.image.as_mut() {
+                    alt.push_str(&text);
+                }
+            }
+            Event::End(TagEnd::Image) if self.image.is_some() => {
+                if let Some((image, title, alt)) = self.image.take() {
+                    out.push(Event::Html(self.img_tag(image, &title, &alt).into()));
+                }
+            }
             Event::Start(Tag::Heading { level, id: None, classes, attrs }) => {
                 let id = self.headings.get(self.heading).map(|h| CowStr::from(h.id.clone()));
                 self.heading += 1;
@@ -190,16 +226,47 @@ impl<'a> Pass<'_> {
     }
 }
 
+impl Pass<'_> {
+    /// `<img>` with `srcset` and the size of the largest version, loaded lazily.
+    fn img_tag(&self, image: &PageImage, title: &str, alt: &str) -> String {
+        let mut tag = format!("<img src=\"{}\"", escape_html(&self.writer.file_href(&image.src)));
+        if let Some(largest) = image.srcset.last() {
+            let srcset: Vec<String> = image
+                .srcset
+                .iter()
+                .map(|v| format!("{} {}w", escape_html(&self.writer.file_href(&v.path)), v.width))
+                .collect();
+            tag.push_str(&format!(
+                " srcset=\"{}\" sizes=\"(min-width: 46rem) 43rem, 100vw\" width=\"{}\" height=\"{}\"",
+                srcset.join(", "),
+                largest.width,
+                largest.height
+            ));
+        }
+        tag.push_str(&format!(" alt=\"{}\"", escape_html(alt)));
+        if !title.is_empty() {
+            tag.push_str(&format!(" title=\"{}\"", escape_html(title)));
+        }
+        tag.push_str(" loading=\"lazy\" decoding=\"async\">");
+        tag
+    }
+}
+
 /// Collects plain text per heading section.
 #[derive(Default)]
 struct Sections {
     done: Vec<Section>,
     current: Section,
     in_heading: bool,
+    /// The first paragraph's text; `in_first_paragraph` while it is being read.
+    first_paragraph: String,
+    in_first_paragraph: bool,
+    seen_paragraph: bool,
 }
 
 impl Sections {
     fn observe(&mut self, event: &Event<'_>, next_heading: Option<&Heading>) {
+        self.observe_first_paragraph(event);
         match event {
             Event::Start(Tag::Heading { .. }) => {
                 let finished = std::mem::take(&mut self.current);
@@ -227,6 +294,23 @@ impl Sections {
                 | TagEnd::BlockQuote(_),
             ) if !self.current.text.ends_with(' ') && !self.current.text.is_empty() => {
                 self.current.text.push(' ');
+            }
+            _ => {}
+        }
+    }
+
+    fn observe_first_paragraph(&mut self, event: &Event<'_>) {
+        match event {
+            Event::Start(Tag::Paragraph) if !self.seen_paragraph => {
+                self.seen_paragraph = true;
+                self.in_first_paragraph = true;
+            }
+            Event::End(TagEnd::Paragraph) => self.in_first_paragraph = false,
+            Event::Text(t) | Event::Code(t) if self.in_first_paragraph => {
+                self.first_paragraph.push_str(t)
+            }
+            Event::SoftBreak | Event::HardBreak if self.in_first_paragraph => {
+                self.first_paragraph.push(' ')
             }
             _ => {}
         }
@@ -260,6 +344,9 @@ mod tests {
         fn title(&self, _: usize) -> &str {
             "Coaching & co"
         }
+        fn file_href(&self, path: &str) -> String {
+            format!("../../{path}")
+        }
     }
 
     fn render_with_links(body: &str, targets: &[usize]) -> RenderedBody {
@@ -276,7 +363,8 @@ mod tests {
                 context: String::new(),
             })
             .collect();
-        render(body, &s.headings, &links, &Fixed, &Highlighter::default())
+        let refs = References { headings: &s.headings, links: &links, images: &[] };
+        render(body, &refs, &Fixed, &Highlighter::default())
     }
 
     #[test]
@@ -294,6 +382,27 @@ mod tests {
         assert_eq!(
             html,
             "<h2 id=\"rol-van-de-coach\">Rol van de coach</h2>\n<p>Zie <a href=\"../p3/index.html\">Coaching &amp; co</a>, <a href=\"../p4/index.html\">het team</a> en <a href=\"../p5/index.html#kop\">x</a>.</p>\n"
+        );
+    }
+
+    #[test]
+    fn planned_images_get_srcset_and_size() {
+        use crate::photos::Version;
+        let body = "Tekst.\n\n![Kinderen & blokken](toren.jpg \"De toren\") en ![ander](https://x.org/a.png)\n";
+        let version = |path: &str, width, height| Version { path: path.into(), width, height };
+        let images = [PageImage {
+            offset: 8,
+            src: "v/toren-800w.jpg".into(),
+            srcset: vec![
+                version("v/toren-800w.jpg", 800, 1200),
+                version("v/toren.jpg", 1000, 1500),
+            ],
+        }];
+        let refs = References { headings: &[], links: &[], images: &images };
+        let html = render(body, &refs, &Fixed, &Highlighter::default()).html;
+        assert_eq!(
+            html,
+            "<p>Tekst.</p>\n<p><img src=\"../../v/toren-800w.jpg\" srcset=\"../../v/toren-800w.jpg 800w, ../../v/toren.jpg 1000w\" sizes=\"(min-width: 46rem) 43rem, 100vw\" width=\"1000\" height=\"1500\" alt=\"Kinderen &amp; blokken\" title=\"De toren\" loading=\"lazy\" decoding=\"async\"> en <img src=\"https://x.org/a.png\" alt=\"ander\" /></p>\n"
         );
     }
 

@@ -26,7 +26,7 @@ fn pages_land_at_their_paths() {
         assert!(site.out().join(path).is_file(), "{path} is missing");
     }
     assert!(!site.out().join("notes/draft").exists(), "drafts are left out");
-    assert_eq!(report.pages, 8);
+    assert_eq!(report.pages, 9, "eight pages and the search page");
 }
 
 #[test]
@@ -128,7 +128,9 @@ fn a_second_build_rewrites_nothing_and_removes_what_is_gone() {
     assert_eq!(again.written.unchanged, first.files);
     fs::remove_file(site.root().join("content/notes/code.md")).unwrap();
     let after = site.build_ok();
-    assert_eq!(after.written.removed, 1);
+    // The page, its card.js, and the search fragment of the last document (ids follow the
+    // titles).
+    assert_eq!(after.written.removed, 3);
     assert!(!site.out().join("notes/code").exists());
 }
 
@@ -164,8 +166,8 @@ fn the_cli_builds_and_reports() {
         .unwrap();
     let stdout = String::from_utf8_lossy(&run.stdout);
     assert!(run.status.success(), "{stdout}{}", String::from_utf8_lossy(&run.stderr));
-    assert!(stdout.starts_with("built 8 pages"), "{stdout}");
-    for stage in ["load", "link", "templates", "render", "write", "pages/s"] {
+    assert!(stdout.starts_with("built 9 pages"), "{stdout}");
+    for stage in ["load", "link", "templates", "render", "search", "write", "pages/s"] {
         assert!(stdout.contains(stage), "--timings shows {stage}: {stdout}");
     }
 }

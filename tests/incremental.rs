@@ -1,7 +1,8 @@
 //! Incremental rebuilds equal full builds: a long series of random edits to a generated
 //! site (text, titles, dates, tags, links, references, new, deleted and renamed files,
 //! broken links and their repair, templates, static files, site.yaml), and after each
-//! one the session's output must equal a fresh build's, file for file and byte for byte;
+//! one the session's output (pages, cards, tag and facet pages, feeds, the search index,
+//! the book) must equal a fresh build's, file for file and byte for byte;
 //! when the fresh build fails, the update must fail with the same problems.
 
 mod support;
@@ -12,7 +13,7 @@ use std::path::{Path, PathBuf};
 
 use spiegel::incremental::{Session, Update};
 use spiegel::write::Content;
-use spiegel::{render_site, Timings};
+use spiegel::{render_site, Purpose, Timings};
 
 /// A small deterministic generator (xorshift), so a failure can be replayed.
 struct Rng(u64);
@@ -143,9 +144,14 @@ fn random_edits_give_the_same_output_as_full_builds() {
     let (root, pristine) = (dir.path().join("site"), dir.path().join("pristine"));
     spiegel::generate::generate(&root, 40, 7).unwrap();
     support::copy_tree(&root, &pristine);
-    let mut session = Session::new(&root);
+    let mut session = Session::new(&root, Purpose::Publish);
     let mut served = Files::new();
     apply(&mut served, session.update(&[], &mut Timings::default()).unwrap());
+    for made in
+        ["inspiratie/atom.xml", "tags/buiten/index.html", "search/", "selectie/", "404.html"]
+    {
+        assert!(served.keys().any(|p| p.starts_with(made)), "the site has {made}");
+    }
     let mut rng = Rng(0x5eed_1234_abcd_0042);
     let (mut failures, mut partial, mut failed_before) = (0, 0, false);
     for step in 0..120 {
@@ -203,18 +209,45 @@ fn a_one_entry_edit_renders_only_the_pages_that_show_it() {
     let dir = tempfile::tempdir().unwrap();
     let root = dir.path().to_path_buf();
     spiegel::generate::generate(&root, 40, 3).unwrap();
-    let mut session = Session::new(&root);
+    let mut session = Session::new(&root, Purpose::Publish);
     let first = session.update(&[], &mut Timings::default()).unwrap();
     assert_eq!(first.rendered, first.pages);
     let file = PathBuf::from("content/inspiratie/inspiratie-00002.md");
     let text = fs::read_to_string(root.join(&file)).unwrap();
     fs::write(root.join(&file), format!("{text}\nEen nieuwe zin.\n")).unwrap();
     let update = session.update(std::slice::from_ref(&file), &mut Timings::default()).unwrap();
+    assert_eq!(update.rendered, 1, "a body edit renders one page");
     let paths: Vec<&str> = update.files.iter().map(|f| f.path.as_str()).collect();
-    assert_eq!(paths, ["inspiratie/inspiratie-00002/index.html"], "a body edit renders one page");
+    let html: Vec<&str> = paths.iter().copied().filter(|p| p.ends_with(".html")).collect();
+    assert_eq!(html, ["inspiratie/boek/index.html", "inspiratie/inspiratie-00002/index.html"]);
+    assert!(paths.iter().any(|p| p.starts_with("search/")), "the index has the new sentence");
     fs::write(root.join(&file), text.replacen("title: \"", "title: \"Anders ", 1)).unwrap();
     let update = session.update(&[file], &mut Timings::default()).unwrap();
     assert!(update.rendered > 1 && update.rendered < update.pages / 2, "{}", update.rendered);
     let paths: Vec<&str> = update.files.iter().map(|f| f.path.as_str()).collect();
     assert!(paths.contains(&"inspiratie/index.html"), "the kind index lists the new title");
+}
+
+#[test]
+fn photos_are_served_processed_and_follow_their_source() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("site");
+    let fixture = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/photos");
+    support::copy_tree(&fixture, &root);
+    let mut session = Session::new(&root, Purpose::Publish);
+    let mut served = Files::new();
+    apply(&mut served, session.update(&[], &mut Timings::default()).unwrap());
+    assert_same(&served, &full_build(&root).unwrap(), 0);
+    let photo = "verhalen/gps-orientation.jpg";
+    let source = PathBuf::from("content").join(photo);
+    let copied = Content::Copy(root.join(&source));
+    assert_ne!(served[photo], copied, "the photo is processed (cleaned), not copied");
+    let before = served[photo].clone();
+    let replaced = image::RgbImage::from_fn(1600, 900, |x, y| {
+        image::Rgb([(x % 256) as u8, (y % 256) as u8, 90])
+    });
+    replaced.save(root.join(&source)).unwrap();
+    apply(&mut served, session.update(&[source], &mut Timings::default()).unwrap());
+    assert_same(&served, &full_build(&root).unwrap(), 1);
+    assert_ne!(served[photo], before, "the new photo is served");
 }

@@ -139,12 +139,17 @@ fn backlinks_are_grouped_by_kind_with_context() {
     let site = built();
     let alpha = site.read("bouwstenen/alpha/index.html");
     let backlinks = between(&alpha, "<section class=\"backlinks\"", "</section>");
-    let groups: Vec<usize> =
-        ["<h3>Bouwstenen</h3>", "<h3>Methodieken</h3>", "<h3>Pagina&#39;s</h3>"]
-            .iter()
-            .map(|h| backlinks.find(h).unwrap_or_else(|| panic!("{h} in {backlinks}")))
-            .collect();
-    assert!(groups.windows(2).all(|w| w[0] < w[1]), "groups follow site.yaml's kinds: {backlinks}");
+    let referenced = between(backlinks, "<div class=\"referenced-by\">", "</div>");
+    assert!(
+        referenced.contains("<h3>Methodieken</h3>") && referenced.contains("Kijken"),
+        "a method that names the block in `bouwstenen` serves it, even if its text links too: {referenced}"
+    );
+    let mentioned = between(backlinks, "<div class=\"mentioned-by\">", "</div>");
+    let groups: Vec<usize> = ["<h3>Bouwstenen</h3>", "<h3>Pagina&#39;s</h3>"]
+        .iter()
+        .map(|h| mentioned.find(h).unwrap_or_else(|| panic!("{h} in {mentioned}")))
+        .collect();
+    assert!(groups.windows(2).all(|w| w[0] < w[1]), "groups follow site.yaml's kinds: {mentioned}");
     assert!(
         backlinks.contains("<blockquote>Beta verwijst terug naar Alpha.</blockquote>"),
         "{backlinks}"

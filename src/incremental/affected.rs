@@ -29,28 +29,30 @@ pub(crate) struct Affected {
     pub(crate) render: Vec<bool>,
     /// The old build's pages that the new one does not have.
     pub(crate) gone: Vec<usize>,
+    /// For each page of the new build, the same page in the old one.
+    pub(crate) old_of: Vec<Option<usize>>,
 }
 
-/// Which pages of `new` must render again. With `any_page_shows` (a template can show
-/// any page, e.g. through `get_page`, or the templates changed) a page that looks
-/// different, or any page added or removed, renders everything.
+/// Which pages of `new` must render again. A page that looks different, or any page
+/// added or removed, renders the pages marked in `shows_any` (their template can show
+/// any page, through `get_page`).
 pub(crate) fn affected(
     old: &Build<'_>,
     new: &Build<'_>,
     config: &Config,
-    any_page_shows: bool,
+    shows_any: &[bool],
 ) -> Affected {
     let (old_of, new_of) = match_pages(old.site, new.site);
     let gone: Vec<usize> = (0..new_of.len()).filter(|&o| new_of[o].is_none()).collect();
-    let render = pages_to_render(old, new, config, any_page_shows, (&old_of, &new_of));
-    Affected { render, gone }
+    let render = pages_to_render(old, new, config, shows_any, (&old_of, &new_of));
+    Affected { render, gone, old_of }
 }
 
 fn pages_to_render(
     old: &Build<'_>,
     new: &Build<'_>,
     config: &Config,
-    any_page_shows: bool,
+    shows_any: &[bool],
     (old_of, new_of): (&[Option<usize>], &[Option<usize>]),
 ) -> Vec<bool> {
     let n = new.site.pages.len();
@@ -65,10 +67,12 @@ fn pages_to_render(
         })
         .collect();
     let pages_added_or_removed = old_of.iter().any(Option::is_none) || new_of.contains(&None);
-    if any_page_shows && (pages_added_or_removed || looks_different.contains(&true)) {
-        return vec![true; n];
-    }
     let mut render = changed;
+    if pages_added_or_removed || looks_different.contains(&true) {
+        for (render, shows) in render.iter_mut().zip(shows_any) {
+            *render |= shows;
+        }
+    }
     for i in 0..n {
         let same = old_of[i].is_some_and(|o| {
             let (new, old) = (&new.links.pages[i], &old.links.pages[o]);
@@ -82,6 +86,7 @@ fn pages_to_render(
             render[t] = true;
         }
     }
+    mark_neighbours(new, &looks_different, &mut render);
     mark_lists(old, new, new_of, &looks_different, &mut render);
     if graph_changed(old, new, new_of, &looks_different) {
         for (i, page) in new.site.pages.iter().enumerate() {
@@ -142,6 +147,20 @@ fn same_links(new: &PageLinks, old: &PageLinks, new_of: &[Option<usize>]) -> boo
         })
 }
 
+/// Marks the entries next to one that looks different in its kind: they link to it as
+/// the previous or next. (A changed order of the entries renders everything.)
+fn mark_neighbours(new: &Build<'_>, looks_different: &[bool], render: &mut [bool]) {
+    for (i, page) in new.site.pages.iter().enumerate().filter(|&(i, _)| looks_different[i]) {
+        let Some(kind) = page.kind.as_deref() else { continue };
+        let entries = new.links.index.entries_of_kind(kind);
+        let Some(n) = entries.iter().position(|&e| e == i) else { continue };
+        let before = n.checked_sub(1).and_then(|m| entries.get(m));
+        for &e in before.into_iter().chain(entries.get(n + 1)) {
+            render[e] = true;
+        }
+    }
+}
+
 /// Marks the index pages whose entry list changed, or lists a page that looks different.
 fn mark_lists(
     old: &Build<'_>,
@@ -150,13 +169,17 @@ fn mark_lists(
     looks_different: &[bool],
     render: &mut [bool],
 ) {
-    let is_list = |p: &Page| matches!(p.role, Role::Home | Role::KindIndex | Role::Section);
+    let is_list = |p: &Page| {
+        matches!(p.role, Role::Home | Role::KindIndex | Role::Section | Role::SearchIndex)
+    };
     let (old_lists, new_lists) = (old.lists, new.lists);
     let old_by_url: HashMap<&str, &Page> =
         old.site.pages.iter().filter(|p| is_list(p)).map(|p| (p.url.as_str(), &**p)).collect();
     for (i, page) in new.site.pages.iter().enumerate().filter(|(_, p)| is_list(p)) {
-        let entries = new_lists.entries_for(page, new.links);
-        let before = old_by_url.get(page.url.as_str()).map(|p| old_lists.entries_for(p, old.links));
+        let entries = new_lists.entries_for(page, new.site, new.links);
+        let before = old_by_url
+            .get(page.url.as_str())
+            .map(|p| old_lists.entries_for(p, old.site, old.links));
         let same =
             before.is_some_and(|before| eq_by(&entries, &before, |&n, &o| new_of[o] == Some(n)));
         render[i] |= !same || entries.iter().any(|&e| looks_different[e]);

@@ -2,12 +2,16 @@
 //! builds, so that an edit to one entry renders only the pages whose output depends on it.
 //!
 //! A [`Session`] holds what the stages handed on: the config, the compiled theme, every
-//! loaded file of `content/`, each page's link scan, and the site, links, entry lists
-//! and non-page output files of the last good build. [`Session::update`] takes the paths that changed and runs the
-//! same stage functions a build runs, reloading only the changed files and rescanning
-//! only changed pages; it then renders only the pages `affected` names (all of them
-//! after a change to `site.yaml` or a template) and hands on the output files that
-//! changed. `build` is the first update of a new session, so build and serve run one
+//! loaded file of `content/`, each page's link scan, and the site, links, entry lists,
+//! rendered pages and non-page output files of the last good build. [`Session::update`]
+//! takes the paths that changed and runs the same stage functions a build runs,
+//! reloading only the changed files and rescanning only changed pages; it then renders
+//! only the pages `affected` names (all of them after a change to `site.yaml` or a
+//! template), plus those whose taxonomy terms, place in their kind or shared values
+//! changed. What is made from all pages (listings, feeds, sitemap, the search index,
+//! book and selection pages, cards) is made again at every update from the kept pages,
+//! and photos go through the same processing (with its cache); it hands on the output
+//! files that changed. `build` is the first update of a new session, so build and serve run one
 //! pipeline; tests check that a series of updates gives a fresh build's output, byte
 //! for byte. A failed update changes nothing: the next one compares with the last good.
 
@@ -22,9 +26,10 @@ use crate::diag::{Diagnostic, Diagnostics};
 use crate::link::{self, scan::Scan, Links};
 use crate::load::{self, Entries, Page, Site, CONTENT_DIR};
 use crate::markdown::Highlighter;
+use crate::photos::{self, process::PhotoStats};
 use crate::render::{self, theme::Theme};
 use crate::write::{Content, OutputFile};
-use crate::Timings;
+use crate::{publish, readers, search, taxonomy, Purpose, Timings};
 use affected::{affected, Affected, Build};
 
 /// What an update produced.
@@ -37,11 +42,14 @@ pub struct Update {
     /// Pages in the site, and how many of them were rendered.
     pub pages: usize,
     pub rendered: usize,
+    /// Photos processed, or taken from the photo cache.
+    pub photos: PhotoStats,
 }
 
 /// The pipeline's values between builds of one site.
 pub struct Session {
     root: PathBuf,
+    purpose: Purpose,
     config: Option<Config>,
     theme: Option<Theme>,
     theme_problems: Vec<Diagnostic>,
@@ -73,16 +81,137 @@ struct Good {
     links: Links,
     lists: render::Lists,
     files: SiteFiles,
+    /// Every page as rendered, indexed like `site.pages`.
+    pages: Vec<render::RenderedPage>,
+    /// What every page may show of the others, see [`shape`].
+    shape: String,
+    terms: Terms,
+    kinds: Kinds,
+}
+
+/// Each kind's entries in order, by url, with their facet values: an entry shows its
+/// number and its neighbours, the kind's index page the facet values.
+struct Kinds(BTreeMap<String, Vec<(String, String)>>);
+
+impl Kinds {
+    fn new(inputs: &render::Inputs<'_>) -> Kinds {
+        let (site, links) = (inputs.site, inputs.links);
+        let kinds = inputs.config.kinds().map(|kind| {
+            let entries = links.index.entries_of_kind(&kind.name).iter().map(|&e| {
+                let values = render::facets::values(e, kind, inputs);
+                (site.pages[e].url.clone(), format!("{values:?}"))
+            });
+            (kind.name.clone(), entries.collect())
+        });
+        Kinds(kinds.collect())
+    }
+
+    /// The entries whose number or neighbours changed since `old`, and the index pages
+    /// of the kinds whose entries' facet values changed.
+    fn changed_since(&self, old: &Kinds, inputs: &render::Inputs<'_>) -> Vec<usize> {
+        let site = inputs.site;
+        let mut pages = Vec::new();
+        for (kind, entries) in &self.0 {
+            let before = old.0.get(kind).map_or(&[][..], Vec::as_slice);
+            let place = |list: &[(String, String)], n: usize| {
+                let url = |m: Option<usize>| m.and_then(|m| list.get(m)).map(|e| e.0.clone());
+                (n, list.len(), url(n.checked_sub(1)), url(Some(n + 1)))
+            };
+            let old_at: HashMap<&str, usize> =
+                before.iter().enumerate().map(|(n, e)| (e.0.as_str(), n)).collect();
+            let new_entries = inputs.links.index.entries_of_kind(kind);
+            for (n, (url, _)) in entries.iter().enumerate() {
+                let same = old_at
+                    .get(url.as_str())
+                    .is_some_and(|&o| place(before, o) == place(entries, n));
+                if !same {
+                    pages.extend(new_entries.get(n));
+                }
+            }
+            let values_changed = !before.iter().map(|e| &e.1).eq(entries.iter().map(|e| &e.1))
+                || before.len() != entries.len();
+            if values_changed {
+                let is_index =
+                    |p: &Page| p.role == load::Role::KindIndex && p.kind.as_deref() == Some(kind);
+                pages.extend((0..site.pages.len()).filter(|&i| is_index(&site.pages[i])));
+            }
+        }
+        pages
+    }
+}
+
+/// Each taxonomy term's label and how many pages it lists, by taxonomy and term url:
+/// pages show them next to their tags and facet values.
+struct Terms(BTreeMap<(String, String), (String, usize)>);
+
+impl Terms {
+    fn new(taxonomies: &[taxonomy::Taxonomy]) -> Terms {
+        let terms = taxonomies.iter().flat_map(|t| {
+            t.terms.iter().map(|term| {
+                ((t.url.clone(), term.url.clone()), (term.label.clone(), term.pages.len()))
+            })
+        });
+        Terms(terms.collect())
+    }
+
+    /// The pages that show a term that is new or changed since `old`, and the index
+    /// pages of the kinds whose terms changed.
+    fn changed_since(
+        &self,
+        old: &Terms,
+        taxonomies: &[taxonomy::Taxonomy],
+        site: &Site,
+    ) -> Vec<usize> {
+        let mut pages = Vec::new();
+        let mut kinds = BTreeSet::new();
+        for t in taxonomies {
+            for term in &t.terms {
+                let key = (t.url.clone(), term.url.clone());
+                if old.0.get(&key) != self.0.get(&key) {
+                    pages.extend(&term.pages);
+                    kinds.insert(t.kind.clone());
+                }
+            }
+            let gone =
+                old.0.range((t.url.clone(), String::new())..).take_while(|((u, _), _)| *u == t.url);
+            if gone.clone().any(|(key, _)| !self.0.contains_key(key)) {
+                kinds.insert(t.kind.clone());
+            }
+        }
+        let is_index = |p: &Page| p.role == load::Role::KindIndex && kinds.contains(&p.kind);
+        pages.extend((0..site.pages.len()).filter(|&i| is_index(&site.pages[i])));
+        pages
+    }
+}
+
+/// The values the files made from all pages are made of.
+#[derive(Clone, Copy)]
+struct Built<'a> {
+    site: &'a Site,
+    links: &'a Links,
+    config: &'a Config,
+    feeds: &'a [publish::Feed],
+}
+
+/// The output files rendered at every update, not per page.
+struct Outputs<'a> {
+    copied: Vec<OutputFile>,
+    listings: Vec<OutputFile>,
+    collections: Vec<(String, String)>,
+    taxonomies: &'a [taxonomy::Taxonomy],
 }
 
 /// Output files that are not pages, by output path.
 type SiteFiles = BTreeMap<String, Content>;
 
 impl Session {
-    /// A session for the site at `root`; nothing is read until the first update.
-    pub fn new(root: &Path) -> Session {
+    /// A session for the site at `root`; nothing is read until the first update. With
+    /// [`Purpose::Check`] the readers' checks run too, and there is no search index and
+    /// no photo processing.
+    pub fn new(root: &Path, purpose: Purpose) -> Session {
         Session {
             root: root.to_path_buf(),
+            purpose,
             config: None,
             theme: None,
             theme_problems: Vec::new(),
@@ -117,37 +246,66 @@ impl Session {
         let site =
             timings.time("load", || load::site_from(&self.entries, &config, &mut diagnostics));
         let links = timings.time("link", || self.link(&site, &config, &mut diagnostics));
+        let photos = timings.time("photos", || photos::plan(&self.root, &site, &mut diagnostics));
+        if self.purpose == Purpose::Check {
+            timings.time("readers", || readers::check(&site, &mut diagnostics));
+        }
+        let taxonomies = taxonomy::collect(&site, &links, &config, &mut diagnostics);
+        let feeds = publish::feeds(&site, &links, &config);
         diagnostics.extend(self.theme_problems.iter().cloned());
         let Some(theme) = self.theme.as_mut() else { return Err(diagnostics) };
         render::register_functions(theme, &site, &links, &config);
-        let lists = render::Lists::new(&site);
-        let files = site_files(&site, theme);
+        let lists = render::Lists::new(&site, &config, &links);
+        let inputs = render::Inputs {
+            site: &site,
+            links: &links,
+            config: &config,
+            theme,
+            taxonomies: &taxonomies,
+            feeds: &feeds,
+            photos: &photos,
+        };
+        let shape = shape(&inputs);
         let new = Build { site: &site, links: &links, lists: &lists };
-        let any_page_shows = theme.texts.values().any(|t| t.contains("get_page"));
-        let affected = pages_affected(
-            self.good.as_ref(),
-            &new,
-            &config,
-            any_page_shows,
-            self.stale.everything,
-        );
+        let shows_any = shows_any_page(&site, &config, theme);
+        let everything =
+            self.stale.everything || self.good.as_ref().is_some_and(|g| g.shape != shape);
+        let mut affected =
+            pages_affected(self.good.as_ref(), &new, &config, &shows_any, everything);
+        let terms = Terms::new(&taxonomies);
+        let kinds = Kinds::new(&inputs);
+        if let Some(good) = &self.good {
+            let changed = terms.changed_since(&good.terms, &taxonomies, &site);
+            for i in changed.into_iter().chain(kinds.changed_since(&good.kinds, &inputs)) {
+                affected.render[i] = true;
+            }
+        }
         let which: Vec<usize> = (0..site.pages.len()).filter(|&i| affected.render[i]).collect();
-        let inputs =
-            render::Inputs { site: &site, lists: &lists, links: &links, config: &config, theme };
-        let pages = timings.time("render", || {
+        let rendered = timings.time("render", || {
             render::render(&inputs, &which, &self.highlighter, &mut diagnostics)
         });
+        let listings =
+            timings.time("listings", || render::listing::render(&inputs, &mut diagnostics));
+        let collections =
+            timings.time("collections", || render::render_collections(&inputs, &mut diagnostics));
         if !diagnostics.is_empty() {
             return Err(diagnostics);
         }
+        let (copied, photo_stats) =
+            copied_files(&self.root, self.purpose, (&site, theme, &photos), timings)?;
+        // From here on nothing fails: the last good build's pages may be taken apart.
+        let old_pages = self.good.as_mut().map(|g| std::mem::take(&mut g.pages));
+        let pages = all_pages(rendered, old_pages.unwrap_or_default(), &affected.old_of);
+        let built = Built { site: &site, links: &links, config: &config, feeds: &feeds };
+        let outputs = Outputs { copied, listings, collections, taxonomies: &taxonomies };
+        let files = site_files(self.purpose, &built, &pages, outputs, timings);
         let old = self.good.as_ref().map(|g| (&g.site, &g.files));
         let touched = &self.stale.touched;
-        let update = timings
-            .time("assemble", || changes(&site, &files, old, &affected.gone, pages, touched));
-        self.good = Some(Good { site, links, lists, files });
+        let update = changes(&site, &files, old, &affected.gone, (&pages, &which), touched);
+        self.good = Some(Good { site, links, lists, files, pages, shape, terms, kinds });
         self.stale.everything = false;
         self.stale.touched.clear();
-        Ok(update)
+        Ok(Update { photos: photo_stats, ..update })
     }
 
     /// Notes what a changed path makes stale.
@@ -236,6 +394,72 @@ impl Session {
     }
 }
 
+/// The theme's and the site's static files and the content folder's other files,
+/// photos among them processed (not when only checking: then nothing is written,
+/// not even the photo cache).
+fn copied_files(
+    root: &Path,
+    purpose: Purpose,
+    (site, theme, photos): (&Site, &Theme, &photos::Photos),
+    timings: &mut Timings,
+) -> Result<(Vec<OutputFile>, PhotoStats), Diagnostics> {
+    let mut files = theme.static_files.clone();
+    for asset in &site.assets {
+        files.insert(asset.output.clone(), Content::Copy(asset.source.clone()));
+    }
+    let files: Vec<OutputFile> =
+        files.into_iter().map(|(path, content)| OutputFile { path, content }).collect();
+    match purpose {
+        Purpose::Publish => {
+            timings.time("resize", || photos::process::process(root, files, photos))
+        }
+        Purpose::Check => Ok((files, PhotoStats::default())),
+    }
+}
+
+/// The output files that are not pages, from all pages (the last update's where a
+/// page did not render again): feeds, robots.txt and sitemap, the copied files (a
+/// site's own robots.txt wins), the search index, listing pages, cards and the pages
+/// that gather others (book, selection). A later file replaces an earlier one.
+fn site_files(
+    purpose: Purpose,
+    built: &Built<'_>,
+    pages: &[render::RenderedPage],
+    outputs: Outputs<'_>,
+    timings: &mut Timings,
+) -> SiteFiles {
+    let Built { site, links, config, feeds } = *built;
+    let descriptions: Vec<String> = pages.iter().map(|p| p.description.clone()).collect();
+    let listing_urls = render::listing::listing_urls(outputs.taxonomies);
+    let published = publish::files(&publish::Published {
+        site,
+        config,
+        feeds,
+        descriptions: &descriptions,
+        listings: &listing_urls,
+    });
+    let mut files: SiteFiles = published.into_iter().map(|f| (f.path, f.content)).collect();
+    files.extend(outputs.copied.into_iter().map(|f| (f.path, f.content)));
+    if purpose == Purpose::Publish {
+        let index = timings.time("search", || {
+            let documents = search::documents(site, links, config, pages);
+            search::build_index(&documents, &search::config(config))
+        });
+        files.extend(index.into_iter().map(|f| (f.path, Content::Bytes(f.bytes))));
+    }
+    files.extend(outputs.listings.into_iter().map(|f| (f.path, f.content)));
+    for page in pages {
+        if let Some(card) = &page.card {
+            let folder = page.path.strip_suffix("index.html").unwrap_or_default();
+            files.insert(format!("{folder}card.js"), Content::Bytes(card.clone().into_bytes()));
+        }
+    }
+    for (path, html) in outputs.collections {
+        files.insert(path, Content::Bytes(html.into_bytes()));
+    }
+    files
+}
+
 /// The scans of the previous update, found for a page by its place, or by its source
 /// when pages moved.
 struct Scans<'a> {
@@ -276,18 +500,40 @@ fn pages_affected(
     good: Option<&Good>,
     new: &Build<'_>,
     config: &Config,
-    any_page_shows: bool,
+    shows_any: &[bool],
     everything: bool,
 ) -> Affected {
     let Some(good) = good else {
-        return Affected { render: vec![true; new.site.pages.len()], gone: Vec::new() };
+        let n = new.site.pages.len();
+        return Affected { render: vec![true; n], gone: Vec::new(), old_of: vec![None; n] };
     };
     let old = Build { site: &good.site, links: &good.links, lists: &good.lists };
-    let mut affected = affected(&old, new, config, any_page_shows);
+    let mut affected = affected(&old, new, config, shows_any);
     if everything {
         affected.render.fill(true);
     }
     affected
+}
+
+/// Per page: whether its template can show any page (through `get_page`). When a
+/// template that others extend or include calls it, every page can.
+fn shows_any_page(site: &Site, config: &Config, theme: &Theme) -> Vec<bool> {
+    let calls: Vec<&str> = theme
+        .texts
+        .iter()
+        .filter(|(_, text)| text.contains("get_page"))
+        .map(|(name, _)| name.as_str())
+        .collect();
+    let shared = calls.iter().any(|name| {
+        let quoted = [format!("\"{name}\""), format!("'{name}'")];
+        theme.texts.values().any(|t| quoted.iter().any(|q| t.contains(q.as_str())))
+    });
+    let page_templates: BTreeSet<&str> =
+        site.pages.iter().map(|p| render::template_name(p, config)).collect();
+    if shared || calls.iter().any(|name| !page_templates.contains(name)) {
+        return vec![!calls.is_empty(); site.pages.len()];
+    }
+    site.pages.iter().map(|p| calls.contains(&render::template_name(p, config))).collect()
 }
 
 /// Removes the entries at `prefix` and under it (everything for ``).
@@ -309,14 +555,53 @@ fn remove_prefix(entries: &mut Entries, prefix: &str) {
     }
 }
 
-/// The output files that are not pages: the theme's and the site's static files, then
-/// the content folder's other files. A page at the same path replaces them.
-fn site_files(site: &Site, theme: &Theme) -> SiteFiles {
-    let mut files = theme.static_files.clone();
-    for asset in &site.assets {
-        files.insert(asset.output.clone(), Content::Copy(asset.source.clone()));
+/// Every page rendered: those of this update, and the last update's for the others
+/// (their old place in `old_of`).
+fn all_pages(
+    rendered: Vec<render::RenderedPage>,
+    old: Vec<render::RenderedPage>,
+    old_of: &[Option<usize>],
+) -> Vec<render::RenderedPage> {
+    let mut old: Vec<Option<render::RenderedPage>> = old.into_iter().map(Some).collect();
+    let mut pages: Vec<Option<render::RenderedPage>> = vec![None; old_of.len()];
+    for page in rendered {
+        let i = page.index;
+        pages[i] = Some(page);
     }
-    files
+    for (i, slot) in pages.iter_mut().enumerate() {
+        if slot.is_none() {
+            let kept = old_of[i].and_then(|o| old.get_mut(o)?.take());
+            *slot = kept.map(|page| render::RenderedPage { index: i, ..page });
+        }
+    }
+    pages.into_iter().flatten().collect()
+}
+
+/// What a page may show of other pages beyond its links, entry lists, [`Terms`] and
+/// [`Kinds`], as text to compare between updates: each kind's index page, the
+/// taxonomies, the feeds (in every page's head) and the planned photos. When it
+/// differs, every page renders again.
+fn shape(inputs: &render::Inputs<'_>) -> String {
+    use std::fmt::Write;
+    let site = inputs.site;
+    let mut shape = String::new();
+    for kind in inputs.config.kinds() {
+        let index = site.pages.iter().find(|p| {
+            p.role == load::Role::KindIndex && p.kind.as_deref() == Some(kind.name.as_str())
+        });
+        let _ = writeln!(shape, "{} {:?}", kind.name, index.map(|p| &p.url));
+    }
+    let feeds: Vec<(&str, &str)> =
+        inputs.feeds.iter().map(|f| (f.title.as_str(), f.path.as_str())).collect();
+    let planned: Vec<(&String, &Vec<photos::Version>)> =
+        inputs.photos.planned.iter().map(|(path, p)| (path, &p.resized)).collect();
+    let taxonomies: Vec<(&str, &Option<String>, &str, &str)> = inputs
+        .taxonomies
+        .iter()
+        .map(|t| (t.label.as_str(), &t.kind, t.field.as_str(), t.url.as_str()))
+        .collect();
+    let _ = write!(shape, "{taxonomies:?}{feeds:?}{planned:?}");
+    shape
 }
 
 /// Whether a page of `site` is written at `path`. Pages are sorted by url.
@@ -334,13 +619,19 @@ fn changes(
     files: &SiteFiles,
     old: Option<(&Site, &SiteFiles)>,
     gone: &[usize],
-    rendered: Vec<render::RenderedPage>,
+    (pages, rendered): (&[render::RenderedPage], &[usize]),
     touched: &BTreeSet<PathBuf>,
 ) -> Update {
     let count = rendered.len();
     let mut out: Vec<OutputFile> = rendered
-        .into_iter()
-        .map(|page| OutputFile { path: page.path, content: Content::Bytes(page.html.into_bytes()) })
+        .iter()
+        .map(|&i| {
+            let page = &pages[i];
+            OutputFile {
+                path: page.path.clone(),
+                content: Content::Bytes(page.html.clone().into_bytes()),
+            }
+        })
         .collect();
     let before = |path: &str| match old {
         Some((site, files)) if !is_page_path(site, path) => files.get(path),
@@ -371,7 +662,7 @@ fn changes(
         }
     }
     removed.sort();
-    Update { files: out, removed, pages: site.pages.len(), rendered: count }
+    Update { files: out, removed, pages: site.pages.len(), rendered: count, ..Update::default() }
 }
 
 #[cfg(test)]

@@ -618,10 +618,12 @@ fn node_svg(node: &GraphNode, b: &NodeBox, classes: &str, p: &str) -> String {
     )
 }
 
-/// The label's lines, centred in the box.
+/// The label's lines, centred in the box. The lines are joined by a space, so that the
+/// text a screen reader (and axe's label-content check) reads is the label, not
+/// its words run together.
 fn label_svg(b: &NodeBox, p: &str) -> String {
     let top = b.y - b.lines.len() as f64 * LINE_H / 2.0;
-    let spans: String = b
+    let spans: Vec<String> = b
         .lines
         .iter()
         .enumerate()
@@ -630,6 +632,7 @@ fn label_svg(b: &NodeBox, p: &str) -> String {
             format!("<tspan x=\"{}\" y=\"{}\">{}</tspan>", num(b.x), num(baseline), esc(line))
         })
         .collect();
+    let spans = spans.join(" ");
     format!("<text class=\"{p}-label\" text-anchor=\"middle\">{spans}</text>")
 }
 

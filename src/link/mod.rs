@@ -214,12 +214,17 @@ fn add_backlinks(pages: &mut [PageLinks]) {
 /// The backlink `source` (with `links`) gives `target`: the sentence of its first body
 /// link there, else the first reference field naming it.
 fn backlink(source: usize, links: &PageLinks, target: usize) -> Option<Backlink> {
+    let field = links
+        .references
+        .iter()
+        .find(|(_, targets)| targets.contains(&target))
+        .map(|(field, _)| field.clone());
     if let Some(link) = links.resolved.iter().find(|l| l.target == target) {
+        // Linked in the text too: keep the sentence, and say it is a reference.
         let context = Some(link.context.clone()).filter(|c| !c.is_empty());
-        return Some(Backlink { source, context, field: None });
+        return Some(Backlink { source, context, field });
     }
-    let (field, _) = links.references.iter().find(|(_, targets)| targets.contains(&target))?;
-    Some(Backlink { source, context: None, field: Some(field.clone()) })
+    Some(Backlink { source, context: None, field: Some(field?) })
 }
 
 fn build_graph(config: &Config, pages: &[Arc<PageLinks>], index: &Index) -> Graph {

@@ -36,6 +36,8 @@ pub enum Role {
     Entry,
     /// Any other Markdown page.
     Page,
+    /// The generated list of all pages that the search field leads to without JavaScript.
+    SearchIndex,
 }
 
 /// A reference-field value to resolve in `link`, with its place in the file.
@@ -343,6 +345,7 @@ impl Placement {
         match self.role {
             Role::Home => (String::new(), String::new()),
             Role::KindIndex | Role::Section => (self.folder.clone(), format!("{}/", self.folder)),
+            Role::SearchIndex => (slug.to_string(), format!("{slug}/")),
             Role::Entry | Role::Page if self.folder.is_empty() => {
                 (slug.to_string(), format!("{slug}/"))
             }
@@ -403,8 +406,26 @@ fn add_missing_indexes(pages: &mut Vec<Arc<Page>>, config: &Config) {
             ));
         }
     }
+    let (slug, title) = search_page_name(&config.language);
+    if !pages.iter().any(|p| p.url == format!("{slug}/")) {
+        generated.push(generated_page(
+            Role::SearchIndex,
+            None,
+            slug.to_string(),
+            title.to_string(),
+        ));
+    }
     pages.extend(generated.into_iter().map(Arc::new));
     pages.sort_by(|a, b| a.url.cmp(&b.url));
+}
+
+/// The slug and title of the search page in the site's language.
+pub fn search_page_name(language: &str) -> (&'static str, &'static str) {
+    match language {
+        "fr" => ("recherche", "Recherche"),
+        "en" => ("search", "Search"),
+        _ => ("zoeken", "Zoeken"),
+    }
 }
 
 fn generated_page(role: Role, kind: Option<&Kind>, folder: String, title: String) -> Page {

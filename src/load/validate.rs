@@ -87,13 +87,15 @@ pub(super) fn validate(
 }
 
 fn missing(kind: &Kind, name: &str, field: &Field, place: &Place<'_>) -> Diagnostic {
-    let line = place.yaml_line.saturating_sub(1).max(1);
     let example = match field.ty {
         FieldType::List | FieldType::Reference => format!("{name}: [...]"),
         _ => format!("{name}: ..."),
     };
     place
-        .error((line, 1), format!("missing required field \"{name}\" ({})", field.label_or(name)))
+        .error(
+            place.key(name),
+            format!("missing required field \"{name}\" ({})", field.label_or(name)),
+        )
         .with_hint(format!(
             "every {} needs `{example}` in its front matter",
             kind.singular.to_lowercase()

@@ -5,24 +5,30 @@
 //! render in parallel; a page's context holds only what that page shows (its own
 //! links, and the entry list on index pages), so no page's work grows with the site.
 
+pub mod brand;
 pub mod builtin;
+mod collections;
+pub(crate) mod facets;
+pub mod i18n;
+pub mod listing;
 pub mod theme;
 pub mod views;
 
 use std::collections::BTreeMap;
 use std::path::PathBuf;
-use std::sync::Arc;
 
 use rayon::prelude::*;
 
 use crate::config::{Config, FieldType};
 use crate::diag::{Diagnostic, Diagnostics};
 use crate::link::graph::{render_svg, GraphEdge, GraphNode, GraphOptions};
-use crate::link::{Index, Links};
+use crate::link::Heading;
+use crate::link::Links;
 use crate::load::{Page, Role, Site};
 use crate::markdown::{self, Highlighter, LinkWriter, Section};
+pub use collections::render_collections;
 use theme::{error_chain, Theme};
-use views::{role_name, root_prefix, LinkView, Linker, PageView, Property, SiteView};
+use views::{role_name, root_prefix, LinkView, Linker, PageView, Property, Sequence, SiteView};
 
 /// One page, ready to write.
 #[derive(Debug, Clone)]
@@ -33,15 +39,22 @@ pub struct RenderedPage {
     pub path: String,
     pub html: String,
     pub sections: Vec<Section>,
+    /// For entries: `card.js` beside the page, which hands the page's printable card to
+    /// the selection page (a script, so that it also loads from `file://`).
+    pub card: Option<String>,
+    /// The meta description: the summary, or the start of the first paragraph.
+    pub description: String,
 }
 
 /// What rendering needs from the earlier stages.
 pub struct Inputs<'a> {
     pub site: &'a Site,
-    pub lists: &'a Lists,
     pub links: &'a Links,
     pub config: &'a Config,
     pub theme: &'a Theme,
+    pub taxonomies: &'a [crate::taxonomy::Taxonomy],
+    pub feeds: &'a [crate::publish::Feed],
+    pub photos: &'a crate::photos::Photos,
 }
 
 /// Renders the pages `which` (indices in `site.pages`; a rebuild passes only the pages
@@ -52,21 +65,23 @@ pub fn render(
     highlighter: &Highlighter,
     diagnostics: &mut Diagnostics,
 ) -> Vec<RenderedPage> {
-    let linker = Linker {
-        pages: &inputs.site.pages,
-        config: inputs.config,
-        clean_urls: clean_urls(inputs.config),
-    };
-    let results: Vec<Result<RenderedPage, Diagnostic>> = which
-        .par_iter()
-        .map(|&i| render_page(i, inputs, &linker, inputs.lists, highlighter))
-        .collect();
-    let mut pages = Vec::with_capacity(results.len());
+    let linker = linker(inputs);
+    let lists = Lists::new(inputs.site, inputs.config, inputs.links);
+    let results: Vec<Result<RenderedPage, Diagnostic>> =
+        which.par_iter().map(|&i| render_page(i, inputs, &linker, &lists, highlighter)).collect();
+    let (pages, errors) = split_results(results);
+    report_once(errors, diagnostics);
+    pages
+}
+
+/// Successes, and the failures with how many pages each one failed.
+fn split_results<T>(results: Vec<Result<T, Diagnostic>>) -> (Vec<T>, Vec<(Diagnostic, usize)>) {
+    let mut done = Vec::with_capacity(results.len());
     let mut errors: BTreeMap<(PathBuf, usize, usize, String), (Diagnostic, usize)> =
         BTreeMap::new();
     for result in results {
         match result {
-            Ok(page) => pages.push(page),
+            Ok(page) => done.push(page),
             Err(d) => {
                 // One broken template fails every page that uses it: report it once.
                 let key = (d.path.clone(), d.line, d.col, d.message.clone());
@@ -74,13 +89,25 @@ pub fn render(
             }
         }
     }
-    for (mut d, count) in errors.into_values() {
+    (done, errors.into_values().collect())
+}
+
+fn report_once(errors: Vec<(Diagnostic, usize)>, diagnostics: &mut Diagnostics) {
+    for (mut d, count) in errors {
         if count > 1 {
             d.message.push_str(&format!(" (on {count} pages)"));
         }
         diagnostics.push(d);
     }
-    pages
+}
+
+fn linker<'a>(inputs: &Inputs<'a>) -> Linker<'a> {
+    Linker {
+        pages: &inputs.site.pages,
+        config: inputs.config,
+        clean_urls: clean_urls(inputs.config),
+        other_pages: inputs.theme.strings.get("backlinks_other_pages").map_or("", String::as_str),
+    }
 }
 
 /// Clean URLs only where they can work: on a site with a base URL.
@@ -88,56 +115,50 @@ pub fn clean_urls(config: &Config) -> bool {
     config.clean_urls && config.base_url.is_some()
 }
 
-/// How many dated entries the home page shows.
-const RECENT: usize = 6;
-
-/// The entry lists index pages show, computed once.
+/// The entry lists index pages show, and each entry's place in its kind, computed once.
 pub struct Lists {
     /// Dated entries, newest first, for the home page.
     recent: Vec<usize>,
     /// Section folder url → the pages directly in it.
     children: BTreeMap<String, Vec<usize>>,
+    /// Per page: its position among its kind's entries.
+    position: Vec<Option<usize>>,
+    /// Kind name → its index page.
+    kind_index: BTreeMap<String, usize>,
 }
 
 impl Lists {
-    /// One pass over the pages, without sorting them all: a rebuild of a large site
-    /// makes this for every change.
-    pub fn new(site: &Site) -> Lists {
+    pub fn new(site: &Site, config: &Config, links: &Links) -> Lists {
         let pages = &site.pages;
-        let newer = |a: usize, b: usize| {
+        let mut recent: Vec<usize> = (0..pages.len())
+            .filter(|&i| pages[i].role == Role::Entry && pages[i].date.is_some())
+            .collect();
+        recent.sort_by(|&a, &b| {
             pages[b].date.cmp(&pages[a].date).then(pages[a].url.cmp(&pages[b].url))
-        };
-        let mut recent: Vec<usize> = Vec::with_capacity(RECENT + 1);
+        });
+        recent.truncate(6);
         let mut children: BTreeMap<String, Vec<usize>> = BTreeMap::new();
+        let mut kind_index = BTreeMap::new();
         for (i, page) in pages.iter().enumerate() {
-            let full = recent.len() == RECENT;
-            if page.role == Role::Entry
-                && page.date.is_some()
-                && !(full && recent.last().is_some_and(|&last| newer(last, i).is_lt()))
-            {
-                let at = recent.partition_point(|&r| newer(r, i).is_lt());
-                if at < RECENT {
-                    recent.insert(at, i);
-                    recent.truncate(RECENT);
-                }
-            }
             if matches!(page.role, Role::Page | Role::Entry) {
                 let parent = page.url.trim_end_matches('/').rsplit_once('/').map_or("", |(p, _)| p);
-                // The folder's url is the start of the page's: no new string per page.
-                let folder = if parent.is_empty() { "/" } else { &page.url[..=parent.len()] };
-                match children.get_mut(folder) {
-                    Some(list) => list.push(i),
-                    None => {
-                        children.insert(folder.to_string(), vec![i]);
-                    }
-                }
+                children.entry(format!("{parent}/")).or_default().push(i);
+            }
+            if let (Role::KindIndex, Some(kind)) = (page.role, &page.kind) {
+                kind_index.insert(kind.clone(), i);
             }
         }
-        Lists { recent, children }
+        let mut position = vec![None; pages.len()];
+        for kind in config.kinds() {
+            for (n, &i) in links.index.entries_of_kind(&kind.name).iter().enumerate() {
+                position[i] = Some(n);
+            }
+        }
+        Lists { recent, children, position, kind_index }
     }
 
     /// The entries an index page lists; none for other pages.
-    pub fn entries_for(&self, page: &Page, links: &Links) -> Vec<usize> {
+    pub fn entries_for(&self, page: &Page, site: &Site, links: &Links) -> Vec<usize> {
         match page.role {
             Role::KindIndex => page
                 .kind
@@ -146,8 +167,29 @@ impl Lists {
                 .unwrap_or_default(),
             Role::Home => self.recent.clone(),
             Role::Section => self.children.get(&page.url).cloned().unwrap_or_default(),
+            Role::SearchIndex => {
+                (0..site.pages.len()).filter(|&i| site.pages[i].role == Role::Entry).collect()
+            }
             Role::Entry | Role::Page => Vec::new(),
         }
+    }
+
+    /// The previous and next entry of the page's kind.
+    fn sequence<'a>(
+        &self,
+        i: usize,
+        inputs: &Inputs<'a>,
+        linker: &Linker<'a>,
+    ) -> Option<Sequence<'a>> {
+        let n = self.position[i]?;
+        let entries = inputs.links.index.entries_of_kind(inputs.site.pages[i].kind.as_deref()?);
+        let link = |at: Option<usize>| at.and_then(|at| entries.get(at)).map(|&e| linker.link(e));
+        Some(Sequence {
+            prev: link(n.checked_sub(1)),
+            next: link(Some(n + 1)),
+            number: n + 1,
+            count: entries.len(),
+        })
     }
 }
 
@@ -174,6 +216,89 @@ impl LinkWriter for FromPage<'_> {
     fn title(&self, target: usize) -> &str {
         &self.linker.pages[target].title
     }
+
+    fn file_href(&self, path: &str) -> String {
+        format!("{}{path}", self.root)
+    }
+}
+
+/// How one page is shown: where its links start from and how its heading ids read.
+struct ViewOptions<'r> {
+    /// The way from the page the view appears on back to the site root.
+    root: &'r str,
+    /// Put in front of every heading id, where several pages share one HTML page.
+    id_prefix: Option<&'r str>,
+}
+
+/// What templates see of page `i`, and the plain text of its sections.
+fn page_view<'a>(
+    i: usize,
+    inputs: &Inputs<'a>,
+    linker: &Linker<'a>,
+    lists: &Lists,
+    highlighter: &Highlighter,
+    options: &ViewOptions<'_>,
+) -> (PageView<'a>, Vec<Section>) {
+    let page = &inputs.site.pages[i];
+    let page_links = &inputs.links.pages[i];
+    let writer = FromPage { root: options.root, linker };
+    let prefixed: Vec<Heading>;
+    let headings = match options.id_prefix {
+        Some(prefix) => {
+            prefixed = page_links
+                .headings
+                .iter()
+                .map(|h| Heading { id: format!("{prefix}{}", h.id), ..h.clone() })
+                .collect();
+            &prefixed
+        }
+        None => &page_links.headings,
+    };
+    let images = inputs.photos.pages.get(i).map_or(&[][..], Vec::as_slice);
+    let refs = markdown::References { headings, links: &page_links.resolved, images };
+    let body = markdown::render(page.body(), &refs, &writer, highlighter);
+    let kind = page.kind.as_deref().and_then(|k| inputs.config.kind(k));
+    let backlinks = &page_links.backlinks;
+    let href = linker.href(page);
+    let view = PageView {
+        title: &page.title,
+        slug: &page.slug,
+        key: &page.key,
+        role: role_name(page.role),
+        kind: page.kind.as_deref(),
+        kind_singular: kind.map(|k| k.singular.as_str()),
+        kind_plural: kind.map(|k| k.plural.as_str()),
+        permalink: crate::publish::base_url(inputs.config)
+            .map(|base| crate::publish::permalink(&base, &href)),
+        href,
+        source: page.source.to_string_lossy().replace('\\', "/"),
+        date: page.date.as_deref(),
+        summary: page.summary.as_deref(),
+        description: description(page, &body),
+        tags: &page.tags,
+        tag_links: listing::tag_links(inputs, &page.tags, linker.clean_urls),
+        weight: page.weight,
+        fields: &page.fields,
+        properties: properties(i, inputs, linker),
+        content: body.html,
+        toc: if options.id_prefix.is_some() { &[] } else { &page_links.headings },
+        outgoing: page_links.outgoing.iter().map(|&t| linker.link(t)).collect(),
+        backlinks: linker.group_backlinks(backlinks, |_| true),
+        referenced_by: linker.group_backlinks(backlinks, |b| b.field.is_some()),
+        mentioned_by: linker.group_backlinks(backlinks, |b| b.field.is_none()),
+        kind_href: page
+            .kind
+            .as_deref()
+            .and_then(|k| lists.kind_index.get(k))
+            .map(|&k| linker.href(&inputs.site.pages[k])),
+        sequence: lists.sequence(i, inputs, linker),
+        facets: match (page.role, kind) {
+            (Role::KindIndex, Some(kind)) => facets::facets(kind, inputs),
+            _ => Vec::new(),
+        },
+        graph: graph_svg(i, inputs, &writer),
+    };
+    (view, body.sections)
 }
 
 fn render_page(
@@ -184,65 +309,86 @@ fn render_page(
     highlighter: &Highlighter,
 ) -> Result<RenderedPage, Diagnostic> {
     let page = &inputs.site.pages[i];
-    let page_links = &inputs.links.pages[i];
     let root = root_prefix(&page.url);
-    let writer = FromPage { root: &root, linker };
-    let body = markdown::render(
-        page.body(),
-        &page_links.headings,
-        &page_links.resolved,
-        &writer,
-        highlighter,
-    );
+    let options = ViewOptions { root: &root, id_prefix: None };
+    let (view, sections) = page_view(i, inputs, linker, lists, highlighter, &options);
     let kind = page.kind.as_deref().and_then(|k| inputs.config.kind(k));
-    let view = PageView {
-        title: &page.title,
-        slug: &page.slug,
-        key: &page.key,
-        role: role_name(page.role),
-        kind: page.kind.as_deref(),
-        kind_singular: kind.map(|k| k.singular.as_str()),
-        kind_plural: kind.map(|k| k.plural.as_str()),
-        href: linker.href(page),
-        source: page.source.to_string_lossy().replace('\\', "/"),
-        date: page.date.as_deref(),
-        summary: page.summary.as_deref(),
-        description: description(page, &body.sections),
-        tags: &page.tags,
-        weight: page.weight,
-        fields: &page.fields,
-        properties: properties(i, inputs, linker),
-        content: body.html,
-        toc: &page_links.headings,
-        outgoing: page_links.outgoing.iter().map(|&t| linker.link(t)).collect(),
-        backlinks: linker.group_backlinks(&page_links.backlinks),
-        graph: graph_svg(i, inputs, &writer),
-    };
-    let entries: Vec<LinkView<'_>> =
-        lists.entries_for(page, inputs.links).into_iter().map(|e| linker.link(e)).collect();
-    let site = SiteView::new(inputs.config, |url| views::href_for_url(url, linker.clean_urls));
-    let mut context = tera::Context::new();
-    context.insert("site", &site);
-    context.insert("page", &view);
-    context.insert("entries", &entries);
-    context.insert("root", &root);
+    let entries: Vec<LinkView<'_>> = lists
+        .entries_for(page, inputs.site, inputs.links)
+        .into_iter()
+        .map(|e| LinkView {
+            facets: kind
+                .filter(|_| page.role == Role::KindIndex)
+                .map(|k| facets::values(e, k, inputs)),
+            ..linker.link(e)
+        })
+        .collect();
+    let site = site_view(inputs, linker.clean_urls);
+    let mut context = page_context(&site, &view, &entries, &root);
+    if page.role == Role::KindIndex {
+        let facets = listing::facets(inputs, page.kind.as_deref(), linker.clean_urls);
+        context.insert("facets", &facets);
+    }
     let template = template_name(page, inputs.config);
-    let html = inputs
-        .theme
-        .tera
-        .render(template, &context)
-        .map_err(|e| render_error(page, template, &e, inputs.theme))?;
+    let source = page_source(page);
+    let html = render_template(inputs.theme, template, &context, &source)?;
+    let card = collections::card_script(inputs, page, &context)?;
     let path = format!("{}index.html", page.url);
-    Ok(RenderedPage { index: i, path, html, sections: body.sections })
+    let description = view.description.clone();
+    Ok(RenderedPage { index: i, path, html, sections, card, description })
 }
 
-fn template_name<'c>(page: &Page, config: &'c Config) -> &'c str {
+/// What every template sees of the site, feeds included.
+fn site_view<'a>(inputs: &Inputs<'a>, clean_urls: bool) -> SiteView<'a> {
+    let mut site = SiteView::new(inputs.config, &inputs.theme.brand, clean_urls);
+    site.feeds =
+        inputs.feeds.iter().map(|f| views::FeedLink { title: &f.title, href: &f.path }).collect();
+    site
+}
+
+/// The context every template gets: `site`, `page`, `entries` and `root`.
+fn page_context(
+    site: &SiteView<'_>,
+    page: &PageView<'_>,
+    entries: &[LinkView<'_>],
+    root: &str,
+) -> tera::Context {
+    let mut context = tera::Context::new();
+    context.insert("site", site);
+    context.insert("page", page);
+    context.insert("entries", entries);
+    context.insert("root", root);
+    context
+}
+
+/// Fills a template; a failure is a diagnostic at the template's line.
+fn render_template(
+    theme: &Theme,
+    template: &str,
+    context: &tera::Context,
+    rendering: &str,
+) -> Result<String, Diagnostic> {
+    theme.tera.render(template, context).map_err(|e| render_error(rendering, template, &e, theme))
+}
+
+/// What a diagnostic calls the page being rendered.
+fn page_source(page: &Page) -> String {
+    if page.source.as_os_str().is_empty() {
+        page.url.clone()
+    } else {
+        page.source.display().to_string()
+    }
+}
+
+/// The template a page renders with.
+pub fn template_name<'c>(page: &Page, config: &'c Config) -> &'c str {
     let kind = page.kind.as_deref().and_then(|k| config.kind(k));
     match (page.role, kind) {
         (Role::Home, _) => "home.html",
         (Role::KindIndex, Some(kind)) => &kind.index_template,
         (Role::Entry, Some(kind)) => &kind.template,
         (Role::Section, _) => "section.html",
+        (Role::SearchIndex, _) => "search.html",
         _ => "page.html",
     }
 }
@@ -268,17 +414,22 @@ fn properties<'a>(i: usize, inputs: &Inputs<'a>, linker: &Linker<'a>) -> Vec<Pro
             } else {
                 Vec::new()
             };
-            Some(Property { name, label: field.label_or(name), value, links })
+            let terms = if field.facet && field.ty != FieldType::Reference {
+                listing::value_links(inputs, &kind.name, name, value, linker.clean_urls)
+            } else {
+                Vec::new()
+            };
+            Some(Property { name, label: field.label_or(name), value, links, terms })
         })
         .collect()
 }
 
-/// The summary, or the first ~160 characters of the text, cut at a word.
-fn description(page: &Page, sections: &[Section]) -> String {
+/// The summary, or the first ~160 characters of the first paragraph, cut at a word.
+fn description(page: &Page, body: &markdown::RenderedBody) -> String {
     if let Some(summary) = &page.summary {
         return summary.clone();
     }
-    let text = sections.iter().map(|s| s.text.as_str()).find(|t| !t.is_empty()).unwrap_or("");
+    let text = body.first_paragraph.as_str();
     if text.chars().count() <= 160 {
         return text.to_string();
     }
@@ -289,12 +440,12 @@ fn description(page: &Page, sections: &[Section]) -> String {
 fn graph_svg(i: usize, inputs: &Inputs<'_>, writer: &FromPage<'_>) -> Option<String> {
     let page = &inputs.site.pages[i];
     let graph = &inputs.links.graph;
-    if !shows_graph(page, inputs.config) {
-        return None;
-    }
+    let is_graph_kind = page.kind.as_deref() == Some(inputs.config.graph_kind.as_str());
     let focus = match page.role {
-        Role::Entry => Some(graph.nodes.iter().position(|&n| n == i)?),
-        _ => None,
+        Role::Home => None,
+        Role::KindIndex if is_graph_kind => None,
+        Role::Entry if is_graph_kind => Some(graph.nodes.iter().position(|&n| n == i)?),
+        _ => return None,
     };
     if graph.nodes.is_empty() {
         return None;
@@ -319,9 +470,11 @@ fn graph_svg(i: usize, inputs: &Inputs<'_>, writer: &FromPage<'_>) -> Option<Str
         .filter(|&&(from, to)| focus.is_none_or(|f| from == f || to == f))
         .map(|&(from, to)| GraphEdge { from, to })
         .collect();
+    let strings = &inputs.theme.strings;
+    let text = |key: &str| strings.get(key).map_or("", String::as_str);
     let title = match focus {
-        Some(_) => format!("{} en de bouwstenen waarmee het samenhangt", page.title),
-        None => "Hoe de bouwstenen met elkaar samenhangen".to_string(),
+        Some(_) => text("graph_neighbourhood").replace("{title}", &page.title),
+        None => text("graph_whole").to_string(),
     };
     Some(render_svg(&nodes, &edges, &GraphOptions { title: &title, focus, css_prefix: "g" }))
 }
@@ -332,24 +485,28 @@ pub fn shows_graph(page: &Page, config: &Config) -> bool {
     match page.role {
         Role::Home => true,
         Role::KindIndex | Role::Entry => is_graph_kind,
-        Role::Section | Role::Page => false,
+        Role::Section | Role::Page | Role::SearchIndex => false,
     }
 }
 
 /// A Tera error while rendering, placed at the variable it names where we can find it.
-fn render_error(page: &Page, template: &str, error: &tera::Error, theme: &Theme) -> Diagnostic {
+fn render_error(source: &str, template: &str, error: &tera::Error, theme: &Theme) -> Diagnostic {
     let chain = error_chain(error);
     let template = last_quoted(&chain, '\'').unwrap_or(template);
-    let path = theme.sources.get(template).cloned().unwrap_or_else(|| PathBuf::from(template));
     let detail = chain.lines().last().unwrap_or(&chain).to_string();
-    let text = theme.texts.get(template).map_or("", String::as_str);
-    let (line, col) =
-        last_quoted(&detail, '`').and_then(|needle| find_position(text, needle)).unwrap_or((1, 1));
-    let source = if page.source.as_os_str().is_empty() {
-        page.url.clone()
-    } else {
-        page.source.display().to_string()
+    let needle = last_quoted(&detail, '`');
+    // The variable may sit in a template this one extends or includes: look there too.
+    let found = needle.and_then(|needle| {
+        let named = theme.texts.get_key_value(template).into_iter();
+        named
+            .chain(theme.texts.iter())
+            .find_map(|(name, text)| Some((name, text, find_position(text, needle)?)))
+    });
+    let (template, text, (line, col)) = match found {
+        Some((name, text, position)) => (name.as_str(), text.as_str(), position),
+        None => (template, theme.texts.get(template).map_or("", String::as_str), (1, 1)),
     };
+    let path = theme.sources.get(template).cloned().unwrap_or_else(|| PathBuf::from(template));
     Diagnostic::new(path, line, col, format!("template error: {detail}"))
         .with_hint(format!(
             "rendering {source}; check the names the template uses against the page's data"
@@ -370,12 +527,8 @@ fn find_position(text: &str, needle: &str) -> Option<(usize, usize)> {
 }
 
 /// `get_page(slug="coaching")` in templates: any page's title, href, kind and summary.
-/// It holds the pages and the link index by `Arc`, and makes the view on call, so
-/// registering it costs nothing per page.
 struct PageLookup {
-    pages: Vec<Arc<Page>>,
-    index: Arc<Index>,
-    config: Config,
+    pages: std::collections::HashMap<String, serde_json::Value>,
 }
 
 impl tera::Function for PageLookup {
@@ -385,18 +538,7 @@ impl tera::Function for PageLookup {
     ) -> tera::Result<serde_json::Value> {
         let slug =
             args.get("slug").and_then(|s| s.as_str()).ok_or("get_page needs slug=\"...\"")?;
-        let found = if slug.is_empty() {
-            self.pages.iter().position(|p| p.role == Role::Home)
-        } else {
-            self.index.find(slug)
-        };
-        let page = found.ok_or_else(|| format!("get_page: no page \"{slug}\""))?;
-        let linker = Linker {
-            pages: &self.pages,
-            config: &self.config,
-            clean_urls: clean_urls(&self.config),
-        };
-        serde_json::to_value(linker.link(page)).map_err(|e| e.to_string().into())
+        self.pages.get(slug).cloned().ok_or_else(|| format!("get_page: no page \"{slug}\"").into())
     }
 
     fn is_safe(&self) -> bool {
@@ -406,10 +548,15 @@ impl tera::Function for PageLookup {
 
 /// Registers the template functions that need the site: `get_page`.
 pub fn register_functions(theme: &mut Theme, site: &Site, links: &Links, config: &Config) {
-    let lookup = PageLookup {
-        pages: site.pages.clone(),
-        index: Arc::clone(&links.index),
-        config: config.clone(),
-    };
-    theme.tera.register_function("get_page", lookup);
+    let linker =
+        Linker { pages: &site.pages, config, clean_urls: clean_urls(config), other_pages: "" };
+    let mut pages = std::collections::HashMap::new();
+    for (i, page) in site.pages.iter().enumerate() {
+        let view = serde_json::to_value(linker.link(i)).unwrap_or_default();
+        if links.index.find(&page.slug) == Some(i) {
+            pages.insert(page.slug.clone(), view.clone());
+        }
+        pages.insert(page.key.clone(), view);
+    }
+    theme.tera.register_function("get_page", PageLookup { pages });
 }

@@ -8,8 +8,10 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
+use super::brand::{self, Brand};
 use super::builtin::DEFAULT_THEME;
-use crate::config::Config;
+use super::i18n;
+use crate::config::{Config, Strings};
 use crate::diag::{Diagnostic, Diagnostics};
 use crate::write::Content;
 
@@ -22,6 +24,10 @@ pub struct Theme {
     pub texts: BTreeMap<String, String>,
     /// Files copied into the output: the theme's `static/`, then the site's (which wins).
     pub static_files: BTreeMap<String, Content>,
+    /// The UI strings of the site's language (also behind the templates' `t()`).
+    pub strings: Strings,
+    /// The organisation's colours, contrast-checked.
+    pub brand: Brand,
 }
 
 /// The folder of the site's theme.
@@ -37,10 +43,13 @@ pub fn load(root: &Path, config: &Config, diagnostics: &mut Diagnostics) -> Opti
     let mut sources = BTreeMap::new();
     let mut texts = BTreeMap::new();
     let mut static_files = BTreeMap::new();
+    let strings_source;
     if theme.join("templates").is_dir() {
         collect_templates(root, &theme.join("templates"), &mut sources, &mut texts, diagnostics);
         collect_static(&theme.join("static"), &mut static_files);
+        strings_source = i18n::Source::Folder(&theme);
     } else if config.theme == "default" {
+        strings_source = i18n::Source::BuiltIn(DEFAULT_THEME);
         for (path, text) in DEFAULT_THEME {
             if let Some(name) = path.strip_prefix("templates/") {
                 texts.insert(name.to_string(), text.to_string());
@@ -58,9 +67,38 @@ pub fn load(root: &Path, config: &Config, diagnostics: &mut Diagnostics) -> Opti
     }
     collect_templates(root, &root.join("templates"), &mut sources, &mut texts, diagnostics);
     collect_static(&root.join("static"), &mut static_files);
-    let tera = compile(&texts, &sources, diagnostics)?;
+    let brand = brand::brand(config).map_err(|d| diagnostics.push(d)).ok();
+    check_logo(config, &static_files, diagnostics);
+    let strings = i18n::load(root, strings_source, config, diagnostics);
+    let mut tera = compile(&texts, &sources, diagnostics)?;
     check_kind_templates(config, &tera, diagnostics);
-    Some(Theme { tera, sources, texts, static_files })
+    let (strings, defined_in) = strings?;
+    i18n::check_keys(&texts, &sources, &strings, &defined_in, diagnostics);
+    let language = config.language.clone();
+    tera.register_function("t", i18n::Translate { strings: strings.clone(), language });
+    Some(Theme { tera, sources, texts, static_files, strings, brand: brand? })
+}
+
+/// The logo must be one of the static files, or the page would show a broken image.
+fn check_logo(
+    config: &Config,
+    static_files: &BTreeMap<String, Content>,
+    diagnostics: &mut Diagnostics,
+) {
+    let Some(logo) = config.organisation.logo.as_deref() else { return };
+    if !static_files.contains_key(logo.trim_start_matches('/')) {
+        let (line, col) = crate::config::locate(&config.source_text, &["organisation", "logo"]);
+        diagnostics.push(
+            Diagnostic::new(
+                crate::config::FILE_NAME,
+                line,
+                col,
+                format!("the logo \"{logo}\" is not in static/"),
+            )
+            .with_hint("put the image in the site's static/ folder and name it relative to it")
+            .with_source(&config.source_text),
+        );
+    }
 }
 
 /// Parses every template on its own (so all broken ones are reported), then together.

@@ -22,6 +22,7 @@ use std::time::{Duration, Instant};
 
 use crate::diag::{Diagnostic, Diagnostics};
 use crate::incremental::Session;
+use crate::Purpose;
 use crate::Timings;
 pub use http::{content_type, percent_decode, write_response, Response};
 use http::{Files, Lookup, Request};
@@ -91,7 +92,7 @@ impl Server {
         // Watch before the first build, so that no edit made during it is missed.
         let mut watch = Watch::start(&root)?;
         let stop_watch = watch.stopper();
-        let mut session = Session::new(&root);
+        let mut session = Session::new(&root, Purpose::Publish);
         rebuild(&shared, &mut session, &[]);
         let for_rebuild = Arc::clone(&shared);
         let rebuilder = thread::spawn(move || {

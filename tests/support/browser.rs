@@ -244,6 +244,19 @@ impl Page {
         self.call("Emulation.setDeviceMetricsOverride", params).map(drop)
     }
 
+    /// Emulates a CSS media type (`"print"`, or `""` for the page's own) and media
+    /// features such as `("prefers-color-scheme", "dark")`.
+    pub(crate) fn emulate_media(
+        &self,
+        media: &str,
+        features: &[(&str, &str)],
+    ) -> Result<(), String> {
+        let features: Vec<Value> =
+            features.iter().map(|(name, value)| json!({"name": name, "value": value})).collect();
+        self.call("Emulation.setEmulatedMedia", json!({"media": media, "features": features}))
+            .map(drop)
+    }
+
     /// console.error/console.assert calls, uncaught exceptions and error-level log entries
     /// (e.g. failed resource loads) seen since the page was created, except the 404 of
     /// Chromium's own `/favicon.ico` probe.

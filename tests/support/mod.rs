@@ -151,12 +151,14 @@ pub fn is_external(link: &str) -> bool {
 }
 
 /// Follows a relative link from the page at `from` (relative to `out`) as a browser on
-/// `file://` would: it must name an existing file, and a `#fragment` an existing id.
+/// `file://` would: it must name an existing file, and a `#fragment` an existing id. A
+/// `?query` is for the page's scripts; the file is found without it.
 pub fn check_link(out: &Path, from: &str, link: &str) -> Result<(), String> {
     let (path, fragment) = match link.split_once('#') {
         Some((p, f)) => (p, Some(f)),
         None => (link, None),
     };
+    let path = path.split_once('?').map_or(path, |(p, _)| p);
     let base = Path::new(from).parent().unwrap_or(Path::new(""));
     let mut target = out.join(base);
     for part in path.split('/') {

@@ -11,6 +11,10 @@ use std::fs;
 use std::io;
 use std::path::Path;
 
+use words::{capitalised, Random, Words};
+
+pub(crate) mod words;
+
 /// The twelve building blocks every generated site has.
 pub const BLOCKS: [&str; 12] = [
     "pedagogisch-professionals",
@@ -25,158 +29,6 @@ pub const BLOCKS: [&str; 12] = [
     "cultuur",
     "partnerschap-met-ouders",
     "relatie-met-ketenpartners",
-];
-
-const WORDS: &[&str] = &[
-    "kinderen",
-    "ouders",
-    "team",
-    "begeleider",
-    "kinderbegeleider",
-    "coach",
-    "groep",
-    "spel",
-    "ruimte",
-    "taal",
-    "welbevinden",
-    "betrokkenheid",
-    "observeren",
-    "voorleven",
-    "meedraaien",
-    "reflectie",
-    "vraag",
-    "antwoord",
-    "dagritme",
-    "eetmoment",
-    "slaapmoment",
-    "verzorging",
-    "buitenspelen",
-    "hoek",
-    "materiaal",
-    "emoties",
-    "grenzen",
-    "veiligheid",
-    "vertrouwen",
-    "afspraken",
-    "leidinggevende",
-    "kinderopvang",
-    "opvang",
-    "locatie",
-    "praktijk",
-    "visie",
-    "kwaliteit",
-    "interactie",
-    "gesprek",
-    "samen",
-    "leren",
-    "nieuwsgierig",
-    "verkennen",
-    "fantasie",
-    "verhalen",
-    "boeken",
-    "muziek",
-    "bewegen",
-    "zintuigen",
-    "water",
-    "zand",
-    "blokken",
-    "puzzels",
-    "peuters",
-    "baby's",
-    "kleuters",
-    "dreumesen",
-    "overdracht",
-    "welkom",
-    "afscheid",
-    "routine",
-    "aandacht",
-    "steun",
-    "uitdaging",
-    "zelfstandigheid",
-    "keuze",
-    "initiatief",
-    "ontdekken",
-    "creëren",
-    "tekenen",
-    "knutselen",
-    "liedjes",
-    "rust",
-    "drukte",
-    "ritme",
-    "planning",
-    "evaluatie",
-    "doelen",
-    "stappen",
-    "feedback",
-    "waardering",
-    "diversiteit",
-    "meertaligheid",
-    "gezinnen",
-    "buurt",
-    "school",
-    "partners",
-    "netwerk",
-    "vorming",
-    "opleiding",
-    "intervisie",
-    "casus",
-    "werkmoment",
-    "pitstop",
-    "beginfoto",
-    "coachingsplan",
-    "eindevaluatie",
-    "middag",
-    "lunch",
-    "fruit",
-    "tafel",
-    "kast",
-    "tapijt",
-    "spiegel",
-    "foto",
-    "verslag",
-    "notitie",
-    "kijkwijzer",
-    "de",
-    "het",
-    "een",
-    "en",
-    "van",
-    "met",
-    "voor",
-    "op",
-    "in",
-    "naar",
-    "bij",
-    "om",
-    "dat",
-    "die",
-    "wat",
-    "hoe",
-    "is",
-    "zijn",
-    "wordt",
-    "kan",
-    "wil",
-    "gaat",
-    "doet",
-    "ziet",
-    "hoort",
-    "merkt",
-    "probeert",
-    "kiest",
-    "zegt",
-    "vaak",
-    "soms",
-    "altijd",
-    "samen",
-    "rustig",
-    "speels",
-    "bewust",
-    "open",
-    "warm",
-    "duidelijk",
-    "klein",
-    "groot",
 ];
 
 const TAGS: &[&str] = &[
@@ -205,43 +57,6 @@ const DIMENSIONS: &[&str] = &[
 const PHASES: &[&str] = &["beginfoto", "coachingsplan", "werkmoment", "pitstop", "eindevaluatie"];
 const GROUPS: &[&str] = &["individueel", "duo", "team"];
 
-/// A small, fast, deterministic random number generator (SplitMix64).
-struct Random(u64);
-
-impl Random {
-    fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
-    }
-
-    fn below(&mut self, n: usize) -> usize {
-        (self.next() % n.max(1) as u64) as usize
-    }
-
-    fn range(&mut self, low: usize, high: usize) -> usize {
-        low + self.below(high - low + 1)
-    }
-
-    fn pick<'a>(&mut self, items: &[&'a str]) -> &'a str {
-        items[self.below(items.len())]
-    }
-
-    /// `n` distinct items.
-    fn some<'a>(&mut self, items: &[&'a str], n: usize) -> Vec<&'a str> {
-        let mut chosen: Vec<&str> = Vec::new();
-        while chosen.len() < n.min(items.len()) {
-            let item = self.pick(items);
-            if !chosen.contains(&item) {
-                chosen.push(item);
-            }
-        }
-        chosen
-    }
-}
-
 /// The kind folder and slug of entry `i` of `n`.
 fn entry(i: usize) -> (&'static str, String) {
     match i % 10 {
@@ -262,17 +77,18 @@ pub fn generate(dir: &Path, pages: usize, seed: u64) -> io::Result<()> {
         dir.join("content/_index.md"),
         "---\ntitle: Start\n---\nEen gegenereerde site om spiegel te meten.\n",
     )?;
-    let mut random = Random(seed);
+    let mut random = Random::new(seed);
+    let words = Words::default();
     for (n, slug) in BLOCKS.iter().enumerate() {
         let mut text =
             format!("---\ntitle: {}\nnummer: {}\nbron: gegenereerd\n---\n", title_of(slug), n + 1);
-        body(&mut random, pages, &mut text);
+        body(&mut random, &words, pages, &mut text);
         write(dir, "bouwstenen", slug, &text)?;
     }
     for i in 0..pages {
         let (folder, slug) = entry(i);
-        let mut text = front_matter(&mut random, folder, i);
-        body(&mut random, pages, &mut text);
+        let mut text = front_matter(&mut random, &words, folder, i);
+        body(&mut random, &words, pages, &mut text);
         write(dir, folder, &slug, &text)?;
     }
     Ok(())
@@ -285,23 +101,7 @@ fn write(dir: &Path, folder: &str, slug: &str, text: &str) -> io::Result<()> {
 }
 
 fn title_of(slug: &str) -> String {
-    let words = slug.replace('-', " ");
-    let mut chars = words.chars();
-    chars.next().map(|c| c.to_uppercase().chain(chars).collect()).unwrap_or_default()
-}
-
-fn sentence(random: &mut Random, words: usize) -> String {
-    let mut s = String::new();
-    for w in 0..words {
-        if w > 0 {
-            s.push(' ');
-        }
-        s.push_str(random.pick(WORDS));
-    }
-    let mut chars = s.chars();
-    let capital: String =
-        chars.next().map(|c| c.to_uppercase().chain(chars).collect()).unwrap_or_default();
-    format!("{capital}.")
+    capitalised(&slug.replace('-', " "))
 }
 
 fn list(items: &[&str]) -> String {
@@ -309,14 +109,14 @@ fn list(items: &[&str]) -> String {
     format!("[{}]", quoted.join(", "))
 }
 
-fn front_matter(random: &mut Random, folder: &str, i: usize) -> String {
-    let title = format!("{} {}", title_of(random.pick(&WORDS[..100])), i);
+fn front_matter(random: &mut Random, words: &Words, folder: &str, i: usize) -> String {
+    let title = format!("{} {i}", words.heading(random));
     let (tag_count, block_count) = (random.range(1, 3), random.range(1, 3));
     let tags = random.some(TAGS, tag_count);
     let blocks = random.some(&BLOCKS, block_count);
     let mut fm = format!(
         "---\ntitle: \"{title}\"\nsummary: \"{}\"\ntags: {}\nbron: gegenereerd\n",
-        sentence(random, 12),
+        words.sentence(random, 12),
         list(&tags)
     );
     let date = format!(
@@ -330,8 +130,8 @@ fn front_matter(random: &mut Random, folder: &str, i: usize) -> String {
             let _ = write!(
                 fm,
                 "date: {date}\nvragen:\n  - \"{}?\"\n  - \"{}?\"\ndimensies: {}\nbouwstenen: {}\nleeftijd: [\"peuters\"]\nopvangvorm: [\"groepsopvang\"]\n",
-                sentence(random, 8).trim_end_matches('.'),
-                sentence(random, 9).trim_end_matches('.'),
+                words.sentence(random, 8).trim_end_matches('.'),
+                words.sentence(random, 9).trim_end_matches('.'),
                 list(&random.some(DIMENSIONS, 2)),
                 list(&blocks)
             );
@@ -343,8 +143,8 @@ fn front_matter(random: &mut Random, folder: &str, i: usize) -> String {
                 list(&random.some(PHASES, 2)),
                 list(&random.some(GROUPS, 1)),
                 15 * random.range(1, 8),
-                sentence(random, 8),
-                sentence(random, 8),
+                words.sentence(random, 8),
+                words.sentence(random, 8),
                 list(&blocks),
                 1 + random.below(4)
             );
@@ -353,7 +153,7 @@ fn front_matter(random: &mut Random, folder: &str, i: usize) -> String {
             let _ = write!(
                 fm,
                 "principes: [\"{}\"]\nbouwstenen: {}\n",
-                sentence(random, 4),
+                words.sentence(random, 4),
                 list(&blocks)
             );
         }
@@ -364,22 +164,22 @@ fn front_matter(random: &mut Random, folder: &str, i: usize) -> String {
 
 /// 400-900 words in sections, with lists, emphasis, a table, sometimes code, and 2-5
 /// wiki links to other entries or blocks.
-fn body(random: &mut Random, pages: usize, out: &mut String) {
+fn body(random: &mut Random, words: &Words, pages: usize, out: &mut String) {
     let target_words = random.range(400, 900);
     let mut links = random.range(2, 5);
-    let mut words = 0;
+    let mut written = 0;
     let mut section = 0;
-    while words < target_words {
+    while written < target_words {
         section += 1;
-        let _ = writeln!(out, "\n## {} {section}\n", title_of(random.pick(&WORDS[..100])));
+        let _ = writeln!(out, "\n## {} {section}\n", words.heading(random));
         for _ in 0..random.range(2, 4) {
             let mut paragraph = String::new();
             for s in 0..random.range(3, 6) {
                 let length = random.range(8, 16);
-                words += length;
-                let mut text = sentence(random, length);
+                written += length;
+                let mut text = words.sentence(random, length);
                 if s == 1 {
-                    text = format!("*{}* {}", random.pick(&WORDS[..100]), text);
+                    text = format!("*{}* {}", words.word(random), text);
                 }
                 if links > 0 && random.below(3) == 0 {
                     links -= 1;
@@ -393,26 +193,18 @@ fn body(random: &mut Random, pages: usize, out: &mut String) {
         match section % 4 {
             1 => {
                 for _ in 0..random.range(3, 5) {
-                    let _ = writeln!(
-                        out,
-                        "- **{}** {}",
-                        random.pick(&WORDS[..100]),
-                        sentence(random, 6)
-                    );
+                    let _ =
+                        writeln!(out, "- **{}** {}", words.word(random), words.sentence(random, 6));
                 }
-                words += 30;
+                written += 30;
             }
             2 => {
                 let _ = writeln!(out, "| moment | wat we zien |\n|---|---|");
                 for _ in 0..3 {
-                    let _ = writeln!(
-                        out,
-                        "| {} | {} |",
-                        random.pick(&WORDS[..100]),
-                        sentence(random, 5)
-                    );
+                    let _ =
+                        writeln!(out, "| {} | {} |", words.word(random), words.sentence(random, 5));
                 }
-                words += 20;
+                written += 20;
             }
             3 if random.below(4) == 0 => {
                 let _ = writeln!(
@@ -459,6 +251,10 @@ mod tests {
         let report =
             crate::build(&crate::BuildOptions { root: a.path().to_path_buf(), output: out })
                 .unwrap_or_else(|d| panic!("{d}"));
-        assert_eq!(report.pages, 30 + 12 + 1 + 4);
+        assert_eq!(
+            report.pages,
+            30 + 12 + 1 + 4 + 1,
+            "entries, blocks, home, kind indexes, search page"
+        );
     }
 }

@@ -1,0 +1,89 @@
+#!/usr/bin/env bash
+# Build-speed benchmark: spiegel against Hugo on the same generated content.
+#
+#   bench/build.sh                 # 1,000, 10,000 and 50,000 entries
+#   SIZES="10000" RUNS=5 bench/build.sh
+#
+# For each size it generates a deterministic site (spiegel generate, seed 1), builds it
+# RUNS times from scratch with spiegel and with Hugo (Debian's package, installed if
+# missing, with minimal equivalent templates), and prints the median wall time, pages per
+# second, peak memory, spiegel's stage timings and the ratio. Sites are kept in
+# $BENCH_DIR (default /tmp/spiegel-bench) between runs.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+SIZES="${SIZES:-1000 10000 50000}"
+RUNS="${RUNS:-3}"
+BENCH_DIR="${BENCH_DIR:-/tmp/spiegel-bench}"
+mkdir -p "$BENCH_DIR"
+
+cargo build --release --quiet
+SPIEGEL="$PWD/target/release/spiegel"
+
+if ! command -v hugo >/dev/null 2>&1; then
+  echo "installing Debian's hugo package..." >&2
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq hugo >/dev/null
+fi
+
+median() { sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
+
+# Runs "$@" RUNS times after clearing $OUT; prints "median_seconds median_peak_kib".
+measure() {
+  local out="$1"; shift
+  local times=() mems=()
+  for _ in $(seq "$RUNS"); do
+    rm -rf "$out"
+    local line
+    /usr/bin/time -o "$BENCH_DIR/time.txt" -f "%e %M" "$@" >/dev/null 2>&1
+    line=$(tail -n 1 "$BENCH_DIR/time.txt")
+    times+=("${line% *}"); mems+=("${line#* }")
+  done
+  echo "$(printf '%s\n' "${times[@]}" | median) $(printf '%s\n' "${mems[@]}" | median)"
+}
+
+hugo_site() {
+  local site="$1" dir="$2"
+  mkdir -p "$dir/layouts/_default"
+  cat > "$dir/hugo.toml" <<TOML
+baseURL = "http://example.org/"
+title = "bench"
+contentDir = "$site/content"
+relativeURLs = true
+disableKinds = ["taxonomy", "term", "RSS", "sitemap", "robotsTXT", "404"]
+[markup.goldmark.renderer]
+unsafe = false
+TOML
+  cat > "$dir/layouts/_default/baseof.html" <<'HTML'
+<!doctype html><html lang="nl"><head><meta charset="utf-8"><title>{{ .Title }}</title></head>
+<body><nav>{{ range .Site.Sections }}<a href="{{ .RelPermalink }}">{{ .Title }}</a> {{ end }}</nav>
+<main>{{ block "main" . }}{{ end }}</main></body></html>
+HTML
+  cat > "$dir/layouts/_default/single.html" <<'HTML'
+{{ define "main" }}<h1>{{ .Title }}</h1>{{ with .Params.summary }}<p>{{ . }}</p>{{ end }}{{ .Content }}{{ end }}
+HTML
+  cat > "$dir/layouts/_default/list.html" <<'HTML'
+{{ define "main" }}<h1>{{ .Title }}</h1>{{ .Content }}<ul>{{ range .Pages }}<li><a href="{{ .RelPermalink }}">{{ .Title }}</a> {{ .Params.summary }}</li>{{ end }}</ul>{{ end }}
+HTML
+  cp "$dir/layouts/_default/list.html" "$dir/layouts/index.html"
+}
+
+printf '%-8s %-8s %10s %10s %12s %10s\n' entries tool "wall (s)" "pages/s" "peak (MiB)" "content"
+for n in $SIZES; do
+  site="$BENCH_DIR/site-$n"
+  [ -f "$site/site.yaml" ] || "$SPIEGEL" generate "$site" --pages "$n" --seed 1 >/dev/null
+  pages=$(find "$site/content" -name '*.md' | wc -l)
+  content_mib=$(du -s --apparent-size -B1 "$site/content" | awk '{printf "%.0f", $1/1048576}')
+
+  read -r s_time s_mem < <(measure "$BENCH_DIR/out-spiegel-$n" "$SPIEGEL" build --root "$site" --output "$BENCH_DIR/out-spiegel-$n")
+  printf '%-8s %-8s %10s %10.0f %12.0f %8s MiB\n' "$n" spiegel "$s_time" "$(echo "$pages / $s_time" | bc -l)" "$(echo "$s_mem / 1024" | bc -l)" "$content_mib"
+
+  hugo_dir="$BENCH_DIR/hugo-$n"
+  hugo_site "$site" "$hugo_dir"
+  read -r h_time h_mem < <(measure "$BENCH_DIR/out-hugo-$n" hugo --quiet --source "$hugo_dir" --destination "$BENCH_DIR/out-hugo-$n")
+  printf '%-8s %-8s %10s %10.0f %12.0f\n' "$n" hugo "$h_time" "$(echo "$pages / $h_time" | bc -l)" "$(echo "$h_mem / 1024" | bc -l)"
+  printf '%-8s %-8s %10s\n' "$n" "ratio" "hugo/spiegel = $(echo "scale=2; $h_time / $s_time" | bc -l)x"
+
+  echo "  spiegel stages (one more run):"
+  rm -rf "$BENCH_DIR/out-spiegel-$n"
+  "$SPIEGEL" build --root "$site" --output "$BENCH_DIR/out-spiegel-$n" --timings | sed -n '3,$p'
+done

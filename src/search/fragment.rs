@@ -1,0 +1,282 @@
+//! Per-page fragment files: what a result needs to be shown, loaded only for results shown.
+//!
+//! A result shows the page's title, kind, a highlighted excerpt and links to the section
+//! that matched best. So the client needs the page's sections, but a whole page (400-900
+//! words) for each of ten results would blow the budget of a first query. A fragment keeps
+//! every heading and anchor, and as much of the text as fits in [`FRAGMENT_TEXT_CHARS`]:
+//! the first sentence (the default excerpt), then greedily the sentences that add the most
+//! rare words per character, because rare words are what queries find a page by, while
+//! common ones occur in many sentences anyway. Takes a document, its kind's index and the
+//! site's document frequencies; hands on the fragment as JSON.
+
+use serde_json::{json, Value};
+
+use super::fasthash::FastMap;
+use super::tokenize::terms;
+use super::SearchDoc;
+
+/// Text budget per page, in characters (headings included).
+pub(super) const FRAGMENT_TEXT_CHARS: usize = 900;
+/// Longer sentences are cut into pieces of about this size, at spaces.
+const SNIPPET_CHARS: usize = 200;
+/// Longer headings are cut: the anchor matters, not the full wording.
+const HEADING_CHARS: usize = 100;
+/// Added to a snippet's length when weighing its worth, so tiny snippets do not win on
+/// one rare word alone.
+const SNIPPET_OVERHEAD: f64 = 40.0;
+
+/// A sentence (or a piece of a long one) of one section, with its distinct words as
+/// indexes into the page's [`Words`].
+struct Snippet<'d> {
+    section: usize,
+    text: &'d str,
+    words: Vec<usize>,
+}
+
+/// The distinct words of one page and how rare each is on the site.
+struct Words {
+    rarity: Vec<f64>,
+}
+
+/// The fragment JSON: `{"u": url, "t": title, "k": kind index, "s": [[anchor, heading,
+/// text], ...]}`; `k` is left out for pages without a kind, anchors are `""` when absent.
+pub(super) fn fragment(doc: &SearchDoc, kind: Option<usize>, idf: &dyn Fn(&str) -> f64) -> Value {
+    let (snippets, words) = snippets(doc, idf);
+    let heading_chars: usize =
+        doc.sections.iter().map(|s| cut(&s.heading, HEADING_CHARS).chars().count()).sum();
+    let keep = choose(&snippets, &words, FRAGMENT_TEXT_CHARS.saturating_sub(heading_chars));
+    let sections: Vec<Value> = doc
+        .sections
+        .iter()
+        .enumerate()
+        .map(|(n, section)| {
+            let anchor = section.anchor.clone().unwrap_or_default();
+            json!([anchor, cut(&section.heading, HEADING_CHARS), section_text(&snippets, &keep, n)])
+        })
+        .collect();
+    let mut fragment = json!({"u": doc.url, "t": doc.title, "s": sections});
+    if let Some(kind) = kind {
+        fragment["k"] = json!(kind);
+    }
+    fragment
+}
+
+fn snippets<'d>(doc: &'d SearchDoc, idf: &dyn Fn(&str) -> f64) -> (Vec<Snippet<'d>>, Words) {
+    let mut index: FastMap<String, usize> = FastMap::default();
+    let mut words = Words { rarity: Vec::new() };
+    let mut out = Vec::new();
+    for (section, content) in doc.sections.iter().enumerate() {
+        for sentence in sentences(&content.text) {
+            for text in pieces(sentence, SNIPPET_CHARS) {
+                let mut ids: Vec<usize> = terms(text)
+                    .into_iter()
+                    .map(|term| {
+                        let next = words.rarity.len();
+                        *index.entry(term).or_insert_with_key(|term| {
+                            words.rarity.push(idf(term));
+                            next
+                        })
+                    })
+                    .collect();
+                ids.sort_unstable();
+                ids.dedup();
+                out.push(Snippet { section, text, words: ids });
+            }
+        }
+    }
+    (out, words)
+}
+
+/// Which snippets to keep: all when they fit, else the first and the most informative.
+fn choose(snippets: &[Snippet<'_>], words: &Words, budget: usize) -> Vec<bool> {
+    let lengths: Vec<usize> = snippets.iter().map(|s| s.text.chars().count() + 1).collect();
+    if lengths.iter().sum::<usize>() <= budget {
+        return vec![true; snippets.len()];
+    }
+    let mut choice = Choice {
+        keep: vec![false; snippets.len()],
+        covered: vec![false; words.rarity.len()],
+        left: budget,
+    };
+    if let Some(first) = (0..snippets.len()).find(|&n| lengths[n] <= budget) {
+        choice.take(first, &snippets[first], lengths[first]);
+    }
+    loop {
+        let best = (0..snippets.len())
+            .filter(|&n| !choice.keep[n] && lengths[n] <= choice.left)
+            .map(|n| (n, choice.gain(&snippets[n], words) / (lengths[n] as f64 + SNIPPET_OVERHEAD)))
+            .filter(|&(_, worth)| worth > 0.0)
+            .fold(
+                None,
+                |best: Option<(usize, f64)>, c| {
+                    if best.is_some_and(|b| b.1 >= c.1) {
+                        best
+                    } else {
+                        Some(c)
+                    }
+                },
+            );
+        let Some((n, _)) = best else { break };
+        choice.take(n, &snippets[n], lengths[n]);
+    }
+    choice.keep
+}
+
+/// The snippets kept so far, the words they cover and the budget left.
+struct Choice {
+    keep: Vec<bool>,
+    covered: Vec<bool>,
+    left: usize,
+}
+
+impl Choice {
+    fn take(&mut self, n: usize, snippet: &Snippet<'_>, length: usize) {
+        self.keep[n] = true;
+        self.left = self.left.saturating_sub(length);
+        for &word in &snippet.words {
+            self.covered[word] = true;
+        }
+    }
+
+    /// The summed rarity of the snippet's words that no kept snippet has yet.
+    fn gain(&self, snippet: &Snippet<'_>, words: &Words) -> f64 {
+        snippet.words.iter().filter(|&&w| !self.covered[w]).map(|&w| words.rarity[w]).sum()
+    }
+}
+
+/// The kept text of one section, with `…` where sentences were left out.
+fn section_text(snippets: &[Snippet<'_>], keep: &[bool], section: usize) -> String {
+    let mut text = String::new();
+    let mut skipped = false;
+    for (n, snippet) in snippets.iter().enumerate().filter(|(_, s)| s.section == section) {
+        if !keep[n] {
+            skipped = true;
+            continue;
+        }
+        if skipped {
+            text.push_str(if text.is_empty() { "… " } else { " … " });
+        } else if !text.is_empty() {
+            text.push(' ');
+        }
+        text.push_str(snippet.text);
+        skipped = false;
+    }
+    if skipped && !text.is_empty() {
+        text.push_str(" …");
+    }
+    text
+}
+
+/// Sentences: text up to `.`, `!`, `?` or `…` followed by white space, or a line break.
+fn sentences(text: &str) -> Vec<&str> {
+    let mut out = Vec::new();
+    let mut start = 0;
+    let mut chars = text.char_indices().peekable();
+    while let Some((at, c)) = chars.next() {
+        let next_is_space = chars.peek().is_none_or(|(_, n)| n.is_whitespace());
+        let end = c == '\n' || (matches!(c, '.' | '!' | '?' | '…') && next_is_space);
+        if end {
+            push_trimmed(&mut out, &text[start..at + c.len_utf8()]);
+            start = at + c.len_utf8();
+        }
+    }
+    push_trimmed(&mut out, &text[start..]);
+    out
+}
+
+fn push_trimmed<'t>(out: &mut Vec<&'t str>, sentence: &'t str) {
+    let sentence = sentence.trim();
+    if !sentence.is_empty() {
+        out.push(sentence);
+    }
+}
+
+/// Cuts a long sentence at spaces into pieces of at most `max` characters (a single word
+/// longer than that becomes its own piece).
+fn pieces(sentence: &str, max: usize) -> Vec<&str> {
+    let mut out = Vec::new();
+    let mut rest = sentence;
+    while rest.chars().count() > max {
+        let limit = rest.char_indices().nth(max).map_or(rest.len(), |(at, _)| at);
+        let at = if rest[limit..].starts_with(' ') {
+            limit
+        } else {
+            rest[..limit].rfind(' ').filter(|&at| at > 0).unwrap_or(limit)
+        };
+        out.push(rest[..at].trim());
+        rest = rest[at..].trim_start();
+    }
+    if !rest.is_empty() {
+        out.push(rest);
+    }
+    out
+}
+
+/// `text` cut at a space to at most `max` characters, with `…` when cut.
+fn cut(text: &str, max: usize) -> String {
+    if text.chars().count() <= max {
+        return text.to_string();
+    }
+    format!("{}…", pieces(text, max)[0])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::SearchSection;
+    use super::*;
+
+    fn doc(texts: &[&str]) -> SearchDoc {
+        SearchDoc {
+            url: "a/index.html".into(),
+            title: "A".into(),
+            sections: texts
+                .iter()
+                .enumerate()
+                .map(|(n, t)| SearchSection {
+                    anchor: (n > 0).then(|| format!("h{n}")),
+                    heading: format!("Kop {n}"),
+                    text: t.to_string(),
+                })
+                .collect(),
+            ..SearchDoc::default()
+        }
+    }
+
+    fn common_except(rare: &'static str) -> impl Fn(&str) -> f64 {
+        move |term: &str| if term == rare { 9.0 } else { 0.1 }
+    }
+
+    #[test]
+    fn short_pages_are_kept_whole() {
+        let fragment = fragment(&doc(&["Een zin. Nog een zin!"]), Some(2), &common_except("x"));
+        assert_eq!(
+            fragment,
+            json!({"u": "a/index.html", "t": "A", "k": 2, "s": [["", "Kop 0", "Een zin. Nog een zin!"]]})
+        );
+    }
+
+    #[test]
+    fn long_pages_keep_the_first_sentence_and_rare_words_within_budget() {
+        let filler = "Kinderen spelen samen in de groep en dat is fijn om te zien. ".repeat(30);
+        let page = doc(&[
+            &filler,
+            &format!("{filler} Hier staat het zeldzame woord sprookjesbos."),
+            &filler,
+        ]);
+        let fragment = fragment(&page, None, &common_except("sprookjesbos"));
+        let texts: Vec<&str> =
+            fragment["s"].as_array().unwrap().iter().map(|s| s[2].as_str().unwrap()).collect();
+        assert!(texts[0].starts_with("Kinderen spelen samen"));
+        assert!(texts[1].contains("sprookjesbos"), "{texts:?}");
+        assert!(texts.iter().map(|t| t.chars().count()).sum::<usize>() <= FRAGMENT_TEXT_CHARS);
+        assert_eq!(fragment["s"][1][0], "h1");
+        assert!(fragment.get("k").is_none());
+    }
+
+    #[test]
+    fn sentences_and_pieces() {
+        assert_eq!(sentences("Eén. Twee? 3.5 kilo\nvier…"), ["Eén.", "Twee?", "3.5 kilo", "vier…"]);
+        assert_eq!(pieces("aaa bbb ccc", 7), ["aaa bbb", "ccc"]);
+        assert_eq!(cut("lange kop hier", 9), "lange kop…");
+    }
+}

@@ -1,0 +1,221 @@
+//! Browser search for spiegel: the index the build writes and the client that reads it.
+//!
+//! Search runs in the reader's browser, over http and from `file://` alike, offline. So
+//! the index cannot be fetched with `fetch()`: every part is a classic script that calls
+//! `spiegelSearch.add(key, data)`, loaded on demand with a `<script src>` element by
+//! `search.js`. A query loads the small entry file, the one or two shards that hold its
+//! words, and the fragments of the results it shows; a filter loads the page list of the
+//! chosen value. Tens of kilobytes for a 10,000-page site, not megabytes.
+//!
+//! Stages, each a module handing a plain value to the next:
+//! `tokenize` (fold and split, shared with the client) → `analyse` (weighted terms per
+//! page, with `synonyms` and `compound` parts) → `rank` (quantised BM25 impacts, posting
+//! lists cut to the best pages) → `shard` (dictionary cut into small files) plus
+//! `fragment` (what a result shows), `filter` (kind and facet lists) and `entry` (the
+//! map to all of it), written through `encode`.
+//!
+//! Takes the rendered pages as [`SearchDoc`]s and hands on [`SearchFile`]s under
+//! `search/`, byte-identical for the same input:
+//!
+//! | file | holds | loaded |
+//! |---|---|---|
+//! | `search/search.js` | the client | by the page |
+//! | `search/entry.js` | fold rules, stop words, shard boundaries, kinds, facets, strings | first query or filter |
+//! | `search/s/<n>.js` | terms and their best pages, at most 10 KB | when a query word falls in it |
+//! | `search/d/<id>.js` | one page's URL, title, kind, headings, anchors, excerpt text | when the page is shown as a result |
+//! | `search/f/k-<n>.js`, `search/f/<f>-<v>.js` | all pages of a kind or facet value | when that filter is chosen |
+//!
+//! The theme's side: a form the client enhances, which without JavaScript submits to the
+//! plain index page:
+//!
+//! ```html
+//! <form role="search" action="../../zoeken/index.html" data-search-root="../../search/"
+//!       data-search-filters>  <!-- optional: draw kind and facet selects -->
+//!   <label for="q">Zoeken</label> <input type="search" id="q" name="q">
+//!   <div id="search-results"></div>
+//! </form>
+//! <script src="../../search/search.js"></script>
+//! ```
+//!
+//! Interface strings come from the entry file in the site's language; any of them can be
+//! overridden on the form (`data-search-results="{n} resultaten"`, `-one`, `-none`,
+//! `-more`, `-kind`, `-any`, `-error`, and `data-search-label-<field>` for a facet's
+//! label). The client adds these classes for the theme to style: `search-status` (the
+//! live region), `search-results` (the listbox), `search-result`, `search-result-title`,
+//! `search-result-kind`, `search-result-heading`, `search-result-excerpt` (with `<mark>`),
+//! `search-more`, `search-filters`, `search-filter-label`, `search-filter`. Tests and
+//! benchmarks call `spiegelSearch.query(text, {kind, <field>: value}, {offset, limit})`.
+
+mod analyse;
+mod compound;
+mod encode;
+mod entry;
+mod fasthash;
+mod filter;
+mod fragment;
+mod from_site;
+mod rank;
+mod shard;
+mod stopwords;
+mod synonyms;
+pub mod tokenize;
+
+#[cfg(test)]
+mod client_tests;
+#[cfg(test)]
+mod synthetic;
+#[cfg(test)]
+mod tests;
+
+use rayon::prelude::*;
+
+use analyse::{with_compound_parts, Analyser, DocTerms};
+use compound::CompoundSplitter;
+use entry::Entry;
+use fasthash::{FastMap, FastSet};
+use filter::Filters;
+use rank::Ranking;
+use synonyms::SynonymTable;
+
+pub use from_site::{config, documents};
+pub use synonyms::default_synonyms;
+
+/// One page as search sees it.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct SearchDoc {
+    /// Site-relative URL, e.g. `inspiratie/fantasiespel/index.html`.
+    pub url: String,
+    pub title: String,
+    /// The kind's name, or `""` for pages of no kind.
+    pub kind: String,
+    /// The kind's singular label, shown with each result.
+    pub kind_label: String,
+    pub sections: Vec<SearchSection>,
+    pub tags: Vec<String>,
+    /// Facet field name → values, e.g. `("fase", ["pitstop"])`.
+    pub facets: Vec<(String, Vec<String>)>,
+}
+
+/// A part of a page under one heading (the text before the first heading has none).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct SearchSection {
+    /// The heading's id, so a result can link to the section that matched.
+    pub anchor: Option<String>,
+    pub heading: String,
+    /// Plain text, no markup.
+    pub text: String,
+}
+
+/// The site's search settings.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct SearchConfig {
+    /// `nl`, `fr` or `en`: stop words, compound splitting (Dutch) and interface strings.
+    pub language: String,
+    /// Groups of equivalent words or phrases.
+    pub synonyms: Vec<Vec<String>>,
+}
+
+impl SearchConfig {
+    /// The settings for a language with its [`default_synonyms`].
+    pub fn new(language: &str) -> Self {
+        SearchConfig { language: language.to_string(), synonyms: default_synonyms(language) }
+    }
+}
+
+/// A file to write, relative to the output root.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SearchFile {
+    /// Under `search/`, e.g. `search/s/3.js`.
+    pub path: String,
+    pub bytes: Vec<u8>,
+}
+
+/// The client, written beside the index as `search/search.js`.
+const CLIENT_SCRIPT: &str = include_str!("search.js");
+
+/// Builds the index and the client for `docs`, sorted by path.
+pub fn build_index(docs: &[SearchDoc], config: &SearchConfig) -> Vec<SearchFile> {
+    let docs = in_title_order(docs);
+    let stop_words = stopwords::stop_words(&config.language);
+    let synonyms = SynonymTable::new(&config.synonyms);
+    let analyser = Analyser::new(stop_words, &synonyms);
+    let analysed: Vec<DocTerms> = docs.par_iter().map(|doc| analyser.analyse(doc)).collect();
+    let analysed =
+        if splits_compounds(&config.language) { add_compound_parts(analysed) } else { analysed };
+    let ranking = rank::rank(&analysed);
+    let shards = shard::pack(&ranking.terms);
+    let filters = Filters::collect(&docs);
+    let entry = Entry {
+        language: &config.language,
+        doc_count: docs.len(),
+        stop_words,
+        shard_boundaries: shards.iter().map(|s| s.boundary.as_str()).collect(),
+        level_step: ranking.level_step,
+        filters: &filters,
+        synonyms: synonyms.folded_groups(),
+    };
+    let mut files = vec![
+        entry.file(),
+        SearchFile { path: "search/search.js".into(), bytes: CLIENT_SCRIPT.into() },
+    ];
+    files.extend(shard::files(&shards));
+    files.extend(fragment_files(&docs, &filters, &ranking));
+    files.extend(filters.files());
+    files.sort_by(|a, b| a.path.cmp(&b.path));
+    files
+}
+
+/// Doc ids follow the folded title (then URL), so that browsing a filter lists pages
+/// alphabetically and the output does not depend on the order pages were handed in.
+fn in_title_order(docs: &[SearchDoc]) -> Vec<&SearchDoc> {
+    let mut keyed: Vec<(String, &SearchDoc)> =
+        docs.iter().map(|d| (tokenize::fold(&d.title), d)).collect();
+    keyed.sort_by(|a, b| {
+        a.0.cmp(&b.0).then_with(|| a.1.title.cmp(&b.1.title)).then_with(|| a.1.url.cmp(&b.1.url))
+    });
+    keyed.into_iter().map(|(_, doc)| doc).collect()
+}
+
+/// Languages that write compounds as one word.
+fn splits_compounds(language: &str) -> bool {
+    language == "nl"
+}
+
+/// Splits compounds against the site's vocabulary: every word it uses of at least three
+/// letters, not numbers. Even a word used once is a word the site's readers know; a small
+/// site (the default one has a few dozen pages) would have too few words otherwise.
+fn add_compound_parts(docs: Vec<DocTerms>) -> Vec<DocTerms> {
+    let distinct: FastSet<&str> =
+        docs.iter().flat_map(|d| d.weights.iter().map(|(t, _)| t.as_str())).collect();
+    let words: Vec<&str> = distinct.into_iter().collect();
+    let vocabulary = words
+        .iter()
+        .filter(|word| word.chars().count() >= 3 && !word.chars().all(char::is_numeric))
+        .map(|word| word.to_string());
+    let splitter = CompoundSplitter::new(vocabulary);
+    let parts: FastMap<String, Vec<String>> = words
+        .par_iter()
+        .map(|word| (word.to_string(), splitter.parts(word)))
+        .filter(|(_, parts)| !parts.is_empty())
+        .collect();
+    docs.into_par_iter().map(|doc| with_compound_parts(doc, &parts)).collect()
+}
+
+/// One fragment file per page, `search/d/<id>.js`.
+fn fragment_files(docs: &[&SearchDoc], filters: &Filters, ranking: &Ranking) -> Vec<SearchFile> {
+    let doc_count = docs.len() as f64;
+    let idf = |term: &str| {
+        ranking.doc_frequency.get(term).map_or(0.0, |&df| (doc_count / f64::from(df)).ln())
+    };
+    docs.par_iter()
+        .enumerate()
+        .map(|(id, doc)| {
+            let kind = filters.kind_index(&doc.kind);
+            let payload = fragment::fragment(doc, kind, &idf);
+            SearchFile {
+                path: format!("search/d/{id}.js"),
+                bytes: encode::registration(&format!("d{id}"), &payload),
+            }
+        })
+        .collect()
+}
