@@ -1,6 +1,7 @@
 //! The command line: parses arguments with clap, runs the pipeline, prints what
 //! happened, and turns the outcome into an exit code (0 ok, 1 content problems, 2 usage).
 
+use std::net::IpAddr;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -67,6 +68,22 @@ pub enum Command {
         #[arg(long, default_value = ".")]
         root: PathBuf,
     },
+    /// Build the site into memory, serve it, and rebuild and reload on every change.
+    Serve {
+        /// The site folder (holding site.yaml and content/).
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+        /// The port to listen on; 0 picks a free one.
+        #[arg(long, default_value_t = 3030)]
+        port: u16,
+        /// The address to listen on. Anything but a loopback address lets other
+        /// devices on the network see the preview.
+        #[arg(long, default_value = "127.0.0.1")]
+        bind: IpAddr,
+        /// Open the site in the browser once it is served.
+        #[arg(long)]
+        open: bool,
+    },
     /// Write a large generated site, for benchmarks.
     #[command(hide = true)]
     Generate {
@@ -114,6 +131,7 @@ pub fn main() -> ExitCode {
             let output = output.unwrap_or_else(|| root.join("public"));
             run_build(&BuildOptions { root, output }, timings)
         }
+        Command::Serve { root, port, bind, open } => run_serve(root, port, bind, open),
         Command::Check { root, format } => run_check(&root, format),
         Command::Init { dir, org, language } => run_init(&dir, &org, &language),
         Command::New { kind, title, root } => {
@@ -138,6 +156,29 @@ pub fn main() -> ExitCode {
             }
         }
     }
+}
+
+fn run_serve(root: PathBuf, port: u16, bind: IpAddr, open: bool) -> ExitCode {
+    if crate::serve::is_public(bind) {
+        eprintln!(
+            "warning: listening on {bind}: every device that can reach this computer can open the preview"
+        );
+    }
+    let options = crate::serve::ServeOptions { root, bind, port, verbose: true };
+    let server = match crate::serve::Server::start(&options) {
+        Ok(server) => server,
+        Err(d) => {
+            eprint!("{d}");
+            return ExitCode::from(1);
+        }
+    };
+    let url = server.url();
+    println!("serving {} at {url} (Ctrl-C stops)", options.root.display());
+    if open {
+        crate::serve::open_in_browser(&url);
+    }
+    server.wait();
+    ExitCode::SUCCESS
 }
 
 fn fail(diagnostics: &Diagnostics) -> ExitCode {

@@ -1,8 +1,12 @@
 //! spiegel: a static site generator for the reflection and inspiration material of
 //! childcare organisations.
 //!
-//! The pipeline reads top to bottom in [`build`]: `config` → `load` → `link` →
-//! `render` (Markdown, then templates) → `write`. Each stage takes plain values and
+//! The pipeline reads top to bottom in [`incremental::Session::update`]: `config` →
+//! `load` → `link` → `photos` (plan) → `taxonomy` → `render` (Markdown, then templates;
+//! listing and collection pages) → `publish` (feeds, sitemap) → `search` →
+//! `photos::process` → output files, which [`build`] hands to `write`, `build_zip` to
+//! `archive` and `serve` keeps in memory; [`check`] runs it with the reader checks and
+//! writes nothing. Each stage takes plain values and
 //! hands on a plain value; problems are collected as [`diag::Diagnostics`] and a build
 //! with any problem writes nothing.
 
@@ -11,6 +15,7 @@ pub mod cli;
 pub mod config;
 pub mod diag;
 pub mod generate;
+pub mod incremental;
 pub mod link;
 pub mod load;
 pub mod markdown;
@@ -20,6 +25,7 @@ pub mod publish;
 pub mod readers;
 pub mod render;
 pub mod search;
+pub mod serve;
 pub mod slug;
 pub mod starter;
 pub mod taxonomy;
@@ -30,7 +36,7 @@ use std::time::{Duration, Instant};
 
 use diag::Diagnostics;
 use photos::process::PhotoStats;
-use write::{Content, OutputFile, WriteStats};
+use write::{OutputFile, WriteStats};
 
 /// What to build and where.
 #[derive(Debug, Clone)]
@@ -46,7 +52,7 @@ pub struct Timings {
 }
 
 impl Timings {
-    fn time<T>(&mut self, stage: &'static str, work: impl FnOnce() -> T) -> T {
+    pub fn time<T>(&mut self, stage: &'static str, work: impl FnOnce() -> T) -> T {
         let start = Instant::now();
         let value = work();
         self.stages.push((stage, start.elapsed()));
@@ -84,7 +90,8 @@ pub enum Purpose {
 }
 
 /// Runs the pipeline up to, not including, writing. All problems of all stages that
-/// could run come back together.
+/// could run come back together. This is the first update of an [`incremental::Session`],
+/// the same code `serve` runs after every change.
 pub fn render_site(root: &Path, timings: &mut Timings) -> Result<Rendered, Diagnostics> {
     run_pipeline(root, Purpose::Publish, timings)
 }
@@ -95,71 +102,14 @@ pub fn check(root: &Path) -> Result<usize, Diagnostics> {
     run_pipeline(root, Purpose::Check, &mut Timings::default()).map(|r| r.pages)
 }
 
+/// The pipeline, run once: the first update of a new session.
 fn run_pipeline(
     root: &Path,
     purpose: Purpose,
     timings: &mut Timings,
 ) -> Result<Rendered, Diagnostics> {
-    let config = timings.time("config", || config::load(root))?;
-    let mut diagnostics = Diagnostics::new();
-    let site = timings.time("load", || load::load(root, &config, &mut diagnostics));
-    let links = timings.time("link", || link::link(&site, &config, &mut diagnostics));
-    let photos = timings.time("photos", || photos::plan(root, &site, &mut diagnostics));
-    if purpose == Purpose::Check {
-        timings.time("readers", || readers::check(&site, &mut diagnostics));
-    }
-    let taxonomies = taxonomy::collect(&site, &links, &config, &mut diagnostics);
-    let feeds = publish::feeds(&site, &links, &config);
-    let theme = timings.time("templates", || render::theme::load(root, &config, &mut diagnostics));
-    let Some(mut theme) = theme else { return Err(diagnostics) };
-    render::register_functions(&mut theme, &site, &links, &config);
-    let inputs = render::Inputs {
-        site: &site,
-        links: &links,
-        config: &config,
-        theme: &theme,
-        taxonomies: &taxonomies,
-        feeds: &feeds,
-        photos: &photos,
-    };
-    let pages = timings.time("render", || render::render(&inputs, &mut diagnostics));
-    let listings = timings.time("listings", || render::listing::render(&inputs, &mut diagnostics));
-    let collections =
-        timings.time("collections", || render::render_collections(&inputs, &mut diagnostics));
-    if !diagnostics.is_empty() {
-        return Err(diagnostics);
-    }
-    let mut descriptions = vec![String::new(); site.pages.len()];
-    for page in &pages {
-        descriptions[page.index] = page.description.clone();
-    }
-    let listing_urls = render::listing::listing_urls(&taxonomies);
-    let published = publish::files(&publish::Published {
-        site: &site,
-        config: &config,
-        feeds: &feeds,
-        descriptions: &descriptions,
-        listings: &listing_urls,
-    });
-    let index = match purpose {
-        Purpose::Publish => timings.time("search", || {
-            search::build_index(
-                &search::documents(&site, &links, &config, &pages),
-                &search::config(&config),
-            )
-        }),
-        Purpose::Check => Vec::new(),
-    };
-    let files = timings.time("assemble", || {
-        assemble(&site, pages, listings, collections, published, index, &theme)
-    });
-    let (files, photo_stats) = match purpose {
-        Purpose::Publish => {
-            timings.time("resize", || photos::process::process(root, files, &photos))?
-        }
-        Purpose::Check => (files, PhotoStats::default()),
-    };
-    Ok(Rendered { files, pages: site.pages.len(), photos: photo_stats })
+    let update = incremental::Session::new(root, purpose).update(&[], timings)?;
+    Ok(Rendered { files: update.files, pages: update.pages, photos: update.photos })
 }
 
 /// Builds the site at `options.root` into `options.output`. On any problem nothing is
@@ -188,38 +138,4 @@ pub fn build_zip(root: &Path, zip: &Path) -> Result<BuildReport, Diagnostics> {
     let (pages, files, photos) = (rendered.pages, rendered.files.len(), rendered.photos);
     let written = WriteStats { written: files, ..WriteStats::default() };
     Ok(BuildReport { pages, files, written, photos, timings })
-}
-
-/// The output files: feeds, robots.txt and sitemap, the theme's and the site's static
-/// files (a site's own robots.txt wins), content assets, the search index, listing pages,
-/// the pages (with their cards) and the pages that gather others (book, selection).
-/// A later file with the same path replaces an earlier one: pages win over all.
-fn assemble(
-    site: &load::Site,
-    pages: Vec<render::RenderedPage>,
-    listings: Vec<OutputFile>,
-    collections: Vec<(String, String)>,
-    published: Vec<OutputFile>,
-    index: Vec<search::SearchFile>,
-    theme: &render::theme::Theme,
-) -> Vec<OutputFile> {
-    let mut files: std::collections::BTreeMap<String, Content> =
-        published.into_iter().map(|f| (f.path, f.content)).collect();
-    files.extend(theme.static_files.clone());
-    for asset in &site.assets {
-        files.insert(asset.output.clone(), Content::Copy(asset.source.clone()));
-    }
-    files.extend(index.into_iter().map(|f| (f.path, Content::Bytes(f.bytes))));
-    files.extend(listings.into_iter().map(|f| (f.path, f.content)));
-    for page in pages {
-        if let Some(card) = page.card {
-            let folder = page.path.strip_suffix("index.html").unwrap_or_default();
-            files.insert(format!("{folder}card.js"), Content::Bytes(card.into_bytes()));
-        }
-        files.insert(page.path, Content::Bytes(page.html.into_bytes()));
-    }
-    for (path, html) in collections {
-        files.insert(path, Content::Bytes(html.into_bytes()));
-    }
-    files.into_iter().map(|(path, content)| OutputFile { path, content }).collect()
 }

@@ -111,6 +111,7 @@ fn existing_slugs(site: &load::Site, kind: &str) -> Vec<String> {
         .pages
         .iter()
         .filter(|p| p.role == load::Role::Entry && p.kind.as_deref() == Some(kind))
+        .map(|p| &**p)
         .collect();
     entries.sort_by(|a, b| {
         let weight = |p: &load::Page| p.weight.unwrap_or(f64::MAX);

@@ -45,7 +45,7 @@ const VAGUE_LINK_TEXTS: &[&str] = &[
 
 /// Runs the reader checks on every page.
 pub fn check(site: &Site, diagnostics: &mut Diagnostics) {
-    let problems: Vec<Vec<Diagnostic>> = site.pages.par_iter().map(check_page).collect();
+    let problems: Vec<Vec<Diagnostic>> = site.pages.par_iter().map(|p| check_page(p)).collect();
     diagnostics.extend(problems.into_iter().flatten());
 }
 

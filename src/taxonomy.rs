@@ -233,7 +233,7 @@ fn listing_order(site: &Site, links: &Links, config: &Config) -> Vec<usize> {
 
 /// A content page where a listing page goes: the content page must move.
 fn check_clashes(site: &Site, taxonomies: &[Taxonomy], diagnostics: &mut Diagnostics) {
-    let by_url: HashMap<&str, &Page> = site.pages.iter().map(|p| (p.url.as_str(), p)).collect();
+    let by_url: HashMap<&str, &Page> = site.pages.iter().map(|p| (p.url.as_str(), &**p)).collect();
     for taxonomy in taxonomies {
         let places = std::iter::once((&taxonomy.url, &taxonomy.label))
             .chain(taxonomy.terms.iter().map(|t| (&t.url, &t.label)));

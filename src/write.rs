@@ -19,7 +19,7 @@ use crate::diag::Diagnostic;
 pub const MARKER: &str = ".spiegel-output";
 
 /// What one output file holds.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum Content {
     Bytes(Vec<u8>),
     /// Copied from a file of the site or theme.

@@ -180,7 +180,7 @@ fn default_site() -> (PathBuf, tempfile::TempDir) {
     (root, out)
 }
 
-fn entries_of(root: &std::path::Path, kind: &str) -> Vec<Page> {
+fn entries_of(root: &std::path::Path, kind: &str) -> Vec<std::sync::Arc<Page>> {
     let config = spiegel::config::load(root).unwrap();
     let mut diagnostics = Diagnostics::new();
     let site = spiegel::load::load(root, &config, &mut diagnostics);

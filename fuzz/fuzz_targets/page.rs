@@ -1,5 +1,6 @@
-//! The whole pipeline for one page: bytes as a Markdown file in a small site, through
-//! load, link, Markdown and the default theme. It must never panic, and with
+//! The whole pipeline for one page: bytes as a Markdown file in a small site on disk,
+//! through the same `render_site` as `spiegel build` (load, link, Markdown, templates,
+//! listings, search). It must never panic, and with
 //! sanitising on, no page may carry markup that runs script (see `spiegel_fuzz::check`).
 
 #![no_main]
@@ -7,10 +8,6 @@
 use std::sync::{Mutex, OnceLock};
 
 use libfuzzer_sys::fuzz_target;
-use spiegel::config::Config;
-use spiegel::diag::Diagnostics;
-use spiegel::render::theme::Theme;
-use spiegel::{link, load, render};
 
 const SITE_YAML: &str = "title: Fuzz </script><script>alert(1)</script>\n\
 html:\n  allow_iframe_origins: [\"https://www.youtube-nocookie.com\"]\n";
@@ -28,56 +25,65 @@ const OTHERS: &[(&str, &str)] = &[
 const FOLDERS: [&str; 6] =
     ["", "bouwstenen/", "inspiratie/", "visie/", "methodieken/", "notities/"];
 
+/// A site folder, made once per process; each input replaces `content/<folder>fuzz.md`.
 struct Fixture {
-    sanitized: Config,
-    trusted: Config,
-    theme: Mutex<Theme>,
+    sanitized: std::path::PathBuf,
+    trusted: std::path::PathBuf,
+    last: Mutex<Option<std::path::PathBuf>>,
+}
+
+fn site(name: &str, site_yaml: &str) -> std::path::PathBuf {
+    let root = std::env::temp_dir().join(format!("spiegel-fuzz-{}-{name}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&root);
+    for (path, text) in OTHERS {
+        let file = root.join("content").join(path);
+        std::fs::create_dir_all(file.parent().expect("a folder")).expect("the fuzz site");
+        std::fs::write(file, text).expect("the fuzz site");
+    }
+    std::fs::write(root.join("site.yaml"), site_yaml).expect("the fuzz site");
+    root
 }
 
 fn fixture() -> &'static Fixture {
     static FIXTURE: OnceLock<Fixture> = OnceLock::new();
-    FIXTURE.get_or_init(|| {
-        let path = std::path::Path::new("site.yaml");
-        let sanitized = spiegel::config::parse(SITE_YAML, path).expect("the fuzz site.yaml");
-        let mut trusted = sanitized.clone();
-        trusted.html.sanitize = false;
-        // A root without themes/ or templates/: the built-in default theme.
-        let root = std::path::Path::new("/nonexistent/spiegel-fuzz-site");
-        let theme = render::theme::load(root, &sanitized, &mut Diagnostics::new())
-            .expect("the built-in theme compiles");
-        Fixture { sanitized, trusted, theme: Mutex::new(theme) }
+    FIXTURE.get_or_init(|| Fixture {
+        sanitized: site("sanitized", SITE_YAML),
+        trusted: site("trusted", &format!("{SITE_YAML}  sanitize: false\n")),
+        last: Mutex::new(None),
     })
 }
 
 fuzz_target!(|data: &[u8]| {
     let Some((&selector, bytes)) = data.split_first() else { return };
     let fixture = fixture();
-    let config = if selector & 0x80 == 0 { &fixture.sanitized } else { &fixture.trusted };
+    let sanitized = selector & 0x80 == 0;
+    let root = if sanitized { &fixture.sanitized } else { &fixture.trusted };
     let rel = format!("{}fuzz.md", FOLDERS[usize::from(selector & 0x7F) % FOLDERS.len()]);
-    let mut diagnostics = Diagnostics::new();
-    let mut pages = Vec::new();
-    for (other, text) in OTHERS {
-        let (page, problems) = load::load_page(other, text.as_bytes().to_vec(), config);
-        assert!(problems.is_empty(), "{problems:?}");
-        pages.extend(page);
+    let file = root.join("content").join(&rel);
+    let mut last = fixture.last.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+    if let Some(previous) = last.take() {
+        let _ = std::fs::remove_file(previous);
     }
-    let (page, problems) = load::load_page(&rel, bytes.to_vec(), config);
-    for problem in &problems {
-        let _ = problem.to_string();
-    }
-    diagnostics.extend(problems);
-    pages.extend(page);
-    let site = load::site_from_pages(pages, Vec::new(), config, &mut diagnostics);
-    let links = link::link(&site, config, &mut diagnostics);
-    let mut theme = fixture.theme.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
-    render::register_functions(&mut theme, &site, &links, config);
-    let inputs = render::Inputs { site: &site, links: &links, config, theme: &theme };
-    let rendered = render::render(&inputs, &mut diagnostics);
-    let _ = diagnostics.to_string();
-    if config.html.sanitize {
-        for page in &rendered {
-            if let Err(problem) = spiegel_fuzz::check(&page.html) {
-                panic!("{problem} in {}:\n{}", page.path, page.html);
+    std::fs::create_dir_all(file.parent().expect("a folder")).expect("the fuzz site");
+    std::fs::write(&file, bytes).expect("the fuzz page");
+    *last = Some(file);
+    // The same pipeline `spiegel build` runs; problems are diagnostics, never a panic.
+    let rendered = match spiegel::render_site(root, &mut spiegel::Timings::default()) {
+        Ok(rendered) => rendered,
+        Err(diagnostics) => {
+            let _ = diagnostics.to_string();
+            return;
+        }
+    };
+    if sanitized {
+        for file in &rendered.files {
+            let spiegel::write::Content::Bytes(bytes) = &file.content else { continue };
+            if !file.path.ends_with(".html") {
+                continue;
+            }
+            let html = String::from_utf8_lossy(bytes);
+            if let Err(problem) = spiegel_fuzz::check(&html) {
+                panic!("{problem} in {}:\n{html}", file.path);
             }
         }
     }

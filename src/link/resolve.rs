@@ -6,10 +6,11 @@
 
 use std::cmp::Ordering;
 use std::collections::HashMap;
+use std::sync::Arc;
 
 use serde_json::Value;
 
-use super::scan::{fill_titles, LinkForm, RawLink, Scan};
+use super::scan::{fill_titles, Heading, LinkForm, RawLink, Scan};
 use super::{PageLinks, ResolvedLink};
 use crate::config::Config;
 use crate::diag::{Diagnostic, LineIndex, MAX_PER_FILE};
@@ -19,42 +20,50 @@ use crate::slug::{did_you_mean, fold};
 /// Look-ups over all pages of a site.
 #[derive(Debug, Default)]
 pub struct Index {
+    names: Arc<Names>,
+    kinds: HashMap<String, Vec<usize>>,
+}
+
+/// What a page can be named by. Shared between builds while no page is added, removed
+/// or renamed: then every name finds the same page.
+#[derive(Debug, Default)]
+struct Names {
     by_slug: HashMap<String, Vec<usize>>,
     by_key: HashMap<String, usize>,
     by_source: HashMap<String, usize>,
-    heading_ids: Vec<Vec<String>>,
-    kinds: HashMap<String, Vec<usize>>,
     kind_of: Vec<Option<String>>,
-    titles: Vec<String>,
 }
 
 impl Index {
-    pub fn new(site: &Site, config: &Config, scans: &[Scan]) -> Index {
-        let mut index = Index::default();
+    pub fn new(site: &Site, config: &Config) -> Index {
+        let mut names = Names::default();
         for (i, page) in site.pages.iter().enumerate() {
             if page.role != Role::Home {
-                index.by_slug.entry(page.slug.clone()).or_default().push(i);
-                index.by_key.insert(page.key.clone(), i);
+                names.by_slug.entry(page.slug.clone()).or_default().push(i);
+                names.by_key.insert(page.key.clone(), i);
             }
             if let Ok(rel) = page.source.strip_prefix(CONTENT_DIR) {
-                index.by_source.insert(rel.to_string_lossy().replace('\\', "/"), i);
+                names.by_source.insert(rel.to_string_lossy().replace('\\', "/"), i);
             }
-            if page.role == Role::Entry {
-                if let Some(kind) = &page.kind {
-                    index.kinds.entry(kind.clone()).or_default().push(i);
-                }
-            }
-            index.kind_of.push(page.kind.clone());
-            index.titles.push(page.title.clone());
+            names.kind_of.push(page.kind.clone());
         }
-        index.heading_ids =
-            scans.iter().map(|s| s.headings.iter().map(|h| h.id.clone()).collect()).collect();
+        Index { names: Arc::new(names), kinds: kinds(site, config) }
+    }
+
+    /// The index of `site`, whose pages have the same names, at the same places, as the
+    /// pages this index was made for; `changed` marks the pages whose values may differ.
+    /// The names are shared; a kind's order is mended where its changed entries go.
+    pub fn renamed_none(&self, site: &Site, config: &Config, changed: &[bool]) -> Index {
+        let mut kinds = self.kinds.clone();
         for kind in config.kinds() {
-            if let Some(entries) = index.kinds.get_mut(&kind.name) {
-                sort_entries(entries, &site.pages, kind.sort_by.as_deref());
+            let Some(entries) = kinds.get_mut(&kind.name) else { continue };
+            let moved: Vec<usize> = entries.iter().copied().filter(|&e| changed[e]).collect();
+            if !moved.is_empty() {
+                entries.retain(|&e| !changed[e]);
+                reorder_entries(entries, &moved, &site.pages, kind.sort_by.as_deref());
             }
         }
-        index
+        Index { names: Arc::clone(&self.names), kinds }
     }
 
     /// The entries of a kind, in the kind's order.
@@ -62,12 +71,20 @@ impl Index {
         self.kinds.get(kind).map_or(&[], Vec::as_slice)
     }
 
+    fn by_slug(&self) -> &HashMap<String, Vec<usize>> {
+        &self.names.by_slug
+    }
+
+    fn by_key(&self) -> &HashMap<String, usize> {
+        &self.names.by_key
+    }
+
     /// The page a slug or qualified key names, if exactly one does.
     pub fn find(&self, name: &str) -> Option<usize> {
-        if let Some(&i) = self.by_key.get(name) {
+        if let Some(&i) = self.by_key().get(name) {
             return Some(i);
         }
-        match self.by_slug.get(name).map(Vec::as_slice) {
+        match self.by_slug().get(name).map(Vec::as_slice) {
             Some([one]) => Some(*one),
             _ => None,
         }
@@ -78,62 +95,137 @@ impl Index {
         if let Some(i) = self.find(target) {
             return Ok(i);
         }
-        match self.by_slug.get(target) {
+        match self.by_slug().get(target) {
             Some(many) if many.len() > 1 => {
                 Err(format!("\"{target}\" is ambiguous: more than one page has this slug"))
             }
             _ => {
-                let names = self.by_slug.keys().chain(self.by_key.keys()).map(String::as_str);
+                let names = self.by_slug().keys().chain(self.by_key().keys()).map(String::as_str);
                 Err(format!("no page \"{target}\"{}", did_you_mean(target, names)))
             }
         }
     }
 }
 
+/// Each kind's entries, in the kind's order.
+fn kinds(site: &Site, config: &Config) -> HashMap<String, Vec<usize>> {
+    let mut kinds: HashMap<String, Vec<usize>> = HashMap::new();
+    for (i, page) in site.pages.iter().enumerate() {
+        if let (Role::Entry, Some(kind)) = (page.role, &page.kind) {
+            kinds.entry(kind.clone()).or_default().push(i);
+        }
+    }
+    for kind in config.kinds() {
+        if let Some(entries) = kinds.get_mut(&kind.name) {
+            sort_entries(entries, &site.pages, kind.sort_by.as_deref());
+        }
+    }
+    kinds
+}
+
 /// Orders a kind's entries by `sort_by` (a field, `-field` descending), then weight,
 /// then title.
-fn sort_entries(entries: &mut [usize], pages: &[Page], sort_by: Option<&str>) {
-    let (field, descending) = match sort_by {
-        Some(f) => (f.strip_prefix('-').unwrap_or(f), f.starts_with('-')),
-        None => ("weight", false),
-    };
-    let key = |page: &Page| -> Option<Value> {
-        match field {
+fn sort_entries(entries: &mut [usize], pages: &[Arc<Page>], sort_by: Option<&str>) {
+    let order = EntryOrder::new(sort_by);
+    // Keys are made once per entry, not once per comparison.
+    let keys: HashMap<usize, SortKey> =
+        entries.iter().map(|&e| (e, order.key(&pages[e]))).collect();
+    entries.sort_by(|a, b| order.compare((&pages[*a], &keys[a]), (&pages[*b], &keys[b])));
+}
+
+/// Puts the `moved` entries (whose values changed) into their places in `entries`,
+/// which is in order without them: the same order [`sort_entries`] gives.
+fn reorder_entries(
+    entries: &mut Vec<usize>,
+    moved: &[usize],
+    pages: &[Arc<Page>],
+    sort_by: Option<&str>,
+) {
+    let order = EntryOrder::new(sort_by);
+    for &m in moved {
+        let key = order.key(&pages[m]);
+        let at = entries.partition_point(|&e| {
+            order.compare((&pages[e], &order.key(&pages[e])), (&pages[m], &key)).is_lt()
+        });
+        entries.insert(at, m);
+    }
+}
+
+/// How a kind orders its entries.
+struct EntryOrder<'a> {
+    field: &'a str,
+    descending: bool,
+}
+
+struct SortKey {
+    value: Option<SortValue>,
+    title: String,
+}
+
+impl<'a> EntryOrder<'a> {
+    fn new(sort_by: Option<&'a str>) -> Self {
+        match sort_by {
+            Some(f) => EntryOrder {
+                field: f.strip_prefix('-').unwrap_or(f),
+                descending: f.starts_with('-'),
+            },
+            None => EntryOrder { field: "weight", descending: false },
+        }
+    }
+
+    fn key(&self, page: &Page) -> SortKey {
+        let value = match self.field {
             "weight" => page.weight.map(Value::from),
             "date" => page.date.clone().map(Value::String),
             "title" => Some(Value::String(fold(&page.title))),
             other => page.fields.get(other).cloned(),
-        }
-    };
-    entries.sort_by(|&a, &b| {
-        let (pa, pb) = (&pages[a], &pages[b]);
-        let by_field = match (key(pa), key(pb)) {
-            (Some(x), Some(y)) => compare_values(&x, &y).then(Ordering::Equal),
+        };
+        SortKey { value: value.map(SortValue::of), title: fold(&page.title) }
+    }
+
+    /// Entries with the field first, by its value; then by title, then by url.
+    fn compare(&self, (pa, ka): (&Page, &SortKey), (pb, kb): (&Page, &SortKey)) -> Ordering {
+        let by_field = match (&ka.value, &kb.value) {
+            (Some(x), Some(y)) => x.cmp(y),
             (Some(_), None) => return Ordering::Less,
             (None, Some(_)) => return Ordering::Greater,
             (None, None) => Ordering::Equal,
         };
-        let by_field = if descending { by_field.reverse() } else { by_field };
-        by_field
-            .then_with(|| fold(&pa.title).cmp(&fold(&pb.title)))
-            .then_with(|| pa.url.cmp(&pb.url))
-    });
-}
-
-fn compare_values(a: &Value, b: &Value) -> Ordering {
-    match (a.as_f64(), b.as_f64()) {
-        (Some(x), Some(y)) => x.total_cmp(&y),
-        _ => a.to_string().cmp(&b.to_string()),
+        let by_field = if self.descending { by_field.reverse() } else { by_field };
+        by_field.then_with(|| ka.title.cmp(&kb.title)).then_with(|| pa.url.cmp(&pb.url))
     }
 }
 
+/// A field value to sort by: numbers by number, anything else by its JSON text.
+struct SortValue {
+    number: Option<f64>,
+    text: String,
+}
+
+impl SortValue {
+    fn of(value: Value) -> SortValue {
+        SortValue { number: value.as_f64(), text: value.to_string() }
+    }
+
+    fn cmp(&self, other: &SortValue) -> Ordering {
+        match (self.number, other.number) {
+            (Some(x), Some(y)) => x.total_cmp(&y),
+            _ => self.text.cmp(&other.text),
+        }
+    }
+}
+
+/// What resolving a page looks at: the index, and every page with its scan (for the
+/// titles and heading ids of link targets).
+pub(super) struct Resolver<'a> {
+    pub(super) index: &'a Index,
+    pub(super) pages: &'a [Arc<Page>],
+    pub(super) scans: &'a [&'a Scan],
+}
+
 /// Resolves the links and reference fields of page `i`.
-pub(super) fn page(
-    i: usize,
-    page: &Page,
-    scan: Scan,
-    index: &Index,
-) -> (PageLinks, Vec<Diagnostic>) {
+pub(super) fn page(i: usize, resolver: &Resolver<'_>) -> (PageLinks, Vec<Diagnostic>) {
+    let (page, scan, index) = (&*resolver.pages[i], resolver.scans[i], resolver.index);
     let mut problems = Vec::new();
     let mut lines: Option<LineIndex> = None;
     let position = |lines: &mut Option<LineIndex>, offset: usize| {
@@ -144,8 +236,8 @@ pub(super) fn page(
     let mut unlisted = 0;
     let raw_targets: Vec<(usize, String)> =
         scan.links.iter().map(|l| (l.offset, l.target.clone())).collect();
-    for link in scan.links {
-        match resolve_link(i, page, &link, index) {
+    for link in &scan.links {
+        match resolve_link(i, page, link, resolver) {
             Ok(r) => resolved.push(r),
             Err(_) if problems.len() >= MAX_PER_FILE => unlisted += 1,
             Err((message, hint)) => {
@@ -170,7 +262,7 @@ pub(super) fn page(
     for link in &mut resolved {
         link.context = fill_titles(&link.context, |k| {
             let raw = &raw_targets[k];
-            titles.get(&raw.0).map_or_else(|| raw.1.clone(), |&t| index.titles[t].clone())
+            titles.get(&raw.0).map_or_else(|| raw.1.clone(), |&t| resolver.pages[t].title.clone())
         });
     }
     let references = resolve_references(page, index, &mut problems);
@@ -185,7 +277,7 @@ pub(super) fn page(
         }
     }
     let links = PageLinks {
-        headings: scan.headings,
+        headings: scan.headings.clone(),
         resolved,
         outgoing,
         references,
@@ -200,8 +292,9 @@ fn resolve_link(
     i: usize,
     page: &Page,
     link: &RawLink,
-    index: &Index,
+    resolver: &Resolver<'_>,
 ) -> Result<ResolvedLink, Problem> {
+    let index = resolver.index;
     let target = match link.form {
         LinkForm::Wiki { .. } if link.target.is_empty() => i,
         LinkForm::Wiki { .. } => index.wiki(&link.target).map_err(|message| {
@@ -215,7 +308,7 @@ fn resolve_link(
         LinkForm::Markdown => markdown_target(page, &link.target, index)?,
     };
     if let Some(fragment) = &link.fragment {
-        check_fragment(target, fragment, index, &link.target)?;
+        check_fragment(&resolver.scans[target].headings, fragment, &link.target)?;
     }
     Ok(ResolvedLink {
         offset: link.offset,
@@ -228,7 +321,7 @@ fn resolve_link(
 
 fn ambiguity_hint(slug: &str, index: &Index) -> String {
     let mut keys: Vec<&str> = index
-        .by_key
+        .by_key()
         .iter()
         .filter(|(key, _)| key.rsplit('/').next() == Some(slug))
         .map(|(k, _)| k.as_str())
@@ -254,8 +347,8 @@ fn markdown_target(page: &Page, target: &str, index: &Index) -> Result<usize, Pr
         },
     };
     let normalised = normalise(&joined);
-    normalised.as_deref().and_then(|p| index.by_source.get(p).copied()).ok_or_else(|| {
-        let names = index.by_source.keys().map(String::as_str);
+    normalised.as_deref().and_then(|p| index.names.by_source.get(p).copied()).ok_or_else(|| {
+        let names = index.names.by_source.keys().map(String::as_str);
         let wanted = normalised.as_deref().unwrap_or(target);
         (
             format!("no page \"{target}\"{}", did_you_mean(wanted, names)),
@@ -279,14 +372,9 @@ fn normalise(path: &str) -> Option<String> {
     Some(parts.join("/"))
 }
 
-fn check_fragment(
-    target: usize,
-    fragment: &str,
-    index: &Index,
-    written: &str,
-) -> Result<(), Problem> {
-    let ids = &index.heading_ids[target];
-    if ids.iter().any(|id| id == fragment) {
+fn check_fragment(headings: &[Heading], fragment: &str, written: &str) -> Result<(), Problem> {
+    let ids: Vec<&str> = headings.iter().map(|h| h.id.as_str()).collect();
+    if ids.contains(&fragment) {
         return Ok(());
     }
     let page = if written.is_empty() { "this page".to_string() } else { format!("\"{written}\"") };
@@ -301,7 +389,7 @@ fn check_fragment(
     Err((
         format!(
             "no heading \"#{fragment}\" on {page}{}",
-            did_you_mean(fragment, ids.iter().map(String::as_str))
+            did_you_mean(fragment, ids.iter().copied())
         ),
         hint,
     ))
@@ -336,16 +424,16 @@ fn resolve_reference(
     let candidates = index.entries_of_kind(&reference.kind);
     let found = index.find(&reference.target).filter(|i| candidates.contains(i)).or_else(|| {
         index
-            .by_slug
+            .by_slug()
             .get(&reference.target)?
             .iter()
             .copied()
-            .find(|i| index.kind_of[*i].as_deref() == Some(&reference.kind))
+            .find(|i| index.names.kind_of[*i].as_deref() == Some(&reference.kind))
     });
     if found.is_none() {
         let kind = reference.kind.replace('_', " ");
         let slugs: Vec<&str> = index
-            .by_slug
+            .by_slug()
             .iter()
             .filter(|(_, pages)| pages.iter().any(|i| candidates.contains(i)))
             .map(|(slug, _)| slug.as_str())

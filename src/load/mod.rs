@@ -10,6 +10,7 @@ mod validate;
 
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use rayon::prelude::*;
 use serde_json::{Map, Value};
@@ -40,7 +41,7 @@ pub enum Role {
 }
 
 /// A reference-field value to resolve in `link`, with its place in the file.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Reference {
     pub field: String,
     pub target: String,
@@ -51,7 +52,7 @@ pub struct Reference {
 }
 
 /// One page, as loaded.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Page {
     /// Site-relative source path (`content/inspiratie/x.md`); empty for a generated page.
     pub source: PathBuf,
@@ -94,65 +95,107 @@ pub struct Asset {
 /// Everything `load` found.
 #[derive(Debug, Default)]
 pub struct Site {
-    pub pages: Vec<Page>,
+    /// Sorted by url. Shared (`Arc`) so that a rebuild keeps the pages it did not reload.
+    pub pages: Vec<Arc<Page>>,
     pub assets: Vec<Asset>,
 }
+
+/// One file under `content/` as loading found it, by its path under `content/`.
+#[derive(Debug, Clone)]
+pub enum Entry {
+    /// A Markdown file: its page (none for a draft or a file that failed), and problems.
+    Markdown {
+        page: Option<Arc<Page>>,
+        problems: Vec<Diagnostic>,
+    },
+    Asset(Asset),
+    /// A file or folder that could not be read.
+    Unreadable(Diagnostic),
+}
+
+/// The files of `content/`, by path under `content/`.
+pub type Entries = BTreeMap<String, Entry>;
 
 /// Loads every page under `ROOT/content`. Problems are pushed to `diagnostics`; pages
 /// with problems are still returned where possible, so later stages can report theirs.
 pub fn load(root: &Path, config: &Config, diagnostics: &mut Diagnostics) -> Site {
-    let content = root.join(CONTENT_DIR);
-    let (markdown, assets) = walk(root, &content, diagnostics);
-    let results: Vec<(Option<Page>, Vec<Diagnostic>)> =
-        markdown.par_iter().map(|(abs, rel)| load_file(abs, rel, config)).collect();
-    let mut pages = Vec::with_capacity(results.len());
-    for (page, problems) in results {
-        diagnostics.extend(problems);
-        pages.extend(page);
-    }
-    site_from_pages(pages, assets, config, diagnostics)
+    site_from(&read_tree(root, "", config), config, diagnostics)
 }
 
-/// The site of pages already loaded (by [`load`], or by [`load_page`] from memory):
-/// adds the index pages nobody wrote and reports pages that clash.
-pub fn site_from_pages(
-    mut pages: Vec<Page>,
-    assets: Vec<Asset>,
-    config: &Config,
-    diagnostics: &mut Diagnostics,
-) -> Site {
+/// Reads the files under `ROOT/content/PREFIX` (a file or a folder; all of `content/`
+/// for an empty prefix). Hidden files are left out, as is a prefix that does not exist.
+pub fn read_tree(root: &Path, prefix: &str, config: &Config) -> Entries {
+    let content = root.join(CONTENT_DIR);
+    let mut entries = Entries::new();
+    if prefix.split('/').any(|part| part.starts_with('.')) {
+        return entries;
+    }
+    if prefix.is_empty() && !content.is_dir() {
+        let d = Diagnostic::file(CONTENT_DIR, "there is no content folder")
+            .with_hint("create content/ with a _index.md for the home page");
+        entries.insert(String::new(), Entry::Unreadable(d));
+        return entries;
+    }
+    let start = content.join(prefix);
+    if std::fs::symlink_metadata(&start).is_err() {
+        return entries;
+    }
+    let markdown = walk(root, &start, &content, &mut entries);
+    let loaded: Vec<(String, Entry)> = markdown
+        .into_par_iter()
+        .map(|(abs, rel)| {
+            let (page, problems) = load_file(&abs, &rel, config);
+            (rel, Entry::Markdown { page: page.map(Arc::new), problems })
+        })
+        .collect();
+    entries.extend(loaded);
+    entries
+}
+
+/// The site of the loaded files: pages in url order, generated indexes added, clashes
+/// reported.
+pub fn site_from(entries: &Entries, config: &Config, diagnostics: &mut Diagnostics) -> Site {
+    let mut pages = Vec::with_capacity(entries.len());
+    let mut assets = Vec::new();
+    for entry in entries.values() {
+        match entry {
+            Entry::Markdown { page, problems } => {
+                diagnostics.extend(problems.iter().cloned());
+                pages.extend(page.iter().cloned());
+            }
+            Entry::Asset(asset) => assets.push(asset.clone()),
+            Entry::Unreadable(d) => diagnostics.push(d.clone()),
+        }
+    }
     add_missing_indexes(&mut pages, config);
     check_duplicates(&pages, diagnostics);
     Site { pages, assets }
 }
 
-/// Markdown files and other files under `content/`, sorted, hidden files skipped.
+/// Markdown files (absolute path, path under `content/`) under `start`, sorted; other
+/// files and unreadable ones go straight into `entries`.
 fn walk(
     root: &Path,
+    start: &Path,
     content: &Path,
-    diagnostics: &mut Diagnostics,
-) -> (Vec<(PathBuf, String)>, Vec<Asset>) {
+    entries: &mut Entries,
+) -> Vec<(PathBuf, String)> {
     let mut markdown = Vec::new();
-    let mut assets = Vec::new();
-    if !content.is_dir() {
-        diagnostics.push(
-            Diagnostic::file(CONTENT_DIR, "there is no content folder")
-                .with_hint("create content/ with a _index.md for the home page"),
-        );
-        return (markdown, assets);
-    }
+    let under_content = |path: &Path| {
+        path.strip_prefix(content).unwrap_or(path).to_string_lossy().replace('\\', "/")
+    };
     // Links are followed (walkdir notices loops), but never out of the site: a link to
     // a folder elsewhere would publish whatever is there.
     let site = std::fs::canonicalize(root).unwrap_or_else(|_| root.to_path_buf());
     let outside = std::cell::RefCell::new(Vec::new());
-    let walker = walkdir::WalkDir::new(content).follow_links(true).sort_by_file_name().into_iter();
+    let walker = walkdir::WalkDir::new(start).follow_links(true).sort_by_file_name().into_iter();
     let walker = walker.filter_entry(|e| {
         let hidden = e.depth() > 0 && e.file_name().to_string_lossy().starts_with('.');
         let leaves = e.depth() > 0
             && e.path_is_symlink()
             && std::fs::canonicalize(e.path()).is_ok_and(|real| !real.starts_with(&site));
         if leaves {
-            outside.borrow_mut().push(relative(root, e.path()));
+            outside.borrow_mut().push(e.path().to_path_buf());
         }
         !hidden && !leaves
     });
@@ -160,7 +203,8 @@ fn walk(
         let entry = match entry {
             Ok(entry) => entry,
             Err(e) => {
-                diagnostics.push(walk_error(root, &e));
+                let path = e.path().unwrap_or(start);
+                entries.insert(under_content(path), Entry::Unreadable(walk_error(root, &e)));
                 continue;
             }
         };
@@ -169,24 +213,27 @@ fn walk(
         }
         let rel_to_content = entry.path().strip_prefix(content).unwrap_or(entry.path());
         let Some(rel) = rel_to_content.to_str().map(|s| s.replace('\\', "/")) else {
-            diagnostics.push(
+            let d =
                 Diagnostic::file(relative(root, entry.path()), "the file name is not valid UTF-8")
-                    .with_hint("rename the file using plain letters, digits and hyphens"),
-            );
+                    .with_hint("rename the file using plain letters, digits and hyphens");
+            entries.insert(under_content(entry.path()), Entry::Unreadable(d));
             continue;
         };
         if rel.ends_with(".md") {
             markdown.push((entry.path().to_path_buf(), rel));
         } else {
-            assets.push(Asset { source: entry.path().to_path_buf(), output: rel });
+            let asset = Asset { source: entry.path().to_path_buf(), output: rel.clone() };
+            entries.insert(rel, Entry::Asset(asset));
         }
     }
     for path in outside.into_inner() {
-        diagnostics.push(Diagnostic::file(path, "this link points outside the site").with_hint(
-            "copy the file or folder into the site; spiegel publishes nothing from elsewhere",
-        ));
+        let d = Diagnostic::file(relative(root, &path), "this link points outside the site")
+            .with_hint(
+                "copy the file or folder into the site; spiegel publishes nothing from elsewhere",
+            );
+        entries.insert(under_content(&path), Entry::Unreadable(d));
     }
-    (markdown, assets)
+    markdown
 }
 
 fn walk_error(root: &Path, error: &walkdir::Error) -> Diagnostic {
@@ -384,7 +431,7 @@ fn first_heading(body: &str) -> Option<String> {
 
 /// Kind folders without `_index.md` still get an index page; a site without
 /// `content/_index.md` still gets a home page.
-fn add_missing_indexes(pages: &mut Vec<Page>, config: &Config) {
+fn add_missing_indexes(pages: &mut Vec<Arc<Page>>, config: &Config) {
     let mut generated = Vec::new();
     if !pages.iter().any(|p| p.role == Role::Home) {
         generated.push(generated_page(Role::Home, None, String::new(), config.title.clone()));
@@ -411,7 +458,7 @@ fn add_missing_indexes(pages: &mut Vec<Page>, config: &Config) {
             title.to_string(),
         ));
     }
-    pages.extend(generated);
+    pages.extend(generated.into_iter().map(Arc::new));
     pages.sort_by(|a, b| a.url.cmp(&b.url));
 }
 
@@ -446,10 +493,11 @@ fn generated_page(role: Role, kind: Option<&Kind>, folder: String, title: String
 }
 
 /// Two pages with the same output place: the second is an error.
-fn check_duplicates(pages: &[Page], diagnostics: &mut Diagnostics) {
+fn check_duplicates(pages: &[Arc<Page>], diagnostics: &mut Diagnostics) {
     let mut seen: HashMap<&str, &Page> = HashMap::new();
     let mut clashes: BTreeMap<PathBuf, Diagnostic> = BTreeMap::new();
     for page in pages {
+        let page: &Page = page;
         if let Some(first) = seen.insert(&page.url, page) {
             let (earlier, later) =
                 if first.source < page.source { (first, page) } else { (page, first) };

@@ -73,7 +73,7 @@ fn selection_url_is_free(inputs: &Inputs<'_>) -> Result<(), Diagnostic> {
 
 fn book(kind: &Kind, url: &str, inputs: &Inputs<'_>) -> Result<(String, String), Diagnostic> {
     let linker = linker(inputs);
-    let lists = Lists::new(inputs);
+    let lists = Lists::new(inputs.site, inputs.config, inputs.links);
     let highlighter = Highlighter::default();
     let root = root_prefix(url);
     let entries = inputs.links.index.entries_of_kind(&kind.name);

@@ -16,7 +16,7 @@ use super::Inputs;
 use crate::config::{FieldType, Kind};
 
 /// The values entry `i` has for each facet field of `kind`, as text.
-pub(super) fn values<'a>(
+pub(crate) fn values<'a>(
     i: usize,
     kind: &'a Kind,
     inputs: &Inputs<'_>,

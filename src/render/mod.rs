@@ -9,7 +9,7 @@ pub mod brand;
 pub mod builtin;
 mod collections;
 pub mod embed;
-mod facets;
+pub(crate) mod facets;
 pub mod i18n;
 pub mod listing;
 pub mod theme;
@@ -58,14 +58,18 @@ pub struct Inputs<'a> {
     pub photos: &'a crate::photos::Photos,
 }
 
-pub fn render(inputs: &Inputs<'_>, diagnostics: &mut Diagnostics) -> Vec<RenderedPage> {
-    let highlighter = Highlighter::default();
+/// Renders the pages `which` (indices in `site.pages`; a rebuild passes only the pages
+/// whose inputs changed, a build all of them).
+pub fn render(
+    inputs: &Inputs<'_>,
+    which: &[usize],
+    highlighter: &Highlighter,
+    diagnostics: &mut Diagnostics,
+) -> Vec<RenderedPage> {
     let linker = linker(inputs);
-    let lists = Lists::new(inputs);
-    let results: Vec<Result<RenderedPage, Diagnostic>> = (0..inputs.site.pages.len())
-        .into_par_iter()
-        .map(|i| render_page(i, inputs, &linker, &lists, &highlighter))
-        .collect();
+    let lists = Lists::new(inputs.site, inputs.config, inputs.links);
+    let results: Vec<Result<RenderedPage, Diagnostic>> =
+        which.par_iter().map(|&i| render_page(i, inputs, &linker, &lists, highlighter)).collect();
     let (pages, errors) = split_results(results);
     report_once(errors, diagnostics);
     pages
@@ -113,7 +117,7 @@ pub fn clean_urls(config: &Config) -> bool {
 }
 
 /// The entry lists index pages show, and each entry's place in its kind, computed once.
-struct Lists {
+pub struct Lists {
     /// Dated entries, newest first, for the home page.
     recent: Vec<usize>,
     /// Section folder url → the pages directly in it.
@@ -125,8 +129,8 @@ struct Lists {
 }
 
 impl Lists {
-    fn new(inputs: &Inputs<'_>) -> Lists {
-        let pages = &inputs.site.pages;
+    pub fn new(site: &Site, config: &Config, links: &Links) -> Lists {
+        let pages = &site.pages;
         let mut recent: Vec<usize> = (0..pages.len())
             .filter(|&i| pages[i].role == Role::Entry && pages[i].date.is_some())
             .collect();
@@ -146,26 +150,27 @@ impl Lists {
             }
         }
         let mut position = vec![None; pages.len()];
-        for kind in inputs.config.kinds() {
-            for (n, &i) in inputs.links.index.entries_of_kind(&kind.name).iter().enumerate() {
+        for kind in config.kinds() {
+            for (n, &i) in links.index.entries_of_kind(&kind.name).iter().enumerate() {
                 position[i] = Some(n);
             }
         }
         Lists { recent, children, position, kind_index }
     }
 
-    fn entries_for(&self, page: &Page, inputs: &Inputs<'_>) -> Vec<usize> {
+    /// The entries an index page lists; none for other pages.
+    pub fn entries_for(&self, page: &Page, site: &Site, links: &Links) -> Vec<usize> {
         match page.role {
             Role::KindIndex => page
                 .kind
                 .as_deref()
-                .map(|k| inputs.links.index.entries_of_kind(k).to_vec())
+                .map(|k| links.index.entries_of_kind(k).to_vec())
                 .unwrap_or_default(),
             Role::Home => self.recent.clone(),
             Role::Section => self.children.get(&page.url).cloned().unwrap_or_default(),
-            Role::SearchIndex => (0..inputs.site.pages.len())
-                .filter(|&i| inputs.site.pages[i].role == Role::Entry)
-                .collect(),
+            Role::SearchIndex => {
+                (0..site.pages.len()).filter(|&i| site.pages[i].role == Role::Entry).collect()
+            }
             Role::Entry | Role::Page => Vec::new(),
         }
     }
@@ -310,7 +315,7 @@ fn render_page(
     let (view, sections) = page_view(i, inputs, linker, lists, highlighter, &options);
     let kind = page.kind.as_deref().and_then(|k| inputs.config.kind(k));
     let entries: Vec<LinkView<'_>> = lists
-        .entries_for(page, inputs)
+        .entries_for(page, inputs.site, inputs.links)
         .into_iter()
         .map(|e| LinkView {
             facets: kind
@@ -376,7 +381,8 @@ fn page_source(page: &Page) -> String {
     }
 }
 
-fn template_name<'c>(page: &Page, config: &'c Config) -> &'c str {
+/// The template a page renders with.
+pub fn template_name<'c>(page: &Page, config: &'c Config) -> &'c str {
     let kind = page.kind.as_deref().and_then(|k| config.kind(k));
     match (page.role, kind) {
         (Role::Home, _) => "home.html",
@@ -472,6 +478,16 @@ fn graph_svg(i: usize, inputs: &Inputs<'_>, writer: &FromPage<'_>) -> Option<Str
         None => text("graph_whole").to_string(),
     };
     Some(render_svg(&nodes, &edges, &GraphOptions { title: &title, focus, css_prefix: "g" }))
+}
+
+/// Whether a page shows the graph: the home page, and the graph kind's index and entries.
+pub fn shows_graph(page: &Page, config: &Config) -> bool {
+    let is_graph_kind = page.kind.as_deref() == Some(config.graph_kind.as_str());
+    match page.role {
+        Role::Home => true,
+        Role::KindIndex | Role::Entry => is_graph_kind,
+        Role::Section | Role::Page | Role::SearchIndex => false,
+    }
 }
 
 /// A Tera error while rendering, placed at the variable it names where we can find it.

@@ -6,6 +6,7 @@
 //! every link also works from `file://`.
 
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 use serde::Serialize;
 use serde_json::{Map, Value};
@@ -318,7 +319,7 @@ pub fn role_name(role: Role) -> &'static str {
 
 /// Makes [`LinkView`]s of pages: knows every page and kind, and how to write an href.
 pub struct Linker<'a> {
-    pub pages: &'a [Page],
+    pub pages: &'a [Arc<Page>],
     pub config: &'a Config,
     pub clean_urls: bool,
     /// The heading of backlinks from pages of no kind.
@@ -349,6 +350,20 @@ impl<'a> Linker<'a> {
             field: None,
             facets: None,
         }
+    }
+
+    /// Whether two versions of a page look the same wherever other pages show them:
+    /// everything [`Linker::link`] reads, and the key `get_page` finds them by.
+    pub fn same_card(a: &Page, b: &Page) -> bool {
+        a.title == b.title
+            && a.url == b.url
+            && a.slug == b.slug
+            && a.key == b.key
+            && a.kind == b.kind
+            && a.summary == b.summary
+            && a.date == b.date
+            && a.tags == b.tags
+            && a.fields == b.fields
     }
 
     pub fn backlink(&self, backlink: &'a Backlink) -> LinkView<'a> {

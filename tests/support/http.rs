@@ -10,12 +10,14 @@
 #![allow(dead_code)] // every test binary uses its own subset of the harness
 
 use std::fs;
-use std::io::{BufRead, BufReader, Read, Write};
+use std::io::{BufRead, BufReader, Read};
 use std::net::{Ipv4Addr, SocketAddr, TcpListener, TcpStream};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::thread::{self, JoinHandle};
+
+use spiegel::serve::{write_response, Response};
 use std::time::Duration;
 
 const IO_TIMEOUT: Duration = Duration::from_secs(10);
@@ -83,20 +85,6 @@ fn accept_loop(listener: &TcpListener, root: &Path, stop: &AtomicBool) {
     }
 }
 
-struct Response {
-    status: &'static str,
-    content_type: &'static str,
-    location: Option<String>,
-    body: Vec<u8>,
-}
-
-impl Response {
-    fn text(status: &'static str, body: &str) -> Response {
-        let content_type = "text/plain; charset=utf-8";
-        Response { status, content_type, location: None, body: body.as_bytes().to_vec() }
-    }
-}
-
 fn serve(mut stream: TcpStream, root: &Path) -> std::io::Result<()> {
     stream.set_read_timeout(Some(IO_TIMEOUT))?;
     stream.set_write_timeout(Some(IO_TIMEOUT))?;
@@ -122,32 +110,9 @@ fn read_request_head(stream: &TcpStream) -> std::io::Result<String> {
     Ok(request_line)
 }
 
-fn write_response(
-    stream: &mut TcpStream,
-    response: &Response,
-    head_only: bool,
-) -> std::io::Result<()> {
-    let mut head = format!(
-        "HTTP/1.1 {}\r\nContent-Type: {}\r\nContent-Length: {}\r\n\
-         Cache-Control: no-store\r\nConnection: close\r\n",
-        response.status,
-        response.content_type,
-        response.body.len()
-    );
-    if let Some(location) = &response.location {
-        head.push_str(&format!("Location: {location}\r\n"));
-    }
-    head.push_str("\r\n");
-    stream.write_all(head.as_bytes())?;
-    if !head_only {
-        stream.write_all(&response.body)?;
-    }
-    stream.flush()
-}
-
 fn resolve(root: &Path, target: &str) -> Response {
     let path = target.split(['?', '#']).next().unwrap_or_default();
-    let Some(decoded) = percent_decode(path) else {
+    let Some(decoded) = spiegel::serve::percent_decode(path) else {
         return Response::text("400 Bad Request", "malformed percent-encoding\n");
     };
     if !decoded.starts_with('/') || decoded.contains('\0') {
@@ -175,40 +140,5 @@ fn resolve(root: &Path, target: &str) -> Response {
 }
 
 fn content_type(path: &Path) -> &'static str {
-    let extension = path.extension().and_then(|e| e.to_str()).unwrap_or_default();
-    match extension.to_ascii_lowercase().as_str() {
-        "html" | "htm" => "text/html; charset=utf-8",
-        "css" => "text/css; charset=utf-8",
-        "js" | "mjs" => "text/javascript; charset=utf-8",
-        "json" => "application/json",
-        "svg" => "image/svg+xml",
-        "png" => "image/png",
-        "jpg" | "jpeg" => "image/jpeg",
-        "webp" => "image/webp",
-        "gif" => "image/gif",
-        "ico" => "image/x-icon",
-        "xml" => "application/xml",
-        "txt" => "text/plain; charset=utf-8",
-        "woff2" => "font/woff2",
-        "wasm" => "application/wasm",
-        _ => "application/octet-stream",
-    }
-}
-
-/// Decodes `%XX` escapes; `None` if an escape is malformed or the result is not UTF-8.
-fn percent_decode(text: &str) -> Option<String> {
-    let bytes = text.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        if bytes[i] == b'%' {
-            let hex = std::str::from_utf8(bytes.get(i + 1..i + 3)?).ok()?;
-            out.push(u8::from_str_radix(hex, 16).ok()?);
-            i += 3;
-        } else {
-            out.push(bytes[i]);
-            i += 1;
-        }
-    }
-    String::from_utf8(out).ok()
+    spiegel::serve::content_type(&path.to_string_lossy())
 }

@@ -75,6 +75,17 @@ impl TempSite {
         }
     }
 
+    /// Serves the site with `spiegel serve` on a free port of 127.0.0.1, quietly.
+    pub fn serve(&self) -> spiegel::serve::Server {
+        let options = spiegel::serve::ServeOptions {
+            root: self.root(),
+            bind: std::net::Ipv4Addr::LOCALHOST.into(),
+            port: 0,
+            verbose: false,
+        };
+        spiegel::serve::Server::start(&options).unwrap_or_else(|d| panic!("{d}"))
+    }
+
     pub fn read(&self, output_path: &str) -> String {
         let path = self.out().join(output_path);
         fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))

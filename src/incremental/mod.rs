@@ -1,0 +1,687 @@
+//! Building, and building again after a change: the pipeline's values kept between
+//! builds, so that an edit to one entry renders only the pages whose output depends on it.
+//!
+//! A [`Session`] holds what the stages handed on: the config, the compiled theme, every
+//! loaded file of `content/`, each page's link scan, and the site, links, entry lists,
+//! rendered pages and non-page output files of the last good build. [`Session::update`]
+//! takes the paths that changed and runs the same stage functions a build runs,
+//! reloading only the changed files and rescanning only changed pages; it then renders
+//! only the pages `affected` names (all of them after a change to `site.yaml` or a
+//! template), plus those whose taxonomy terms, place in their kind or shared values
+//! changed. What is made from all pages (listings, feeds, sitemap, the search index,
+//! book and selection pages, cards) is made again at every update from the kept pages,
+//! and photos go through the same processing (with its cache); it hands on the output
+//! files that changed. `build` is the first update of a new session, so build and serve run one
+//! pipeline; tests check that a series of updates gives a fresh build's output, byte
+//! for byte. A failed update changes nothing: the next one compares with the last good.
+
+mod affected;
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use crate::config::{self, Config};
+use crate::diag::{Diagnostic, Diagnostics};
+use crate::link::{self, scan::Scan, Links};
+use crate::load::{self, Entries, Page, Site, CONTENT_DIR};
+use crate::markdown::Highlighter;
+use crate::photos::{self, process::PhotoStats};
+use crate::render::{self, theme::Theme};
+use crate::write::{Content, OutputFile};
+use crate::{publish, readers, search, taxonomy, Purpose, Timings};
+use affected::{affected, Affected, Build};
+
+/// What an update produced.
+#[derive(Debug, Default)]
+pub struct Update {
+    /// Output files that are new or changed (after the first update: all of them).
+    pub files: Vec<OutputFile>,
+    /// Output paths the site no longer produces.
+    pub removed: Vec<String>,
+    /// Pages in the site, and how many of them were rendered.
+    pub pages: usize,
+    pub rendered: usize,
+    /// Photos processed, or taken from the photo cache.
+    pub photos: PhotoStats,
+}
+
+/// The pipeline's values between builds of one site.
+pub struct Session {
+    root: PathBuf,
+    purpose: Purpose,
+    config: Option<Config>,
+    theme: Option<Theme>,
+    theme_problems: Vec<Diagnostic>,
+    entries: Entries,
+    /// Each page's scan at the last update, reused while the page is the same loaded file.
+    scans: Vec<(Arc<Page>, Arc<Scan>)>,
+    highlighter: Highlighter,
+    stale: Stale,
+    good: Option<Good>,
+}
+
+/// What to read again at the next update.
+#[derive(Default)]
+struct Stale {
+    config: bool,
+    theme: bool,
+    /// Paths under `content/` (files or folders; `` for all of it).
+    content: BTreeSet<String>,
+    /// Since the last good build the config or a template changed: render every page.
+    everything: bool,
+    /// Every changed path since the last good build: a file copied into the output
+    /// (a static file, an image) is a changed output file even where its place is not.
+    touched: BTreeSet<PathBuf>,
+}
+
+/// The last good build.
+struct Good {
+    site: Site,
+    links: Links,
+    lists: render::Lists,
+    files: SiteFiles,
+    /// Every page as rendered, indexed like `site.pages`.
+    pages: Vec<render::RenderedPage>,
+    /// What every page may show of the others, see [`shape`].
+    shape: String,
+    terms: Terms,
+    kinds: Kinds,
+}
+
+/// Each kind's entries in order, by url, with their facet values: an entry shows its
+/// number and its neighbours, the kind's index page the facet values.
+struct Kinds(BTreeMap<String, Vec<(String, String)>>);
+
+impl Kinds {
+    fn new(inputs: &render::Inputs<'_>) -> Kinds {
+        let (site, links) = (inputs.site, inputs.links);
+        let kinds = inputs.config.kinds().map(|kind| {
+            let entries = links.index.entries_of_kind(&kind.name).iter().map(|&e| {
+                let values = render::facets::values(e, kind, inputs);
+                (site.pages[e].url.clone(), format!("{values:?}"))
+            });
+            (kind.name.clone(), entries.collect())
+        });
+        Kinds(kinds.collect())
+    }
+
+    /// The entries whose number or neighbours changed since `old`, and the index pages
+    /// of the kinds whose entries' facet values changed.
+    fn changed_since(&self, old: &Kinds, inputs: &render::Inputs<'_>) -> Vec<usize> {
+        let site = inputs.site;
+        let mut pages = Vec::new();
+        for (kind, entries) in &self.0 {
+            let before = old.0.get(kind).map_or(&[][..], Vec::as_slice);
+            let place = |list: &[(String, String)], n: usize| {
+                let url = |m: Option<usize>| m.and_then(|m| list.get(m)).map(|e| e.0.clone());
+                (n, list.len(), url(n.checked_sub(1)), url(Some(n + 1)))
+            };
+            let old_at: HashMap<&str, usize> =
+                before.iter().enumerate().map(|(n, e)| (e.0.as_str(), n)).collect();
+            let new_entries = inputs.links.index.entries_of_kind(kind);
+            for (n, (url, _)) in entries.iter().enumerate() {
+                let same = old_at
+                    .get(url.as_str())
+                    .is_some_and(|&o| place(before, o) == place(entries, n));
+                if !same {
+                    pages.extend(new_entries.get(n));
+                }
+            }
+            let values_changed = !before.iter().map(|e| &e.1).eq(entries.iter().map(|e| &e.1))
+                || before.len() != entries.len();
+            if values_changed {
+                let is_index =
+                    |p: &Page| p.role == load::Role::KindIndex && p.kind.as_deref() == Some(kind);
+                pages.extend((0..site.pages.len()).filter(|&i| is_index(&site.pages[i])));
+            }
+        }
+        pages
+    }
+}
+
+/// Each taxonomy term's label and how many pages it lists, by taxonomy and term url:
+/// pages show them next to their tags and facet values.
+struct Terms(BTreeMap<(String, String), (String, usize)>);
+
+impl Terms {
+    fn new(taxonomies: &[taxonomy::Taxonomy]) -> Terms {
+        let terms = taxonomies.iter().flat_map(|t| {
+            t.terms.iter().map(|term| {
+                ((t.url.clone(), term.url.clone()), (term.label.clone(), term.pages.len()))
+            })
+        });
+        Terms(terms.collect())
+    }
+
+    /// The pages that show a term that is new or changed since `old`, and the index
+    /// pages of the kinds whose terms changed.
+    fn changed_since(
+        &self,
+        old: &Terms,
+        taxonomies: &[taxonomy::Taxonomy],
+        site: &Site,
+    ) -> Vec<usize> {
+        let mut pages = Vec::new();
+        let mut kinds = BTreeSet::new();
+        for t in taxonomies {
+            for term in &t.terms {
+                let key = (t.url.clone(), term.url.clone());
+                if old.0.get(&key) != self.0.get(&key) {
+                    pages.extend(&term.pages);
+                    kinds.insert(t.kind.clone());
+                }
+            }
+            let gone =
+                old.0.range((t.url.clone(), String::new())..).take_while(|((u, _), _)| *u == t.url);
+            if gone.clone().any(|(key, _)| !self.0.contains_key(key)) {
+                kinds.insert(t.kind.clone());
+            }
+        }
+        let is_index = |p: &Page| p.role == load::Role::KindIndex && kinds.contains(&p.kind);
+        pages.extend((0..site.pages.len()).filter(|&i| is_index(&site.pages[i])));
+        pages
+    }
+}
+
+/// The values the files made from all pages are made of.
+#[derive(Clone, Copy)]
+struct Built<'a> {
+    site: &'a Site,
+    links: &'a Links,
+    config: &'a Config,
+    feeds: &'a [publish::Feed],
+}
+
+/// The output files rendered at every update, not per page.
+struct Outputs<'a> {
+    copied: Vec<OutputFile>,
+    listings: Vec<OutputFile>,
+    collections: Vec<(String, String)>,
+    taxonomies: &'a [taxonomy::Taxonomy],
+}
+
+/// Output files that are not pages, by output path.
+type SiteFiles = BTreeMap<String, Content>;
+
+impl Session {
+    /// A session for the site at `root`; nothing is read until the first update. With
+    /// [`Purpose::Check`] the readers' checks run too, and there is no search index and
+    /// no photo processing.
+    pub fn new(root: &Path, purpose: Purpose) -> Session {
+        Session {
+            root: root.to_path_buf(),
+            purpose,
+            config: None,
+            theme: None,
+            theme_problems: Vec::new(),
+            entries: Entries::new(),
+            scans: Vec::new(),
+            highlighter: Highlighter::default(),
+            stale: Stale {
+                config: true,
+                theme: true,
+                content: BTreeSet::from([String::new()]),
+                everything: true,
+                touched: BTreeSet::new(),
+            },
+            good: None,
+        }
+    }
+
+    /// Builds again after `changed` (paths of the site, absolute or relative to the
+    /// root) changed on disk. On any problem the last good build stays as it was.
+    pub fn update(
+        &mut self,
+        changed: &[PathBuf],
+        timings: &mut Timings,
+    ) -> Result<Update, Diagnostics> {
+        for path in changed {
+            self.mark(path);
+        }
+        let config = self.reload_config(timings)?;
+        self.reload_theme(&config, timings);
+        self.reload_content(&config, timings);
+        let mut diagnostics = Diagnostics::new();
+        let site =
+            timings.time("load", || load::site_from(&self.entries, &config, &mut diagnostics));
+        let links = timings.time("link", || self.link(&site, &config, &mut diagnostics));
+        let photos = timings.time("photos", || photos::plan(&self.root, &site, &mut diagnostics));
+        if self.purpose == Purpose::Check {
+            timings.time("readers", || readers::check(&site, &mut diagnostics));
+        }
+        let taxonomies = taxonomy::collect(&site, &links, &config, &mut diagnostics);
+        let feeds = publish::feeds(&site, &links, &config);
+        diagnostics.extend(self.theme_problems.iter().cloned());
+        let Some(theme) = self.theme.as_mut() else { return Err(diagnostics) };
+        render::register_functions(theme, &site, &links, &config);
+        let lists = render::Lists::new(&site, &config, &links);
+        let inputs = render::Inputs {
+            site: &site,
+            links: &links,
+            config: &config,
+            theme,
+            taxonomies: &taxonomies,
+            feeds: &feeds,
+            photos: &photos,
+        };
+        let shape = shape(&inputs);
+        let new = Build { site: &site, links: &links, lists: &lists };
+        let shows_any = shows_any_page(&site, &config, theme);
+        let everything =
+            self.stale.everything || self.good.as_ref().is_some_and(|g| g.shape != shape);
+        let mut affected =
+            pages_affected(self.good.as_ref(), &new, &config, &shows_any, everything);
+        let terms = Terms::new(&taxonomies);
+        let kinds = Kinds::new(&inputs);
+        if let Some(good) = &self.good {
+            let changed = terms.changed_since(&good.terms, &taxonomies, &site);
+            for i in changed.into_iter().chain(kinds.changed_since(&good.kinds, &inputs)) {
+                affected.render[i] = true;
+            }
+        }
+        let which: Vec<usize> = (0..site.pages.len()).filter(|&i| affected.render[i]).collect();
+        let rendered = timings.time("render", || {
+            render::render(&inputs, &which, &self.highlighter, &mut diagnostics)
+        });
+        let listings =
+            timings.time("listings", || render::listing::render(&inputs, &mut diagnostics));
+        let collections =
+            timings.time("collections", || render::render_collections(&inputs, &mut diagnostics));
+        if !diagnostics.is_empty() {
+            return Err(diagnostics);
+        }
+        let (copied, photo_stats) =
+            copied_files(&self.root, self.purpose, (&site, theme, &photos), timings)?;
+        // From here on nothing fails: the last good build's pages may be taken apart.
+        let old_pages = self.good.as_mut().map(|g| std::mem::take(&mut g.pages));
+        let pages = all_pages(rendered, old_pages.unwrap_or_default(), &affected.old_of);
+        let built = Built { site: &site, links: &links, config: &config, feeds: &feeds };
+        let outputs = Outputs { copied, listings, collections, taxonomies: &taxonomies };
+        let files = site_files(self.purpose, &built, &pages, outputs, timings);
+        let old = self.good.as_ref().map(|g| (&g.site, &g.files));
+        let touched = &self.stale.touched;
+        let update = changes(&site, &files, old, &affected.gone, (&pages, &which), touched);
+        self.good = Some(Good { site, links, lists, files, pages, shape, terms, kinds });
+        self.stale.everything = false;
+        self.stale.touched.clear();
+        Ok(Update { photos: photo_stats, ..update })
+    }
+
+    /// Notes what a changed path makes stale.
+    fn mark(&mut self, path: &Path) {
+        self.stale.touched.insert(self.root.join(path));
+        let rel = path.strip_prefix(&self.root).unwrap_or(path);
+        if rel == Path::new(config::FILE_NAME) {
+            self.stale.config = true;
+        } else if let Ok(under) = rel.strip_prefix(CONTENT_DIR) {
+            self.stale.content.insert(under.to_string_lossy().replace('\\', "/"));
+        } else {
+            self.stale.theme = true;
+        }
+    }
+
+    /// A changed `site.yaml` means reading everything again and rendering every page.
+    fn reload_config(&mut self, timings: &mut Timings) -> Result<Config, Diagnostics> {
+        match &self.config {
+            Some(config) if !self.stale.config => return Ok(config.clone()),
+            _ => {}
+        }
+        let config = timings.time("config", || config::load(&self.root))?;
+        if self.config.as_ref().map(|c| &c.source_text) != Some(&config.source_text) {
+            self.stale.content = BTreeSet::from([String::new()]);
+            self.stale.theme = true;
+            self.stale.everything = true;
+        }
+        self.config = Some(config.clone());
+        self.stale.config = false;
+        Ok(config)
+    }
+
+    /// Templates that changed mean rendering every page; static files alone do not.
+    fn reload_theme(&mut self, config: &Config, timings: &mut Timings) {
+        if !self.stale.theme {
+            return;
+        }
+        let mut problems = Diagnostics::new();
+        let theme =
+            timings.time("templates", || render::theme::load(&self.root, config, &mut problems));
+        let same_templates = match (&theme, &self.theme) {
+            (Some(new), Some(old)) => new.texts == old.texts && new.sources == old.sources,
+            _ => false,
+        };
+        self.stale.everything |= !same_templates;
+        self.theme = theme;
+        self.theme_problems = problems.into_iter().collect();
+        self.stale.theme = false;
+    }
+
+    /// Reads the changed files and folders of `content/` again.
+    fn reload_content(&mut self, config: &Config, timings: &mut Timings) {
+        let stale = std::mem::take(&mut self.stale.content);
+        timings.time("read", || {
+            for prefix in &stale {
+                remove_prefix(&mut self.entries, prefix);
+                self.entries.extend(load::read_tree(&self.root, prefix, config));
+            }
+        });
+    }
+
+    /// The link stage, scanning only pages that are not the same loaded file as before,
+    /// and resolving again only what [`link::relink`] must.
+    fn link(&mut self, site: &Site, config: &Config, diagnostics: &mut Diagnostics) -> Links {
+        use rayon::prelude::*;
+        let scans: Vec<Arc<Scan>> = {
+            let cached = Scans::new(&self.scans);
+            let reused: Vec<Option<Arc<Scan>>> =
+                site.pages.iter().enumerate().map(|(i, p)| cached.get(i, p)).collect();
+            reused
+                .into_par_iter()
+                .zip(&site.pages)
+                .map(|(scan, page)| scan.unwrap_or_else(|| Arc::new(link::scan::scan(page.body()))))
+                .collect()
+        };
+        let refs: Vec<&Scan> = scans.iter().map(|s| &**s).collect();
+        let links = match &self.good {
+            Some(good) => {
+                let previous = link::Previous { site: &good.site, links: &good.links };
+                link::relink(site, config, &refs, &previous, diagnostics)
+            }
+            None => link::link_scanned(site, config, &refs, diagnostics),
+        };
+        self.scans = site.pages.iter().cloned().zip(scans).collect();
+        links
+    }
+}
+
+/// The theme's and the site's static files and the content folder's other files,
+/// photos among them processed (not when only checking: then nothing is written,
+/// not even the photo cache).
+fn copied_files(
+    root: &Path,
+    purpose: Purpose,
+    (site, theme, photos): (&Site, &Theme, &photos::Photos),
+    timings: &mut Timings,
+) -> Result<(Vec<OutputFile>, PhotoStats), Diagnostics> {
+    let mut files = theme.static_files.clone();
+    for asset in &site.assets {
+        files.insert(asset.output.clone(), Content::Copy(asset.source.clone()));
+    }
+    let files: Vec<OutputFile> =
+        files.into_iter().map(|(path, content)| OutputFile { path, content }).collect();
+    match purpose {
+        Purpose::Publish => {
+            timings.time("resize", || photos::process::process(root, files, photos))
+        }
+        Purpose::Check => Ok((files, PhotoStats::default())),
+    }
+}
+
+/// The output files that are not pages, from all pages (the last update's where a
+/// page did not render again): feeds, robots.txt and sitemap, the copied files (a
+/// site's own robots.txt wins), the search index, listing pages, cards and the pages
+/// that gather others (book, selection). A later file replaces an earlier one.
+fn site_files(
+    purpose: Purpose,
+    built: &Built<'_>,
+    pages: &[render::RenderedPage],
+    outputs: Outputs<'_>,
+    timings: &mut Timings,
+) -> SiteFiles {
+    let Built { site, links, config, feeds } = *built;
+    let descriptions: Vec<String> = pages.iter().map(|p| p.description.clone()).collect();
+    let listing_urls = render::listing::listing_urls(outputs.taxonomies);
+    let published = publish::files(&publish::Published {
+        site,
+        config,
+        feeds,
+        descriptions: &descriptions,
+        listings: &listing_urls,
+    });
+    let mut files: SiteFiles = published.into_iter().map(|f| (f.path, f.content)).collect();
+    files.extend(outputs.copied.into_iter().map(|f| (f.path, f.content)));
+    if purpose == Purpose::Publish {
+        let index = timings.time("search", || {
+            let documents = search::documents(site, links, config, pages);
+            search::build_index(&documents, &search::config(config))
+        });
+        files.extend(index.into_iter().map(|f| (f.path, Content::Bytes(f.bytes))));
+    }
+    files.extend(outputs.listings.into_iter().map(|f| (f.path, f.content)));
+    for page in pages {
+        if let Some(card) = &page.card {
+            let folder = page.path.strip_suffix("index.html").unwrap_or_default();
+            files.insert(format!("{folder}card.js"), Content::Bytes(card.clone().into_bytes()));
+        }
+    }
+    for (path, html) in outputs.collections {
+        files.insert(path, Content::Bytes(html.into_bytes()));
+    }
+    files
+}
+
+/// The scans of the previous update, found for a page by its place, or by its source
+/// when pages moved.
+struct Scans<'a> {
+    by_place: &'a [(Arc<Page>, Arc<Scan>)],
+    by_source: std::sync::OnceLock<HashMap<&'a Path, usize>>,
+}
+
+impl<'a> Scans<'a> {
+    fn new(by_place: &'a [(Arc<Page>, Arc<Scan>)]) -> Scans<'a> {
+        Scans { by_place, by_source: std::sync::OnceLock::new() }
+    }
+
+    /// The scan of `page` (at `i`), if it is the same loaded page as before.
+    fn get(&self, i: usize, page: &Arc<Page>) -> Option<Arc<Scan>> {
+        let same = |j: usize| {
+            let (cached, scan) = self.by_place.get(j)?;
+            Arc::ptr_eq(cached, page).then(|| Arc::clone(scan))
+        };
+        if let Some((cached, _)) = self.by_place.get(i).filter(|(c, _)| c.source == page.source) {
+            return Arc::ptr_eq(cached, page).then(|| Arc::clone(&self.by_place[i].1));
+        }
+        same(i).or_else(|| {
+            let by_source = self.by_source.get_or_init(|| {
+                self.by_place
+                    .iter()
+                    .enumerate()
+                    .map(|(j, (p, _))| (p.source.as_path(), j))
+                    .collect()
+            });
+            same(*by_source.get(page.source.as_path())?)
+        })
+    }
+}
+
+/// The pages to render: all of them for a first build or after the config or a
+/// template changed, else those a comparison with the last good build names.
+fn pages_affected(
+    good: Option<&Good>,
+    new: &Build<'_>,
+    config: &Config,
+    shows_any: &[bool],
+    everything: bool,
+) -> Affected {
+    let Some(good) = good else {
+        let n = new.site.pages.len();
+        return Affected { render: vec![true; n], gone: Vec::new(), old_of: vec![None; n] };
+    };
+    let old = Build { site: &good.site, links: &good.links, lists: &good.lists };
+    let mut affected = affected(&old, new, config, shows_any);
+    if everything {
+        affected.render.fill(true);
+    }
+    affected
+}
+
+/// Per page: whether its template can show any page (through `get_page`). When a
+/// template that others extend or include calls it, every page can.
+fn shows_any_page(site: &Site, config: &Config, theme: &Theme) -> Vec<bool> {
+    let calls: Vec<&str> = theme
+        .texts
+        .iter()
+        .filter(|(_, text)| text.contains("get_page"))
+        .map(|(name, _)| name.as_str())
+        .collect();
+    let shared = calls.iter().any(|name| {
+        let quoted = [format!("\"{name}\""), format!("'{name}'")];
+        theme.texts.values().any(|t| quoted.iter().any(|q| t.contains(q.as_str())))
+    });
+    let page_templates: BTreeSet<&str> =
+        site.pages.iter().map(|p| render::template_name(p, config)).collect();
+    if shared || calls.iter().any(|name| !page_templates.contains(name)) {
+        return vec![!calls.is_empty(); site.pages.len()];
+    }
+    site.pages.iter().map(|p| calls.contains(&render::template_name(p, config))).collect()
+}
+
+/// Removes the entries at `prefix` and under it (everything for ``).
+fn remove_prefix(entries: &mut Entries, prefix: &str) {
+    if prefix.is_empty() {
+        entries.clear();
+        return;
+    }
+    let folder = format!("{prefix}/");
+    let doomed: Vec<String> = entries
+        .range(prefix.to_string()..)
+        .map(|(k, _)| k)
+        .take_while(|k| k.starts_with(prefix))
+        .filter(|k| k.as_str() == prefix || k.starts_with(&folder))
+        .cloned()
+        .collect();
+    for key in doomed {
+        entries.remove(&key);
+    }
+}
+
+/// Every page rendered: those of this update, and the last update's for the others
+/// (their old place in `old_of`).
+fn all_pages(
+    rendered: Vec<render::RenderedPage>,
+    old: Vec<render::RenderedPage>,
+    old_of: &[Option<usize>],
+) -> Vec<render::RenderedPage> {
+    let mut old: Vec<Option<render::RenderedPage>> = old.into_iter().map(Some).collect();
+    let mut pages: Vec<Option<render::RenderedPage>> = vec![None; old_of.len()];
+    for page in rendered {
+        let i = page.index;
+        pages[i] = Some(page);
+    }
+    for (i, slot) in pages.iter_mut().enumerate() {
+        if slot.is_none() {
+            let kept = old_of[i].and_then(|o| old.get_mut(o)?.take());
+            *slot = kept.map(|page| render::RenderedPage { index: i, ..page });
+        }
+    }
+    pages.into_iter().flatten().collect()
+}
+
+/// What a page may show of other pages beyond its links, entry lists, [`Terms`] and
+/// [`Kinds`], as text to compare between updates: each kind's index page, the
+/// taxonomies, the feeds (in every page's head) and the planned photos. When it
+/// differs, every page renders again.
+fn shape(inputs: &render::Inputs<'_>) -> String {
+    use std::fmt::Write;
+    let site = inputs.site;
+    let mut shape = String::new();
+    for kind in inputs.config.kinds() {
+        let index = site.pages.iter().find(|p| {
+            p.role == load::Role::KindIndex && p.kind.as_deref() == Some(kind.name.as_str())
+        });
+        let _ = writeln!(shape, "{} {:?}", kind.name, index.map(|p| &p.url));
+    }
+    let feeds: Vec<(&str, &str)> =
+        inputs.feeds.iter().map(|f| (f.title.as_str(), f.path.as_str())).collect();
+    let planned: Vec<(&String, &Vec<photos::Version>)> =
+        inputs.photos.planned.iter().map(|(path, p)| (path, &p.resized)).collect();
+    let taxonomies: Vec<(&str, &Option<String>, &str, &str)> = inputs
+        .taxonomies
+        .iter()
+        .map(|t| (t.label.as_str(), &t.kind, t.field.as_str(), t.url.as_str()))
+        .collect();
+    let _ = write!(shape, "{taxonomies:?}{feeds:?}{planned:?}");
+    shape
+}
+
+/// Whether a page of `site` is written at `path`. Pages are sorted by url.
+fn is_page_path(site: &Site, path: &str) -> bool {
+    path.strip_suffix("index.html")
+        .is_some_and(|url| site.pages.binary_search_by(|p| p.url.as_str().cmp(url)).is_ok())
+}
+
+/// The output files that are new or changed, and the paths that are gone: the rendered
+/// pages, the other files that differ from `old`'s or whose source was `touched`, and
+/// the pages and files of `old` that the site no longer has (`gone`: its pages without
+/// a page now).
+fn changes(
+    site: &Site,
+    files: &SiteFiles,
+    old: Option<(&Site, &SiteFiles)>,
+    gone: &[usize],
+    (pages, rendered): (&[render::RenderedPage], &[usize]),
+    touched: &BTreeSet<PathBuf>,
+) -> Update {
+    let count = rendered.len();
+    let mut out: Vec<OutputFile> = rendered
+        .iter()
+        .map(|&i| {
+            let page = &pages[i];
+            OutputFile {
+                path: page.path.clone(),
+                content: Content::Bytes(page.html.clone().into_bytes()),
+            }
+        })
+        .collect();
+    let before = |path: &str| match old {
+        Some((site, files)) if !is_page_path(site, path) => files.get(path),
+        _ => None,
+    };
+    let copied_from_touched =
+        |content: &Content| matches!(content, Content::Copy(source) if touched.contains(source));
+    for (path, content) in files {
+        let changed = before(path) != Some(content) || copied_from_touched(content);
+        if changed && !is_page_path(site, path) {
+            out.push(OutputFile { path: path.clone(), content: content.clone() });
+        }
+    }
+    out.sort_by(|a, b| a.path.cmp(&b.path));
+    let mut removed = Vec::new();
+    if let Some((old_site, old_files)) = old {
+        for &o in gone {
+            let path = format!("{}index.html", old_site.pages[o].url);
+            if !files.contains_key(&path) {
+                removed.push(path);
+            }
+        }
+        for path in old_files.keys() {
+            let still = files.contains_key(path) || is_page_path(site, path);
+            if !still && !is_page_path(old_site, path) {
+                removed.push(path.clone());
+            }
+        }
+    }
+    removed.sort();
+    Update { files: out, removed, pages: site.pages.len(), rendered: count, ..Update::default() }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn removes_a_file_or_a_folder_but_not_its_neighbours() {
+        let mut entries = Entries::new();
+        for key in ["a.md", "a/b.md", "a/c/d.md", "a-b.md", "ab.md", "b.md"] {
+            let d = Diagnostic::file(key, "x");
+            entries.insert(key.to_string(), load::Entry::Unreadable(d));
+        }
+        remove_prefix(&mut entries, "a");
+        let left: Vec<&str> = entries.keys().map(String::as_str).collect();
+        assert_eq!(left, ["a-b.md", "a.md", "ab.md", "b.md"]);
+        remove_prefix(&mut entries, "a.md");
+        assert_eq!(entries.len(), 3);
+        remove_prefix(&mut entries, "");
+        assert!(entries.is_empty());
+    }
+}
