@@ -154,7 +154,12 @@ pub struct LinkView<'a> {
     pub kind_label: Option<&'a str>,
     pub summary: Option<&'a str>,
     pub date: Option<&'a str>,
+    // A link's tags and fields stay out of the templates' data: lists of links would
+    // otherwise grow with every value of every entry they list (a page with 100,000
+    // tags has 100,000 tag pages, each listing it).
+    #[serde(skip)]
     pub tags: &'a [String],
+    #[serde(skip)]
     pub fields: &'a Map<String, Value>,
     /// The sentence around a backlink.
     pub context: Option<&'a str>,

@@ -34,7 +34,7 @@ pub(super) const MAX_TERM_CHARS: usize = 40;
 pub(super) const TYPO_MIN_CHARS: usize = 5;
 
 /// Folds case and diacritics: NFKD, drop combining marks, lowercase, [`LETTER_FOLDS`].
-pub(super) fn fold(text: &str) -> String {
+pub fn fold(text: &str) -> String {
     if text.is_ascii() {
         return text.to_ascii_lowercase();
     }
@@ -50,7 +50,7 @@ pub(super) fn fold(text: &str) -> String {
 }
 
 /// The terms of `text`, in order, repeats kept.
-pub(super) fn terms(text: &str) -> Vec<String> {
+pub fn terms(text: &str) -> Vec<String> {
     split_folded(&fold(text)).map(String::from).collect()
 }
 
@@ -60,7 +60,7 @@ pub(super) fn split_folded(folded: &str) -> impl Iterator<Item = &str> {
 }
 
 /// Whether a folded word is long enough (or numeric) and short enough to be a term.
-pub(super) fn is_term(word: &str) -> bool {
+pub fn is_term(word: &str) -> bool {
     let chars = word.chars().count();
     let numeric = chars > 0 && word.chars().all(char::is_numeric);
     chars <= MAX_TERM_CHARS && (chars >= MIN_TERM_CHARS || numeric)
