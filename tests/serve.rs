@@ -254,7 +254,10 @@ fn paths_that_leave_the_site_are_refused() {
         assert!(!reply.body.contains("geheim\n") && reply.body != "geheim", "{path} leaked");
         assert!(matches!(reply.status, 403 | 404), "{path}: {}", reply.status);
     }
-    assert_eq!(get(&server, "/notes/lek2.txt").status, 403, "a symlink out of the site");
+    // Loading already refuses a link out of the site (it is never part of the site), so
+    // the server answers 404 for it rather than 403.
+    let reply = get(&server, "/notes/lek2.txt");
+    assert!(matches!(reply.status, 403 | 404) && !reply.body.contains("geheim"), "a symlink out");
 }
 
 #[cfg(unix)]
