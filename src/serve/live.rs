@@ -13,7 +13,7 @@ use std::net::TcpStream;
 use std::sync::{Condvar, Mutex, MutexGuard};
 use std::time::Duration;
 
-use crate::diag::Diagnostics;
+use crate::diag::{Diagnostics, Lang, Note};
 
 /// The path of the event stream.
 pub(crate) const EVENTS_PATH: &str = "/__spiegel/events";
@@ -56,12 +56,20 @@ impl Hub {
         self.changed.notify_all();
     }
 
-    pub(crate) fn publish_errors(&self, diagnostics: &Diagnostics) {
-        let texts: Vec<String> =
-            diagnostics.clone().into_sorted().iter().map(ToString::to_string).collect();
+    /// Shows the problems in every open tab, in the site's language `lang`: the event's
+    /// data is `{"title": "…", "problems": ["…", …]}`.
+    pub(crate) fn publish_errors(&self, diagnostics: &Diagnostics, lang: Lang) {
+        let problems: Vec<String> = diagnostics
+            .clone()
+            .into_sorted()
+            .iter()
+            .map(|d| d.in_language(lang).to_string())
+            .collect();
+        let title = Note::OverlayTitle { problems: problems.len() }.text(lang);
+        let data = serde_json::json!({ "title": title, "problems": problems });
         let mut news = self.news();
         news.generation += 1;
-        news.errors = Some(serde_json::to_string(&texts).unwrap_or_else(|_| "[]".into()));
+        news.errors = Some(data.to_string());
         self.changed.notify_all();
     }
 
@@ -153,7 +161,7 @@ const SCRIPT: &str = r#"<script data-spiegel-live>
     if (mine) location.reload();
   });
   events.addEventListener("errors", function (e) { show(JSON.parse(e.data)); });
-  function show(problems) {
+  function show(news) {
     var box = document.getElementById("spiegel-errors");
     if (!box) {
       box = document.createElement("section");
@@ -167,10 +175,9 @@ const SCRIPT: &str = r#"<script data-spiegel-live>
     box.textContent = "";
     var title = document.createElement("h2");
     title.style.cssText = "margin:0 0 .5rem;font-size:1.1rem;color:#b3261e";
-    title.textContent = problems.length + (problems.length === 1 ? " problem" : " problems") +
-      " in the site; this is the last good build.";
+    title.textContent = news.title;
     box.appendChild(title);
-    problems.forEach(function (text) {
+    news.problems.forEach(function (text) {
       var pre = document.createElement("pre");
       pre.style.cssText = "margin:.5rem 0;white-space:pre-wrap;font:14px/1.4 ui-monospace,monospace";
       pre.textContent = text;

@@ -16,7 +16,7 @@ use std::path::Path;
 
 use pulldown_cmark::{Event, LinkType, Parser, Tag};
 
-use crate::diag::Diagnostic;
+use crate::diag::{Action, Diagnostic, Hint, Message};
 use crate::load::frontmatter;
 use crate::markdown::options;
 use crate::new_entry::yaml_quoted;
@@ -61,8 +61,8 @@ const DESCRIPTIONS: [(&str, &str); 3] = [
 /// number of files written.
 pub fn init(dir: &Path, organisation: &str, language: &str) -> Result<usize, Diagnostic> {
     if !LANGUAGES.contains(&language) {
-        return Err(Diagnostic::file(dir, format!("no starter in language \"{language}\""))
-            .with_hint(format!("choose one of: {}", LANGUAGES.join(", "))));
+        return Err(Diagnostic::file(dir, Message::NoStarter { language: language.to_string() })
+            .with_hint(Hint::ChooseOneOf { options: LANGUAGES.map(String::from).to_vec() }));
     }
     refuse_non_empty(dir)?;
     let files = starter_files(organisation, language);
@@ -73,8 +73,9 @@ pub fn init(dir: &Path, organisation: &str, language: &str) -> Result<usize, Dia
             .map_or(Ok(()), std::fs::create_dir_all)
             .and_then(|()| std::fs::write(&target, text));
         written.map_err(|e| {
-            Diagnostic::file(&target, format!("cannot write: {e}"))
-                .with_hint("check that you may write in this folder, and that the disk is not full")
+            let cause = e.to_string();
+            Diagnostic::file(&target, Message::CannotDo { action: Action::Write, cause })
+                .with_hint(Hint::MayWriteFolder)
         })?;
     }
     let _ = std::fs::create_dir_all(dir.join("static"));
@@ -83,13 +84,11 @@ pub fn init(dir: &Path, organisation: &str, language: &str) -> Result<usize, Dia
 
 fn refuse_non_empty(dir: &Path) -> Result<(), Diagnostic> {
     if dir.is_file() {
-        return Err(Diagnostic::file(dir, "is a file, not a folder")
-            .with_hint("choose a new folder name for the site"));
+        return Err(Diagnostic::file(dir, Message::IsAFile).with_hint(Hint::NewFolderName));
     }
     let non_empty = std::fs::read_dir(dir).is_ok_and(|mut entries| entries.next().is_some());
     if non_empty {
-        return Err(Diagnostic::file(dir, "the folder is not empty; nothing was written")
-            .with_hint("spiegel init only writes into a new or empty folder, so it never mixes with or replaces your files"));
+        return Err(Diagnostic::file(dir, Message::FolderNotEmpty).with_hint(Hint::InitOnlyEmpty));
     }
     Ok(())
 }
