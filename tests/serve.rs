@@ -206,6 +206,26 @@ fn a_broken_edit_keeps_the_last_good_page_and_sends_the_problems() {
 }
 
 #[test]
+fn the_problems_are_sent_in_the_sites_language() {
+    let site = links_site();
+    let yaml = std::fs::read_to_string(site.root().join("site.yaml")).unwrap();
+    site.write("site.yaml", &format!("{yaml}language: fr\n"));
+    let server = site.serve();
+    let mut stream = events(&server);
+    site.write("content/notes/los.md", "---\ntitle: Los\n---\nNaar [[betta]].\n");
+    let news: serde_json::Value = serde_json::from_str(&next_event(&mut stream, "errors")).unwrap();
+    assert_eq!(news["title"], "1 problème dans le site ; voici la dernière bonne version.");
+    let problem = news["problems"][0].as_str().unwrap();
+    assert!(
+        problem.starts_with(
+            "content/notes/los.md:4:6: il n'y a pas de page « betta » (vouliez-vous dire « beta » ?)\n"
+        ),
+        "{problem}"
+    );
+    assert!(problem.contains("\n  = conseil : vérifiez l'orthographe ;"), "{problem}");
+}
+
+#[test]
 fn many_files_at_once_make_one_rebuild() {
     let site = links_site();
     let server = site.serve();

@@ -119,10 +119,13 @@ impl Note {
                     fr("{p} dans le site ; voici la dernière bonne version."),
                     en("{p} in the site; this is the last good build."))
             }
-            Note::Checked { pages } => tr!(lang,
-                nl("{pages} pagina's nagekeken: geen problemen gevonden"),
-                fr("{pages} pages vérifiées : aucun problème trouvé"),
-                en("checked {pages} pages: no problems found")),
+            Note::Checked { pages: n } => {
+                let one = *n == 1;
+                tr!(lang,
+                    nl("{n} {} nagekeken: geen problemen gevonden", if one { "pagina" } else { "pagina's" }),
+                    fr("{n} {} : aucun problème trouvé", if one { "page vérifiée" } else { "pages vérifiées" }),
+                    en("checked {n} {}: no problems found", if one { "page" } else { "pages" }))
+            }
             Note::Built { pages, files, written, unchanged, removed, output, ms } => tr!(lang,
                 nl("{pages} pagina's gebouwd ({files} bestanden: {written} geschreven, {unchanged} ongewijzigd, {removed} verwijderd) in {output} in {ms} ms"),
                 fr("{pages} pages construites ({files} fichiers : {written} écrits, {unchanged} inchangés, {removed} supprimés) dans {output} en {ms} ms"),
