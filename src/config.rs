@@ -11,7 +11,7 @@ use indexmap::IndexMap;
 use serde::{Deserialize, Serialize};
 
 use crate::diag::{Diagnostic, Diagnostics, Hint, Message};
-use crate::slug::{slugify, suggest};
+use crate::slug::{slugify, suggestion};
 
 /// The file name of a site's settings.
 pub const FILE_NAME: &str = "site.yaml";
@@ -318,8 +318,7 @@ fn check(config: &Config, text: &str, path: &Path, out: &mut Diagnostics) {
                             field_at(),
                             Message::NoKind {
                                 name: target.clone(),
-                                suggestion: suggest(target, kind_names.iter().copied())
-                                    .map(String::from),
+                                suggestion: suggestion(target, kind_names.iter().copied()),
                             },
                         )
                         .with_hint(Hint::KindsOfSite {

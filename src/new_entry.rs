@@ -11,7 +11,7 @@ use std::path::{Path, PathBuf};
 use crate::config::{self, Config, Field, FieldType, Kind};
 use crate::diag::{Diagnostic, Diagnostics, Hint, Message};
 use crate::load::{self, CONTENT_DIR};
-use crate::slug::{fold, slugify, suggest};
+use crate::slug::{fold, slugify, suggestion};
 
 /// How many existing slugs a reference field's comment names.
 const SLUGS_SHOWN: usize = 12;
@@ -53,7 +53,7 @@ fn find_kind<'c>(config: &'c Config, wanted: &str) -> Result<&'c Kind, Diagnosti
     found.ok_or_else(|| {
         let names: Vec<&str> = config.kinds().map(|k| k.name.as_str()).collect();
         let kinds = config.kinds().map(|k| format!("{} ({})", k.name, k.folder)).collect();
-        let suggestion = suggest(wanted, names.iter().copied()).map(String::from);
+        let suggestion = suggestion(wanted, names.iter().copied());
         Diagnostic::file(
             config::FILE_NAME,
             Message::NoKind { name: wanted.to_string(), suggestion },

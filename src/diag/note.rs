@@ -70,6 +70,13 @@ pub enum Note {
         files: usize,
         ms: u128,
     },
+    /// The preview's page for an address the site has no page for (without a 404.html).
+    NotFound,
+    /// `path` is HTML already, escaped.
+    NoPageAt {
+        path: String,
+    },
+    ToHome,
 }
 
 /// What a rebuild of the preview was for.
@@ -160,6 +167,12 @@ impl Note {
                 nl("let op: spiegel luistert op {bind}: elk toestel dat deze computer bereikt, kan de voorvertoning openen"),
                 fr("attention : spiegel écoute sur {bind} : tout appareil qui peut joindre cet ordinateur peut ouvrir l'aperçu"),
                 en("warning: listening on {bind}: every device that can reach this computer can open the preview")),
+            Note::NotFound => tr!(lang, nl("Niet gevonden"), fr("Page introuvable"), en("Not found")),
+            Note::NoPageAt { path } => tr!(lang,
+                nl("De site heeft geen pagina op <code>{path}</code>."),
+                fr("Le site n'a pas de page à l'adresse <code>{path}</code>."),
+                en("The site has no page at <code>{path}</code>.")),
+            Note::ToHome => tr!(lang, nl("Naar de startpagina"), fr("Vers la page d'accueil"), en("To the home page")),
             Note::Rebuilt { change, rendered, pages, files, ms } => {
                 let what = change.text(lang);
                 tr!(lang,

@@ -15,7 +15,7 @@ use super::{PageLinks, ResolvedLink};
 use crate::config::Config;
 use crate::diag::{Diagnostic, Hint, LineIndex, Message, MAX_PER_FILE};
 use crate::load::{Page, Reference, Role, Site, CONTENT_DIR};
-use crate::slug::{fold, suggest};
+use crate::slug::{fold, suggestion};
 
 /// Look-ups over all pages of a site.
 #[derive(Debug, Default)]
@@ -101,7 +101,7 @@ impl Index {
             }
             _ => {
                 let names = self.by_slug().keys().chain(self.by_key().keys()).map(String::as_str);
-                let suggestion = suggest(target, names).map(String::from);
+                let suggestion = suggestion(target, names);
                 Err(Box::new(Message::NoPage { target: target.to_string(), suggestion }))
             }
         }
@@ -351,7 +351,7 @@ fn markdown_target(page: &Page, target: &str, index: &Index) -> Result<usize, Pr
     normalised.as_deref().and_then(|p| index.names.by_source.get(p).copied()).ok_or_else(|| {
         let names = index.names.by_source.keys().map(String::as_str);
         let wanted = normalised.as_deref().unwrap_or(target);
-        let suggestion = suggest(wanted, names).map(String::from);
+        let suggestion = suggestion(wanted, names);
         (
             Box::new(Message::NoPage { target: target.to_string(), suggestion }),
             Hint::MarkdownLinkPath,
@@ -385,7 +385,7 @@ fn check_fragment(headings: &[Heading], fragment: &str, written: &str) -> Result
     } else {
         Hint::HeadingsThere { ids: ids.iter().map(|id| id.to_string()).collect() }
     };
-    let suggestion = suggest(fragment, ids.iter().copied()).map(String::from);
+    let suggestion = suggestion(fragment, ids.iter().copied());
     Err((Box::new(Message::NoHeading { fragment: fragment.to_string(), page, suggestion }), hint))
 }
 
@@ -449,7 +449,7 @@ fn resolve_reference(
                 reference.line,
                 reference.col,
                 Message::UnknownReference {
-                    suggestion: suggest(&reference.target, slugs).map(String::from),
+                    suggestion: suggestion(&reference.target, slugs),
                     kind,
                     field: reference.field.clone(),
                     target: reference.target.clone(),

@@ -12,7 +12,7 @@ use super::frontmatter::{locate_item, locate_items, locate_key};
 use super::Reference;
 use crate::config::{Field, FieldType, Kind};
 use crate::diag::{Diagnostic, Expected, Found, Hint, LineIndex, Message, MAX_PER_FILE};
-use crate::slug::{slugify, suggest};
+use crate::slug::{slugify, suggestion};
 
 /// The fields every page may have.
 #[derive(Debug, Default)]
@@ -263,7 +263,7 @@ fn check_allowed(
         place.unlisted.set(place.unlisted.get() + 1);
         return false;
     }
-    let suggestion = suggest(value, allowed.iter().map(String::as_str)).map(String::from);
+    let suggestion = suggestion(value, allowed.iter().map(String::as_str));
     let message = Message::UnknownValue { value: value.into(), field: name.into(), suggestion };
     let hint = Hint::AllowedValues { label: field.label_or(name).into(), values: allowed.clone() };
     out.push(place.error(at, message).with_hint(hint));

@@ -22,7 +22,7 @@ use rayon::prelude::*;
 use crate::diag::{Diagnostic, Diagnostics, Hint, LineIndex, Message};
 use crate::load::{Page, Site, CONTENT_DIR};
 use crate::markdown::options;
-use crate::slug::suggest;
+use crate::slug::suggestion;
 
 /// The widths photos are resized to, when they are wider.
 pub const WIDTHS: [u32; 2] = [800, 1600];
@@ -210,7 +210,7 @@ fn missing_hint(root: &Path, wanted: &Path) -> Hint {
         .map(|e| e.file_name().to_string_lossy().into_owned())
         .collect();
     let name = wanted.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-    let suggestion = suggest(&name, siblings.iter().map(String::as_str)).map(String::from);
+    let suggestion = suggestion(&name, siblings.iter().map(String::as_str));
     Hint::NoSuchPhoto { path: wanted.to_string_lossy().replace('\\', "/"), suggestion }
 }
 

@@ -136,15 +136,16 @@ pub(crate) fn inject(html: &[u8], generation: u64) -> Vec<u8> {
 }
 
 /// The page for paths the site does not have; it reloads when the page appears.
-pub(crate) fn not_found_page(path: &str) -> Vec<u8> {
+pub(crate) fn not_found_page(path: &str, lang: Lang) -> Vec<u8> {
     let path = crate::render::theme::escape_html(path);
+    let (code, title) = (lang.code(), Note::NotFound.text(lang));
+    let (text, home) = (Note::NoPageAt { path }.text(lang), Note::ToHome.text(lang));
     format!(
-        "<!DOCTYPE html>\n<html lang=\"en\">\n<head><meta charset=\"utf-8\">\
+        "<!DOCTYPE html>\n<html lang=\"{code}\">\n<head><meta charset=\"utf-8\">\
          <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
-         <title>Not found</title></head>\n<body style=\"font-family: system-ui, sans-serif; \
-         max-width: 40rem; margin: 3rem auto; padding: 0 1rem\">\n<h1>Not found</h1>\n\
-         <p>The site has no page at <code>{path}</code>.</p>\n\
-         <p><a href=\"/\">To the home page</a></p>\n</body>\n</html>\n"
+         <title>{title}</title></head>\n<body style=\"font-family: system-ui, sans-serif; \
+         max-width: 40rem; margin: 3rem auto; padding: 0 1rem\">\n<h1>{title}</h1>\n\
+         <p>{text}</p>\n<p><a href=\"/\">{home}</a></p>\n</body>\n</html>\n"
     )
     .into_bytes()
 }
@@ -201,5 +202,13 @@ mod tests {
         assert!(page.ends_with("</script>\n</BODY></html>"));
         let bare = String::from_utf8(inject(b"<p>no body</p>", 1)).unwrap();
         assert!(bare.starts_with("<p>no body</p><script"));
+    }
+
+    #[test]
+    fn the_plain_not_found_page_speaks_the_sites_language() {
+        let page = String::from_utf8(not_found_page("a<b>", Lang::Fr)).unwrap();
+        assert!(page.contains("<html lang=\"fr\">"), "{page}");
+        assert!(page.contains("<h1>Page introuvable</h1>"), "{page}");
+        assert!(page.contains("pas de page à l'adresse <code>a&lt;b&gt;</code>."), "{page}");
     }
 }

@@ -311,7 +311,7 @@ fn not_found(shared: &Shared, path: &str) -> Response {
     };
     let body = own
         .and_then(|c| http::read_content(&c, &shared.root).ok())
-        .unwrap_or_else(|| live::not_found_page(path));
+        .unwrap_or_else(|| live::not_found_page(path, Lang::of_site(&shared.root)));
     Response {
         status: "404 Not Found",
         content_type: "text/html; charset=utf-8",
