@@ -65,7 +65,47 @@ fn init_writes_the_chosen_language() {
     assert!(yaml.contains("  name: \"Crèche Le Soleil\"\n"));
     let home = fs::read_to_string(dir.path().join("content/_index.md")).unwrap();
     assert!(home.contains("Bienvenue sur le site de Crèche Le Soleil."));
-    spiegel::check(dir.path()).unwrap_or_else(|d| panic!("{}", d.in_language(Lang::Nl)));
+    spiegel::check(dir.path()).unwrap_or_else(|d| panic!("{}", d.in_language(Lang::Fr)));
+}
+
+/// The vision template and the example entries of a French or English starter are in
+/// its language, with the organisation's name, and build with every link resolved.
+#[test]
+fn the_vision_and_examples_come_in_the_starters_language() {
+    let cases = [
+        (
+            "fr",
+            "Notre vision du coaching : un modèle",
+            "Chez Crèche Le Soleil, nous coachons parce que",
+            "L'après-midi pédagogique",
+            "Prêt à jouer plutôt que rangé",
+        ),
+        (
+            "en",
+            "Our vision of coaching: a template",
+            "At Crèche Le Soleil we coach because",
+            "The pedagogical lunch",
+            "Ready to play instead of tidied away",
+        ),
+    ];
+    for (language, vision_title, vision_line, lunch, play) in cases {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path().join("site");
+        init(&root, "Crèche Le Soleil", language).unwrap();
+        let read = |path: &str| fs::read_to_string(root.join("content").join(path)).unwrap();
+        let vision = read("visie/onze-visie-op-coaching.md");
+        assert!(vision.contains(&format!("title: \"{vision_title}\"")), "{language}: {vision}");
+        assert!(vision.contains(vision_line), "{language}: {vision}");
+        assert!(!vision.contains("«naam van je organisatie»"), "{language}: {vision}");
+        assert!(read("inspiratie/pedagogische-middag.md").contains(&format!("title: \"{lunch}\"")));
+        assert!(read("inspiratie/spel-klaargezet.md").contains(&format!("title: \"{play}\"")));
+        let out = dir.path().join("out");
+        spiegel::build(&spiegel::BuildOptions { root, output: out.clone() })
+            .unwrap_or_else(|d| panic!("{language}: {}", d.in_language(Lang::En)));
+        let page = fs::read_to_string(out.join("visie/onze-visie-op-coaching/index.html")).unwrap();
+        assert!(page.contains(&format!("<h1>{vision_title}</h1>")), "{language}: {page}");
+        assert_all_links_resolve(&out);
+    }
 }
 
 #[test]

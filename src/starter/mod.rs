@@ -38,7 +38,9 @@ fn taken_over(path: &str) -> bool {
 
 const VISION_TEMPLATE: &str = "visie/onze-visie-op-coaching.md";
 
-/// The starter's own pages, per language: (language, path under `content/`, text).
+/// The starter's own pages, per language: (language, path under `content/`, text). A
+/// page here replaces the default page at its path, so that a French or English starter
+/// has its vision template and example entries in its own language.
 const OWN_PAGES: &[(&str, &str, &str)] = &[
     ("nl", "_index.md", include_str!("../../starter/nl/_index.md")),
     ("nl", "inspiratie/_index.md", include_str!("../../starter/nl/inspiratie.md")),
@@ -46,9 +48,23 @@ const OWN_PAGES: &[(&str, &str, &str)] = &[
     ("fr", "_index.md", include_str!("../../starter/fr/_index.md")),
     ("fr", "inspiratie/_index.md", include_str!("../../starter/fr/inspiratie.md")),
     ("fr", "visie/_index.md", include_str!("../../starter/fr/visie.md")),
+    ("fr", VISION_TEMPLATE, include_str!("../../starter/fr/visie-sjabloon.md")),
+    (
+        "fr",
+        "inspiratie/pedagogische-middag.md",
+        include_str!("../../starter/fr/pedagogische-middag.md"),
+    ),
+    ("fr", "inspiratie/spel-klaargezet.md", include_str!("../../starter/fr/spel-klaargezet.md")),
     ("en", "_index.md", include_str!("../../starter/en/_index.md")),
     ("en", "inspiratie/_index.md", include_str!("../../starter/en/inspiratie.md")),
     ("en", "visie/_index.md", include_str!("../../starter/en/visie.md")),
+    ("en", VISION_TEMPLATE, include_str!("../../starter/en/visie-sjabloon.md")),
+    (
+        "en",
+        "inspiratie/pedagogische-middag.md",
+        include_str!("../../starter/en/pedagogische-middag.md"),
+    ),
+    ("en", "inspiratie/spel-klaargezet.md", include_str!("../../starter/en/spel-klaargezet.md")),
 ];
 
 const DESCRIPTIONS: [(&str, &str); 3] = [
@@ -95,16 +111,16 @@ fn refuse_non_empty(dir: &Path) -> Result<(), Diagnostic> {
 
 /// Every file of the starter: (path under the site folder, text).
 fn starter_files(organisation: &str, language: &str) -> Vec<(String, String)> {
+    let own: Vec<(&str, &str)> = OWN_PAGES
+        .iter()
+        .filter(|(lang, _, _)| *lang == language)
+        .map(|&(_, path, text)| (path, text))
+        .collect();
     let mut pages: Vec<(String, String)> = DEFAULT_CONTENT
         .iter()
-        .filter(|(path, _)| taken_over(path))
+        .filter(|(path, _)| taken_over(path) && !own.iter().any(|(p, _)| p == path))
+        .chain(&own)
         .map(|(path, text)| (path.to_string(), text.to_string()))
-        .chain(
-            OWN_PAGES
-                .iter()
-                .filter(|(lang, _, _)| *lang == language)
-                .map(|(_, path, text)| (path.to_string(), text.to_string())),
-        )
         .collect();
     let kept: HashSet<String> = pages.iter().map(|(path, _)| page_name(path)).collect();
     let titles = default_titles();
