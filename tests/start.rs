@@ -68,10 +68,11 @@ fn init_writes_the_chosen_language() {
     spiegel::check(dir.path()).unwrap_or_else(|d| panic!("{}", d.in_language(Lang::Fr)));
 }
 
-/// The vision template and the example entries of a French or English starter are in
-/// its language, with the organisation's name, and build with every link resolved.
+/// The vision template, the example entries and the building blocks of a French or
+/// English starter are in its language, with the organisation's name, and build with
+/// every link resolved.
 #[test]
-fn the_vision_and_examples_come_in_the_starters_language() {
+fn the_vision_examples_and_building_blocks_come_in_the_starters_language() {
     let cases = [
         (
             "fr",
@@ -79,6 +80,7 @@ fn the_vision_and_examples_come_in_the_starters_language() {
             "Chez Crèche Le Soleil, nous coachons parce que",
             "L'après-midi pédagogique",
             "Prêt à jouer plutôt que rangé",
+            "L'équipe",
         ),
         (
             "en",
@@ -86,9 +88,10 @@ fn the_vision_and_examples_come_in_the_starters_language() {
             "At Crèche Le Soleil we coach because",
             "The pedagogical lunch",
             "Ready to play instead of tidied away",
+            "The team",
         ),
     ];
-    for (language, vision_title, vision_line, lunch, play) in cases {
+    for (language, vision_title, vision_line, lunch, play, team) in cases {
         let dir = tempfile::tempdir().unwrap();
         let root = dir.path().join("site");
         init(&root, "Crèche Le Soleil", language).unwrap();
@@ -99,6 +102,7 @@ fn the_vision_and_examples_come_in_the_starters_language() {
         assert!(!vision.contains("«naam van je organisatie»"), "{language}: {vision}");
         assert!(read("inspiratie/pedagogische-middag.md").contains(&format!("title: \"{lunch}\"")));
         assert!(read("inspiratie/spel-klaargezet.md").contains(&format!("title: \"{play}\"")));
+        assert!(read("bouwstenen/team.md").starts_with(&format!("---\ntitle: {team}\n")));
         let out = dir.path().join("out");
         spiegel::build(&spiegel::BuildOptions { root, output: out.clone() })
             .unwrap_or_else(|d| panic!("{language}: {}", d.in_language(Lang::En)));

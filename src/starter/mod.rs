@@ -2,9 +2,11 @@
 //! organisation without IT staff has a working site of its own in one command.
 //!
 //! Takes a folder, the organisation's name and the site's language; writes `site.yaml`
-//! (the default kinds, the organisation's name), the twelve building blocks and the
-//! methods of the default site, the vision template with the organisation's name filled
-//! in, two example inspiration entries, and a home page in the chosen language. Links to
+//! (the default kinds, the organisation's name), the twelve building blocks, the vision
+//! template with the organisation's name filled in and two example inspiration entries
+//! (in the chosen language: the default site's Dutch pages, or their French or English
+//! versions under `starter/<language>/`), the methods of the default site (in Dutch),
+//! and a home page in the chosen language. Links to
 //! default pages the starter leaves out become plain text, so the new site builds.
 //! The theme is not copied: a site without `themes/` uses the built-in default theme,
 //! and so gets its improvements with every new spiegel.
@@ -38,9 +40,20 @@ fn taken_over(path: &str) -> bool {
 
 const VISION_TEMPLATE: &str = "visie/onze-visie-op-coaching.md";
 
+/// `(language, path under content/, text)` for every French and English page kept
+/// under the same path in `starter/<language>/`, e.g. `starter/fr/bouwstenen/team.md`.
+macro_rules! translated {
+    ($($path:literal),* $(,)?) => {
+        [
+            $(("fr", $path, include_str!(concat!("../../starter/fr/", $path))),)*
+            $(("en", $path, include_str!(concat!("../../starter/en/", $path))),)*
+        ]
+    };
+}
+
 /// The starter's own pages, per language: (language, path under `content/`, text). A
 /// page here replaces the default page at its path, so that a French or English starter
-/// has its vision template and example entries in its own language.
+/// has its building blocks, vision template and example entries in its own language.
 const OWN_PAGES: &[(&str, &str, &str)] = &[
     ("nl", "_index.md", include_str!("../../starter/nl/_index.md")),
     ("nl", "inspiratie/_index.md", include_str!("../../starter/nl/inspiratie.md")),
@@ -48,23 +61,30 @@ const OWN_PAGES: &[(&str, &str, &str)] = &[
     ("fr", "_index.md", include_str!("../../starter/fr/_index.md")),
     ("fr", "inspiratie/_index.md", include_str!("../../starter/fr/inspiratie.md")),
     ("fr", "visie/_index.md", include_str!("../../starter/fr/visie.md")),
-    ("fr", VISION_TEMPLATE, include_str!("../../starter/fr/visie-sjabloon.md")),
-    (
-        "fr",
-        "inspiratie/pedagogische-middag.md",
-        include_str!("../../starter/fr/pedagogische-middag.md"),
-    ),
-    ("fr", "inspiratie/spel-klaargezet.md", include_str!("../../starter/fr/spel-klaargezet.md")),
     ("en", "_index.md", include_str!("../../starter/en/_index.md")),
     ("en", "inspiratie/_index.md", include_str!("../../starter/en/inspiratie.md")),
     ("en", "visie/_index.md", include_str!("../../starter/en/visie.md")),
-    ("en", VISION_TEMPLATE, include_str!("../../starter/en/visie-sjabloon.md")),
-    (
-        "en",
-        "inspiratie/pedagogische-middag.md",
-        include_str!("../../starter/en/pedagogische-middag.md"),
-    ),
-    ("en", "inspiratie/spel-klaargezet.md", include_str!("../../starter/en/spel-klaargezet.md")),
+];
+
+/// The default pages the French and English starters have in their own language:
+/// the building blocks, the vision template and the two example entries.
+const TRANSLATED: &[(&str, &str, &str)] = &translated![
+    "visie/onze-visie-op-coaching.md",
+    "inspiratie/pedagogische-middag.md",
+    "inspiratie/spel-klaargezet.md",
+    "bouwstenen/_index.md",
+    "bouwstenen/coaching.md",
+    "bouwstenen/cultuur.md",
+    "bouwstenen/innovatie.md",
+    "bouwstenen/monitoring-en-evaluatie.md",
+    "bouwstenen/partnerschap-met-ouders.md",
+    "bouwstenen/pedagogisch-leiderschap.md",
+    "bouwstenen/pedagogisch-professionals.md",
+    "bouwstenen/professionalisering.md",
+    "bouwstenen/relatie-met-ketenpartners.md",
+    "bouwstenen/structuur.md",
+    "bouwstenen/team.md",
+    "bouwstenen/visie-missie-doelen.md",
 ];
 
 const DESCRIPTIONS: [(&str, &str); 3] = [
@@ -113,6 +133,7 @@ fn refuse_non_empty(dir: &Path) -> Result<(), Diagnostic> {
 fn starter_files(organisation: &str, language: &str) -> Vec<(String, String)> {
     let own: Vec<(&str, &str)> = OWN_PAGES
         .iter()
+        .chain(TRANSLATED)
         .filter(|(lang, _, _)| *lang == language)
         .map(|&(_, path, text)| (path, text))
         .collect();
