@@ -10,7 +10,7 @@ use std::path::{Path, PathBuf};
 use indexmap::IndexMap;
 use serde::{Deserialize, Serialize};
 
-use crate::diag::{Diagnostic, Diagnostics, Hint, Message};
+use crate::diag::{Diagnostic, Diagnostics, Hint, Message, YamlDetail};
 use crate::slug::{slugify, suggestion};
 
 /// The file name of a site's settings.
@@ -256,7 +256,7 @@ fn yaml_diagnostic(error: &serde_yaml::Error, text: &str, path: &Path) -> Diagno
     let (line, col) = crate::load::frontmatter::yaml_error_position(error, text);
     let message = error.to_string();
     // serde_yaml appends " at line L column C"; the position is already in front.
-    let detail = message.split(" at line ").next().unwrap_or(&message).to_string();
+    let detail = YamlDetail::parse(message.split(" at line ").next().unwrap_or(&message));
     Diagnostic::new(path, line, col, Message::YamlSyntax { detail })
         .with_hint(Hint::CheckYamlForm)
         .with_source(text)

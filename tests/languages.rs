@@ -164,14 +164,14 @@ fn broken_settings_keep_their_language_and_dutch_is_the_default() {
     // The quote is never closed: YAML cannot read the file, the language line is found.
     site.write("site.yaml", "title: \"pas fermé\nlanguage: fr\n");
     let stderr = String::from_utf8_lossy(&spiegel(&["build"], &site).stderr).into_owned();
-    let want = "site.yaml:3:1: l'écriture n'est pas correcte ici (found unexpected end of stream)";
+    let want = "site.yaml:3:1: l'écriture n'est pas correcte ici : le texte s'arrête alors que quelque chose est resté ouvert, comme un guillemet";
     assert!(stderr.starts_with(want), "{stderr}");
     assert!(stderr.contains("\n  = conseil : vérifiez l'indentation"), "{stderr}");
     assert!(stderr.ends_with("1 problème trouvé ; rien n'a été écrit.\n"), "{stderr}");
 
     site.write("site.yaml", "title: \"niet gesloten\n");
     let stderr = String::from_utf8_lossy(&spiegel(&["build"], &site).stderr).into_owned();
-    assert!(stderr.starts_with("site.yaml:2:1: hier klopt de schrijfwijze niet ("), "{stderr}");
+    assert!(stderr.starts_with("site.yaml:2:1: hier klopt de schrijfwijze niet: de tekst houdt op terwijl er nog iets openstaat"), "{stderr}");
 
     // A language spiegel does not speak: its messages in Dutch.
     site.write("site.yaml", "title: Test\nlanguage: de\n");

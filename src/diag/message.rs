@@ -7,7 +7,7 @@
 //! from other programs (an operating system error, a YAML or template parser) is
 //! kept as it came, after a lead sentence in the reader's language.
 
-use super::Lang;
+use super::{Lang, YamlDetail};
 
 /// What went wrong, with the facts the text needs.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -17,7 +17,7 @@ pub enum Message {
         cause: String,
     },
     YamlSyntax {
-        detail: String,
+        detail: YamlDetail,
     },
     FolderUsedTwice {
         folder: String,
@@ -59,7 +59,7 @@ pub enum Message {
     },
     TabIndentation,
     InvalidFrontMatter {
-        detail: String,
+        detail: YamlDetail,
     },
     FrontMatterKeysPlain,
     FrontMatterNotMap,
@@ -300,10 +300,13 @@ impl Message {
                 nl("de instellingen van de site zijn niet te lezen: {cause}"),
                 fr("impossible de lire les réglages du site : {cause}"),
                 en("cannot read the site settings: {cause}")),
-            M::YamlSyntax { detail } => tr!(lang,
-                nl("hier klopt de schrijfwijze niet ({detail})"),
-                fr("l'écriture n'est pas correcte ici ({detail})"),
-                en("{detail}")),
+            M::YamlSyntax { detail } => {
+                let detail = detail.text(lang);
+                tr!(lang,
+                    nl("hier klopt de schrijfwijze niet: {detail}"),
+                    fr("l'écriture n'est pas correcte ici : {detail}"),
+                    en("{detail}"))
+            }
             M::FolderUsedTwice { folder } => tr!(lang,
                 nl("twee soorten gebruiken de map \"{folder}\""),
                 fr("deux types de contenu utilisent le dossier « {folder} »"),
@@ -372,10 +375,13 @@ impl Message {
                 nl("in de gegevens bovenaan springt een regel in met een tab"),
                 fr("une ligne de l'en-tête est indentée avec une tabulation"),
                 en("a tab is used for indentation in the front matter")),
-            M::InvalidFrontMatter { detail } => tr!(lang,
-                nl("de gegevens bovenaan kloppen niet: {detail}"),
-                fr("l'en-tête n'est pas valide : {detail}"),
-                en("invalid front matter: {detail}")),
+            M::InvalidFrontMatter { detail } => {
+                let detail = detail.text(lang);
+                tr!(lang,
+                    nl("de gegevens bovenaan kloppen niet: {detail}"),
+                    fr("l'en-tête n'est pas valide : {detail}"),
+                    en("invalid front matter: {detail}"))
+            }
             M::FrontMatterKeysPlain => tr!(lang,
                 nl("de namen in de gegevens bovenaan moeten gewone woorden zijn"),
                 fr("les noms de l'en-tête doivent être de simples mots"),

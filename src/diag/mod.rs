@@ -27,11 +27,13 @@ mod hint;
 mod lang;
 mod message;
 mod note;
+mod yaml;
 
 pub use hint::Hint;
 pub use lang::Lang;
 pub use message::{Action, Expected, Found, Message, Refusal};
 pub use note::{Change, Note};
+pub use yaml::YamlDetail;
 
 /// At most this many problems of one kind are listed for one file: a file with ten
 /// thousand broken links needs the first few fixed, not a list that takes long to make.

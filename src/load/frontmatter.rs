@@ -6,7 +6,7 @@
 
 use serde_json::{Map, Value};
 
-use crate::diag::{Diagnostic, Hint, LineIndex, Message};
+use crate::diag::{Diagnostic, Hint, LineIndex, Message, YamlDetail};
 
 /// A file cut in two.
 #[derive(Debug, PartialEq)]
@@ -69,7 +69,7 @@ pub fn parse(
     let value: serde_yaml::Value = serde_yaml::from_str(yaml).map_err(|e| {
         let (line, col) = yaml_error_position(&e, yaml);
         let message = e.to_string();
-        let detail = message.split(" at line ").next().unwrap_or(&message).to_string();
+        let detail = YamlDetail::parse(message.split(" at line ").next().unwrap_or(&message));
         Diagnostic::new(path, yaml_line + line - 1, col, Message::InvalidFrontMatter { detail })
             .with_hint(Hint::FrontMatterYaml)
     })?;
