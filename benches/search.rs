@@ -24,7 +24,9 @@ fn main() {
     let started = Instant::now();
     let report =
         spiegel::build(&spiegel::BuildOptions { root: site.clone(), output: output.clone() })
-            .unwrap_or_else(|d| panic!("the generated site must build:\n{d}"));
+            .unwrap_or_else(|d| {
+                panic!("the generated site must build:\n{}", d.in_language(spiegel::diag::Lang::Nl))
+            });
     println!("built {} pages in {:.2} s", report.pages, started.elapsed().as_secs_f64());
     let (files, bytes) = folder_size(&output.join("search"));
     println!("index: {files} files, {bytes} bytes ({:.1} MB)", bytes as f64 / 1e6);

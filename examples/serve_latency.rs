@@ -62,7 +62,8 @@ fn run(site: &Path, copy: &Path, entry: Option<String>, edits: usize) -> Result<
         port: 0,
         verbose: false,
     };
-    let server = Server::start(&options).map_err(|d| d.to_string())?;
+    let server =
+        Server::start(&options).map_err(|d| d.in_language(spiegel::diag::Lang::En).to_string())?;
     let pages = count_pages(server.addr(), &url, copy)?;
     println!(
         "{}: first build {} ms; editing {}",

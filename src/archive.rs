@@ -13,7 +13,7 @@ use std::path::Path;
 use zip::write::SimpleFileOptions;
 use zip::{CompressionMethod, DateTime, ZipWriter};
 
-use crate::diag::Diagnostic;
+use crate::diag::{Action, Diagnostic, Hint, Message};
 use crate::write::{Content, OutputFile};
 
 /// Extensions of files that do not get smaller by deflating.
@@ -22,9 +22,8 @@ const COMPRESSED: [&str; 8] = ["jpg", "jpeg", "png", "webp", "gif", "zip", "woff
 /// Writes `files` into the zip at `path`, under the folder `folder`.
 pub fn write_zip(path: &Path, folder: &str, files: &[OutputFile]) -> Result<(), Diagnostic> {
     let cannot = |e: &dyn std::fmt::Display| {
-        Diagnostic::file(path, format!("cannot write the zip file: {e}")).with_hint(
-            "check that the folder exists, that you may write there and that the disk is not full",
-        )
+        Diagnostic::file(path, Message::CannotWriteZip { cause: e.to_string() })
+            .with_hint(Hint::ZipFolder)
     };
     let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
     let temporary = path.with_file_name(format!(".{name}.spiegel-tmp"));
@@ -38,8 +37,9 @@ pub fn write_zip(path: &Path, folder: &str, files: &[OutputFile]) -> Result<(), 
                 Content::Bytes(bytes) => std::borrow::Cow::Borrowed(bytes.as_slice()),
                 Content::Copy(source) => {
                     std::borrow::Cow::Owned(fs::read(source).map_err(|e| {
-                        Diagnostic::file(source, format!("cannot read: {e}"))
-                            .with_hint("check that the file still exists and can be read")
+                        let cause = e.to_string();
+                        Diagnostic::file(source, Message::CannotDo { action: Action::Read, cause })
+                            .with_hint(Hint::FileStillExists)
                     })?)
                 }
             };
@@ -80,17 +80,12 @@ pub fn check_zip_path(root: &Path, zip: &Path) -> Result<(), Diagnostic> {
     let parent = zip_abs.parent().and_then(|p| fs::canonicalize(p).ok()).unwrap_or_default();
     for folder in ["content", "static", "themes", "templates"] {
         if parent.starts_with(root_abs.join(folder)) {
-            return Err(Diagnostic::file(
-                zip,
-                format!("refusing to write the zip into the site's {folder}/ folder"),
-            )
-            .with_hint("write it next to the site, e.g. --zip site.zip"));
+            return Err(Diagnostic::file(zip, Message::ZipIntoSite { folder: folder.to_string() })
+                .with_hint(Hint::ZipNextToSite));
         }
     }
     if zip_abs.is_dir() {
-        return Err(
-            Diagnostic::file(zip, "is a folder").with_hint("give a file name, e.g. --zip site.zip")
-        );
+        return Err(Diagnostic::file(zip, Message::IsAFolder).with_hint(Hint::GiveFileName));
     }
     Ok(())
 }

@@ -1,5 +1,9 @@
 //! The command line: parses arguments with clap, runs the pipeline, prints what
 //! happened, and turns the outcome into an exit code (0 ok, 1 content problems, 2 usage).
+//!
+//! What it prints for the writer (problems, and what a command did) is in the site's
+//! language ([`Lang::of_site`]; for `init`, the new site's). Usage errors and `--help`
+//! come from clap and stay in English, for the people who script spiegel.
 
 use std::net::IpAddr;
 use std::path::PathBuf;
@@ -7,7 +11,7 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand, ValueEnum};
 
-use crate::diag::Diagnostics;
+use crate::diag::{Diagnostics, Lang, Note};
 use crate::{build, BuildOptions, BuildReport};
 
 #[derive(Debug, Parser)]
@@ -114,19 +118,19 @@ pub fn main() -> ExitCode {
         }
     };
     match cli.command {
-        Command::Build { root, zip: Some(zip), .. } => match crate::build_zip(&root, &zip) {
-            Ok(report) => {
-                println!(
-                    "built {} pages ({} files) into {}",
-                    report.pages,
-                    report.files,
-                    zip.display()
-                );
-                println!("unpack it and open index.html in its folder, or upload the folder");
-                ExitCode::SUCCESS
+        Command::Build { root, zip: Some(zip), .. } => {
+            let lang = Lang::of_site(&root);
+            match crate::build_zip(&root, &zip) {
+                Ok(report) => {
+                    let (pages, files) = (report.pages, report.files);
+                    let zip = zip.display().to_string();
+                    println!("{}", Note::BuiltZip { pages, files, zip }.text(lang));
+                    println!("{}", Note::UnpackZip.text(lang));
+                    ExitCode::SUCCESS
+                }
+                Err(diagnostics) => fail(&diagnostics, lang),
             }
-            Err(diagnostics) => fail(&diagnostics),
-        },
+        }
         Command::Build { root, output, timings, zip: None } => {
             let output = output.unwrap_or_else(|| root.join("public"));
             run_build(&BuildOptions { root, output }, timings)
@@ -135,12 +139,14 @@ pub fn main() -> ExitCode {
         Command::Check { root, format } => run_check(&root, format),
         Command::Init { dir, org, language } => run_init(&dir, &org, &language),
         Command::New { kind, title, root } => {
+            let lang = Lang::of_site(&root);
             match crate::new_entry::new_entry(&root, &kind, &title, &crate::new_entry::today()) {
                 Ok(path) => {
-                    println!("wrote {}", root.join(path).display());
+                    let path = root.join(path).display().to_string();
+                    println!("{}", Note::WroteEntry { path }.text(lang));
                     ExitCode::SUCCESS
                 }
-                Err(diagnostics) => fail(&diagnostics),
+                Err(diagnostics) => fail(&diagnostics, lang),
             }
         }
         Command::Generate { dir, pages, seed } => {
@@ -159,21 +165,20 @@ pub fn main() -> ExitCode {
 }
 
 fn run_serve(root: PathBuf, port: u16, bind: IpAddr, open: bool) -> ExitCode {
+    let lang = Lang::of_site(&root);
     if crate::serve::is_public(bind) {
-        eprintln!(
-            "warning: listening on {bind}: every device that can reach this computer can open the preview"
-        );
+        eprintln!("{}", Note::PublicAddress { bind: bind.to_string() }.text(lang));
     }
     let options = crate::serve::ServeOptions { root, bind, port, verbose: true };
     let server = match crate::serve::Server::start(&options) {
         Ok(server) => server,
         Err(d) => {
-            eprint!("{d}");
+            eprint!("{}", d.in_language(lang));
             return ExitCode::from(1);
         }
     };
-    let url = server.url();
-    println!("serving {} at {url} (Ctrl-C stops)", options.root.display());
+    let (root, url) = (options.root.display().to_string(), server.url());
+    println!("{}", Note::Serving { root, url: url.clone() }.text(lang));
     if open {
         crate::serve::open_in_browser(&url);
     }
@@ -181,25 +186,27 @@ fn run_serve(root: PathBuf, port: u16, bind: IpAddr, open: bool) -> ExitCode {
     ExitCode::SUCCESS
 }
 
-fn fail(diagnostics: &Diagnostics) -> ExitCode {
-    eprintln!("{diagnostics}");
+fn fail(diagnostics: &Diagnostics, lang: Lang) -> ExitCode {
+    eprintln!("{}", diagnostics.in_language(lang));
     ExitCode::from(1)
 }
 
 fn run_check(root: &std::path::Path, format: Format) -> ExitCode {
     let result = crate::check(root);
+    let lang = Lang::of_site(root);
     match format {
-        Format::Json => println!("{}", check_json(&result)),
+        Format::Json => println!("{}", check_json(&result, lang)),
         Format::Text => match &result {
-            Ok(pages) => println!("checked {pages} pages: no problems found"),
-            Err(diagnostics) => eprintln!("{diagnostics}"),
+            Ok(pages) => println!("{}", Note::Checked { pages: *pages }.text(lang)),
+            Err(diagnostics) => eprintln!("{}", diagnostics.in_language(lang)),
         },
     }
     ExitCode::from(u8::from(result.is_err()))
 }
 
-/// `{"ok": bool, "pages": n|null, "problems": [{path, line, column, message, hint}]}`.
-pub fn check_json(result: &Result<usize, Diagnostics>) -> String {
+/// `{"ok": bool, "pages": n|null, "problems": [{path, line, column, message, hint}]}`,
+/// messages and hints in `lang`.
+pub fn check_json(result: &Result<usize, Diagnostics>, lang: Lang) -> String {
     let (pages, problems) = match result {
         Ok(pages) => (Some(*pages), Vec::new()),
         Err(diagnostics) => (None, diagnostics.clone().into_sorted()),
@@ -211,8 +218,8 @@ pub fn check_json(result: &Result<usize, Diagnostics>) -> String {
                 "path": d.path.to_string_lossy().replace('\\', "/"),
                 "line": d.line,
                 "column": d.col,
-                "message": d.message,
-                "hint": d.hint,
+                "message": d.message.text(lang),
+                "hint": d.hint_text(lang),
             })
         })
         .collect();
@@ -220,49 +227,50 @@ pub fn check_json(result: &Result<usize, Diagnostics>) -> String {
 }
 
 fn run_init(dir: &std::path::Path, org: &str, language: &str) -> ExitCode {
+    let lang = Lang::from_code(language).unwrap_or_default();
     match crate::starter::init(dir, org, language) {
         Ok(files) => {
-            println!("wrote a new site for {org} into {} ({files} files)", dir.display());
-            println!("next:");
-            println!("  cd {}", dir.display());
+            let (organisation, shown) = (org.to_string(), dir.display().to_string());
+            println!("{}", Note::WroteSite { organisation, dir: shown.clone(), files }.text(lang));
+            println!("{}", Note::Next.text(lang));
+            println!("  cd {shown}");
             println!("  spiegel build");
             ExitCode::SUCCESS
         }
-        Err(d) => fail(&d.into()),
+        Err(d) => fail(&d.into(), lang),
     }
 }
 
 fn run_build(options: &BuildOptions, show_timings: bool) -> ExitCode {
+    let lang = Lang::of_site(&options.root);
     match build(options) {
         Ok(report) => {
-            print_report(options, &report, show_timings);
+            print_report(options, &report, show_timings, lang);
             ExitCode::SUCCESS
         }
-        Err(diagnostics) => fail(&diagnostics),
+        Err(diagnostics) => fail(&diagnostics, lang),
     }
 }
 
-fn print_report(options: &BuildOptions, report: &BuildReport, show_timings: bool) {
+fn print_report(options: &BuildOptions, report: &BuildReport, show_timings: bool, lang: Lang) {
     let total = report.timings.total();
-    println!(
-        "built {} pages ({} files: {} written, {} unchanged, {} removed) into {} in {} ms",
-        report.pages,
-        report.files,
-        report.written.written,
-        report.written.unchanged,
-        report.written.removed,
-        options.output.display(),
-        total.as_millis()
-    );
+    let built = Note::Built {
+        pages: report.pages,
+        files: report.files,
+        written: report.written.written,
+        unchanged: report.written.unchanged,
+        removed: report.written.removed,
+        output: options.output.display().to_string(),
+        ms: total.as_millis(),
+    };
+    println!("{}", built.text(lang));
     let photos = report.photos;
     if photos.processed + photos.cached > 0 {
-        println!(
-            "photos: {} processed, {} unchanged (from the cache)",
-            photos.processed, photos.cached
-        );
+        let (processed, cached) = (photos.processed, photos.cached);
+        println!("{}", Note::Photos { processed, cached }.text(lang));
     }
-    let index = options.output.join("index.html");
-    println!("open {}", index.display());
+    let path = options.output.join("index.html").display().to_string();
+    println!("{}", Note::Open { path }.text(lang));
     if show_timings {
         for (stage, duration) in &report.timings.stages {
             println!("  {stage:<10} {:>8.1} ms", duration.as_secs_f64() * 1000.0);

@@ -10,8 +10,8 @@ use std::path::{Path, PathBuf};
 use indexmap::IndexMap;
 use serde::{Deserialize, Serialize};
 
-use crate::diag::{Diagnostic, Diagnostics};
-use crate::slug::{did_you_mean, slugify};
+use crate::diag::{Diagnostic, Diagnostics, Hint, Message, YamlDetail};
+use crate::slug::{slugify, suggestion};
 
 /// The file name of a site's settings.
 pub const FILE_NAME: &str = "site.yaml";
@@ -217,12 +217,8 @@ impl Field {
 pub fn load(root: &Path) -> Result<Config, Diagnostics> {
     let path = root.join(FILE_NAME);
     let text = std::fs::read_to_string(&path).map_err(|e| {
-        Diagnostic::file(FILE_NAME, format!("cannot read the site settings: {e}")).with_hint(
-            format!(
-                "run spiegel in a site folder, or pass --root; {} must exist there",
-                path.display()
-            ),
-        )
+        Diagnostic::file(FILE_NAME, Message::CannotReadSettings { cause: e.to_string() })
+            .with_hint(Hint::RunInSiteFolder { path: path.display().to_string() })
     })?;
     parse(&text, Path::new(FILE_NAME))
 }
@@ -260,11 +256,9 @@ fn yaml_diagnostic(error: &serde_yaml::Error, text: &str, path: &Path) -> Diagno
     let (line, col) = crate::load::frontmatter::yaml_error_position(error, text);
     let message = error.to_string();
     // serde_yaml appends " at line L column C"; the position is already in front.
-    let message = message.split(" at line ").next().unwrap_or(&message).to_string();
-    Diagnostic::new(path, line, col, message)
-        .with_hint(
-            "check the indentation and the `key: value` form; quote values that contain `:` or `#`",
-        )
+    let detail = YamlDetail::parse(message.split(" at line ").next().unwrap_or(&message));
+    Diagnostic::new(path, line, col, Message::YamlSyntax { detail })
+        .with_hint(Hint::CheckYamlForm)
         .with_source(text)
 }
 
@@ -280,16 +274,16 @@ fn check(config: &Config, text: &str, path: &Path, out: &mut Diagnostics) {
                     path,
                     text,
                     at("folder"),
-                    format!("two kinds use the folder \"{}\"", kind.folder),
+                    Message::FolderUsedTwice { folder: kind.folder.clone() },
                 )
-                .with_hint("give every kind its own folder under content/"),
+                .with_hint(Hint::OwnFolderPerKind),
             );
         }
         folders.push(&kind.folder);
         if let Some(book) = kind.book.as_deref().filter(|b| b.is_empty() || slugify(b) != *b) {
             out.push(
-                error_at(path, text, at("book"), format!("\"{book}\" is not a valid slug"))
-                    .with_hint(format!("write `book: {}`", slugify_or(book, "boek"))),
+                error_at(path, text, at("book"), Message::InvalidSlug { value: book.to_string() })
+                    .with_hint(Hint::WriteBook { slug: slugify_or(book, "boek") }),
             );
         }
         check_folder(kind, text, path, out);
@@ -302,9 +296,9 @@ fn check(config: &Config, text: &str, path: &Path, out: &mut Diagnostics) {
                             path,
                             text,
                             field_at(),
-                            format!("field \"{name}\" is one_of but has no values"),
+                            Message::OneOfWithoutValues { field: name.clone() },
                         )
-                        .with_hint("add `values: [a, b, c]`"),
+                        .with_hint(Hint::AddValues),
                     );
                 }
                 FieldType::Reference => match &field.kind {
@@ -313,23 +307,23 @@ fn check(config: &Config, text: &str, path: &Path, out: &mut Diagnostics) {
                             path,
                             text,
                             field_at(),
-                            format!(
-                                "reference field \"{name}\" does not say which kind it points at"
-                            ),
+                            Message::ReferenceWithoutKind { field: name.clone() },
                         )
-                        .with_hint("add `kind: <kind name>`"),
+                        .with_hint(Hint::AddKind),
                     ),
                     Some(target) if !kind_names.contains(&target.as_str()) => out.push(
                         error_at(
                             path,
                             text,
                             field_at(),
-                            format!(
-                                "no kind \"{target}\"{}",
-                                did_you_mean(target, kind_names.iter().copied())
-                            ),
+                            Message::NoKind {
+                                name: target.clone(),
+                                suggestion: suggestion(target, kind_names.iter().copied()),
+                            },
                         )
-                        .with_hint(format!("declared kinds: {}", kind_names.join(", "))),
+                        .with_hint(Hint::KindsOfSite {
+                            kinds: kind_names.iter().map(|k| k.to_string()).collect(),
+                        }),
                     ),
                     Some(_) => {}
                 },
@@ -345,13 +339,15 @@ fn check(config: &Config, text: &str, path: &Path, out: &mut Diagnostics) {
             path,
             text,
             locate(text, &["graph_kind"]),
-            format!("no kind \"{}\"", config.graph_kind),
+            Message::NoKind { name: config.graph_kind.clone(), suggestion: None },
         ));
     }
     check_iframe_origins(&config.html, text, path, out);
     if config.clean_urls && config.base_url.is_none() {
-        out.push(error_at(path, text, locate(text, &["clean_urls"]), "clean_urls needs a base_url".to_string())
-            .with_hint("clean URLs do not work when the site is opened from disk; set base_url or drop clean_urls"));
+        out.push(
+            error_at(path, text, locate(text, &["clean_urls"]), Message::CleanUrlsNeedBaseUrl)
+                .with_hint(Hint::CleanUrls),
+        );
     }
 }
 
@@ -373,12 +369,9 @@ fn check_folder(kind: &Kind, text: &str, path: &Path, out: &mut Diagnostics) {
                 path,
                 text,
                 locate(text, &[&kind.name, "folder"]),
-                format!(
-                    "the folder of kind \"{}\" must be one folder name, not \"{folder}\"",
-                    kind.name
-                ),
+                Message::KindFolderNotPlain { kind: kind.name.clone(), folder: folder.to_string() },
             )
-            .with_hint("name a folder directly under content/, e.g. `folder: methodieken`"),
+            .with_hint(Hint::FolderUnderContent),
         );
     }
 }
@@ -393,15 +386,15 @@ fn check_iframe_origins(html: &HtmlPolicy, text: &str, path: &Path, out: &mut Di
                     path,
                     text,
                     locate(text, &["html", "allow_iframe_origins"]),
-                    format!("\"{origin}\" is not an origin"),
+                    Message::NotAnOrigin { origin: origin.clone() },
                 )
-                .with_hint("write the scheme and host only, e.g. https://www.youtube-nocookie.com"),
+                .with_hint(Hint::OriginForm),
             );
         }
     }
 }
 
-fn error_at(path: &Path, text: &str, (line, col): (usize, usize), message: String) -> Diagnostic {
+fn error_at(path: &Path, text: &str, (line, col): (usize, usize), message: Message) -> Diagnostic {
     Diagnostic::new(PathBuf::from(path), line, col, message).with_source(text)
 }
 
@@ -452,8 +445,12 @@ mod tests {
     fn unknown_key_is_positioned() {
         let err = parse("title: X\ntitel: Y\n", Path::new("site.yaml")).unwrap_err();
         let d = err.into_sorted().remove(0);
-        assert_eq!((d.line, d.col), (2, 1), "{}", d.message);
-        assert!(d.message.starts_with("unknown field `titel`"), "{}", d.message);
+        assert_eq!((d.line, d.col), (2, 1), "{}", d.message.text(crate::diag::Lang::En));
+        assert!(
+            d.message.text(crate::diag::Lang::En).starts_with("unknown field `titel`"),
+            "{}",
+            d.message.text(crate::diag::Lang::En)
+        );
     }
 
     #[test]
@@ -462,15 +459,18 @@ mod tests {
         assert_eq!(strings.get("b").map(String::as_str), Some("Twee: {n}"));
         assert!(parse_strings("", Path::new("nl.yaml")).unwrap().is_empty());
         let d = parse_strings("a: Een\nb:\n  c: d\n", Path::new("i18n/nl.yaml")).unwrap_err();
-        assert_eq!(d.line, 3, "{}", d.message);
+        assert_eq!(d.line, 3, "{}", d.message.text(crate::diag::Lang::En));
     }
 
     #[test]
     fn book_must_be_a_slug() {
         let text = "title: X\nkinds:\n  a:\n    folder: a\n    singular: A\n    plural: As\n    book: Het Boek\n";
         let d = parse(text, Path::new("site.yaml")).unwrap_err().into_sorted().remove(0);
-        assert_eq!(d.headline(), "site.yaml:7:5: \"Het Boek\" is not a valid slug");
-        assert_eq!(d.hint.as_deref(), Some("write `book: het-boek`"));
+        assert_eq!(
+            d.headline(crate::diag::Lang::En),
+            "site.yaml:7:5: \"Het Boek\" is not a valid slug"
+        );
+        assert_eq!(d.hint_text(crate::diag::Lang::En).as_deref(), Some("write `book: het-boek`"));
     }
 
     #[test]
@@ -479,12 +479,19 @@ mod tests {
         assert!(config.html.sanitize, "sanitising is on by default");
         let text = "title: X\nhtml:\n  sanitize: false\n  allow_iframe_origins:\n    - https://www.youtube-nocookie.com/\n    - https://x.org/embed\n";
         let d = parse(text, Path::new("site.yaml")).unwrap_err().into_sorted().remove(0);
-        assert_eq!(d.headline(), "site.yaml:4:3: \"https://x.org/embed\" is not an origin");
+        assert_eq!(
+            d.headline(crate::diag::Lang::En),
+            "site.yaml:4:3: \"https://x.org/embed\" is not an origin"
+        );
         let d = parse("title: X\nhtml: { sanitise: false }\n", Path::new("site.yaml"))
             .unwrap_err()
             .into_sorted()
             .remove(0);
-        assert!(d.message.contains("unknown field `sanitise`"), "{}", d.message);
+        assert!(
+            d.message.text(crate::diag::Lang::En).contains("unknown field `sanitise`"),
+            "{}",
+            d.message.text(crate::diag::Lang::En)
+        );
     }
 
     #[test]
@@ -492,8 +499,17 @@ mod tests {
         for folder in ["../uit", "a/b", ".verborgen", "\"\""] {
             let text = format!("title: X\nkinds:\n  note:\n    folder: {folder}\n    singular: N\n    plural: Ns\n");
             let d = parse(&text, Path::new("site.yaml")).unwrap_err().into_sorted().remove(0);
-            assert_eq!((d.line, d.col), (4, 5), "{folder}: {}", d.message);
-            assert!(d.message.contains("must be one folder name"), "{}", d.message);
+            assert_eq!(
+                (d.line, d.col),
+                (4, 5),
+                "{folder}: {}",
+                d.message.text(crate::diag::Lang::En)
+            );
+            assert!(
+                d.message.text(crate::diag::Lang::En).contains("must be one folder name"),
+                "{}",
+                d.message.text(crate::diag::Lang::En)
+            );
         }
     }
 
@@ -501,6 +517,9 @@ mod tests {
     fn reference_to_unknown_kind() {
         let text = "title: X\nkinds:\n  a:\n    folder: a\n    singular: A\n    plural: As\n    fields:\n      b: { type: reference, kind: methd }\n  method:\n    folder: m\n    singular: M\n    plural: Ms\n";
         let d = parse(text, Path::new("site.yaml")).unwrap_err().into_sorted().remove(0);
-        assert_eq!(d.headline(), "site.yaml:8:7: no kind \"methd\" (did you mean \"method\"?)");
+        assert_eq!(
+            d.headline(crate::diag::Lang::En),
+            "site.yaml:8:7: no kind \"methd\" (did you mean \"method\"?)"
+        );
     }
 }

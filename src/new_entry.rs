@@ -9,9 +9,9 @@ use std::io::Write as _;
 use std::path::{Path, PathBuf};
 
 use crate::config::{self, Config, Field, FieldType, Kind};
-use crate::diag::{Diagnostic, Diagnostics};
+use crate::diag::{Diagnostic, Diagnostics, Hint, Message};
 use crate::load::{self, CONTENT_DIR};
-use crate::slug::{did_you_mean, fold, slugify};
+use crate::slug::{fold, slugify, suggestion};
 
 /// How many existing slugs a reference field's comment names.
 const SLUGS_SHOWN: usize = 12;
@@ -28,9 +28,12 @@ pub fn new_entry(
     let kind = find_kind(&config, kind)?;
     let slug = slugify(title);
     if slug.is_empty() {
-        return Err(Diagnostic::file(CONTENT_DIR, format!("the title \"{title}\" has no letters or digits to make a file name from"))
-            .with_hint("give the entry a title with words in it, e.g. spiegel new inspiration \"Spel klaargezet\"")
-            .into());
+        return Err(Diagnostic::file(
+            CONTENT_DIR,
+            Message::TitleWithoutLetters { title: title.to_string() },
+        )
+        .with_hint(Hint::TitleWithWords)
+        .into());
     }
     let relative = Path::new(CONTENT_DIR).join(&kind.folder).join(format!("{slug}.md"));
     let has_references = kind.fields.values().any(|f| f.ty == FieldType::Reference);
@@ -49,13 +52,13 @@ fn find_kind<'c>(config: &'c Config, wanted: &str) -> Result<&'c Kind, Diagnosti
         .find(|k| [&k.name, &k.folder, &k.singular, &k.plural].iter().any(|n| fold(n) == folded));
     found.ok_or_else(|| {
         let names: Vec<&str> = config.kinds().map(|k| k.name.as_str()).collect();
-        let listed: Vec<String> =
-            config.kinds().map(|k| format!("{} ({})", k.name, k.folder)).collect();
+        let kinds = config.kinds().map(|k| format!("{} ({})", k.name, k.folder)).collect();
+        let suggestion = suggestion(wanted, names.iter().copied());
         Diagnostic::file(
             config::FILE_NAME,
-            format!("no kind \"{wanted}\"{}", did_you_mean(wanted, names.iter().copied())),
+            Message::NoKind { name: wanted.to_string(), suggestion },
         )
-        .with_hint(format!("the kinds of this site: {}", listed.join(", ")))
+        .with_hint(Hint::KindsOfSite { kinds })
     })
 }
 
@@ -127,8 +130,8 @@ pub(crate) fn yaml_quoted(text: &str) -> String {
 
 fn write_new(path: &Path, relative: &Path, text: &str) -> Result<(), Diagnostic> {
     let cannot = |e: std::io::Error| {
-        Diagnostic::file(relative, format!("cannot write the new entry: {e}"))
-            .with_hint("check that you may write in the site folder")
+        Diagnostic::file(relative, Message::CannotWriteEntry { cause: e.to_string() })
+            .with_hint(Hint::MayWriteSite)
     };
     if let Some(parent) = path.parent() {
         std::fs::create_dir_all(parent).map_err(cannot)?;
@@ -136,8 +139,9 @@ fn write_new(path: &Path, relative: &Path, text: &str) -> Result<(), Diagnostic>
     let mut file = match std::fs::OpenOptions::new().write(true).create_new(true).open(path) {
         Ok(file) => file,
         Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
-            return Err(Diagnostic::file(relative, "already exists; nothing was written")
-                .with_hint("edit the existing file, or choose another title"))
+            return Err(
+                Diagnostic::file(relative, Message::AlreadyExists).with_hint(Hint::EditExisting)
+            )
         }
         Err(e) => return Err(cannot(e)),
     };

@@ -10,7 +10,7 @@
 use pulldown_cmark::{Event, LinkType, Parser, Tag, TagEnd};
 use rayon::prelude::*;
 
-use crate::diag::{Diagnostic, Diagnostics, LineIndex};
+use crate::diag::{Diagnostic, Diagnostics, Hint, LineIndex, Message};
 use crate::load::{Page, Site};
 use crate::markdown::options;
 use crate::slug::fold;
@@ -66,7 +66,7 @@ fn check_page(page: &Page) -> Vec<Diagnostic> {
         return problems;
     }
     let lines = LineIndex::new(&page.text);
-    let at = |offset: usize, message: String, hint: &str| {
+    let at = |offset: usize, message: Message, hint: Hint| {
         let (line, col) = lines.position(&page.text, page.body_start + offset);
         Diagnostic::new(&page.source, line, col, message).with_hint(hint).with_source(&page.text)
     };
@@ -81,8 +81,8 @@ fn check_page(page: &Page) -> Vec<Diagnostic> {
                 if h > level + 1 {
                     problems.push(at(
                         range.start,
-                        format!("heading level {h} follows level {level}: level {} is skipped", level + 1),
-                        &format!("screen reader users jump by heading level; use {} here, or add the missing level above", "#".repeat(level + 1)),
+                        Message::SkippedHeading { level: h, previous: level },
+                        Hint::HeadingLevel { level: level + 1 },
                     ));
                 }
                 level = h;
@@ -104,7 +104,7 @@ fn check_page(page: &Page) -> Vec<Diagnostic> {
             Event::End(TagEnd::Image) => {
                 let Some(done) = image.take() else { continue };
                 if done.text.trim().is_empty() {
-                    problems.push(at(done.offset, "image without alt text".into(), "describe what the photo shows for readers who cannot see it: ![Kinderen bouwen een toren](foto.jpg)"));
+                    problems.push(at(done.offset, Message::ImageWithoutAlt, Hint::DescribePhoto));
                 }
                 if let Some(link) = link.as_mut() {
                     link.image_alt.push_str(&done.text);
@@ -132,30 +132,21 @@ fn open(offset: usize, dest: &str, titled: bool) -> Open {
 }
 
 /// What is wrong with a finished link, if anything: (message, hint).
-fn link_problem(link: &Open) -> Option<(String, &'static str)> {
+fn link_problem(link: &Open) -> Option<(Message, Hint)> {
     if link.dest_empty {
-        return Some((
-            "link without a target".into(),
-            "put the address or page between the brackets: [tekst](https://...) or [[slug]]",
-        ));
+        return Some((Message::LinkWithoutTarget, Hint::PutTarget));
     }
     if link.titled {
         return None;
     }
     let text = format!("{}{}", link.text, link.image_alt);
     if text.trim().is_empty() {
-        return Some((
-            "link without text".into(),
-            "write between [ ] what the reader finds behind the link",
-        ));
+        return Some((Message::LinkWithoutText, Hint::WriteLinkText));
     }
     let folded = fold(text.trim().trim_matches(|c: char| c.is_ascii_punctuation()).trim());
-    VAGUE_LINK_TEXTS.contains(&folded.as_str()).then(|| {
-        (
-            format!("link text \"{}\" does not say where the link goes", text.trim()),
-            "name the destination, e.g. [de methodiek Observeren](...) instead of [klik hier](...)",
-        )
-    })
+    VAGUE_LINK_TEXTS
+        .contains(&folded.as_str())
+        .then(|| (Message::VagueLinkText { text: text.trim().to_string() }, Hint::NameDestination))
 }
 
 #[cfg(test)]
@@ -182,7 +173,7 @@ mod tests {
             references: Vec::new(),
             text,
         };
-        check_page(&page).iter().map(Diagnostic::headline).collect()
+        check_page(&page).iter().map(|d| d.headline(crate::diag::Lang::En)).collect()
     }
 
     #[test]

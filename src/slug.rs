@@ -59,9 +59,12 @@ pub fn suggest<'a>(wanted: &str, candidates: impl IntoIterator<Item = &'a str>) 
         .map(|(_, c)| c)
 }
 
-/// `(did you mean "x"?)` or nothing.
-pub fn did_you_mean<'a>(wanted: &str, candidates: impl IntoIterator<Item = &'a str>) -> String {
-    suggest(wanted, candidates).map(|s| format!(" (did you mean \"{s}\"?)")).unwrap_or_default()
+/// Like [`suggest`], owned: for the catalogue's "did you mean" in a diagnostic.
+pub fn suggestion<'a>(
+    wanted: &str,
+    candidates: impl IntoIterator<Item = &'a str>,
+) -> Option<String> {
+    suggest(wanted, candidates).map(String::from)
 }
 
 #[cfg(test)]

@@ -12,7 +12,7 @@ use std::collections::{BTreeMap, HashMap};
 use serde_json::Value;
 
 use crate::config::{Config, Field, FieldType, Kind};
-use crate::diag::{Diagnostic, Diagnostics};
+use crate::diag::{Diagnostic, Diagnostics, Hint, Message};
 use crate::link::Links;
 use crate::load::{Page, Role, Site};
 use crate::slug::{fold, slugify};
@@ -246,11 +246,12 @@ fn check_clashes(site: &Site, taxonomies: &[Taxonomy], diagnostics: &mut Diagnos
                         &page.source,
                         1,
                         1,
-                        format!(
-                            "this page would be at {url}, where the listing of \"{label}\" goes"
-                        ),
+                        Message::ListingTakesPlace {
+                            url: url.to_string(),
+                            label: label.to_string(),
+                        },
                     )
-                    .with_hint("give the page another file name or a `slug:` of its own"),
+                    .with_hint(Hint::OtherNameOrSlug),
                 );
             }
         }

@@ -12,7 +12,7 @@ use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
 
-use crate::diag::Diagnostic;
+use crate::diag::{Action, Diagnostic, Hint, Message, Refusal};
 
 /// A marker in every output folder spiegel writes: only such a folder (or an empty
 /// or new one) is ever cleaned of stale files.
@@ -58,13 +58,15 @@ pub fn check_output_dir(root: &Path, output: &Path) -> Result<(), Diagnostic> {
     ];
     for dir in &protected {
         if dir.starts_with(&out) || out.starts_with(dir) && dir != &root_abs {
-            return Err(Diagnostic::file(output, "refusing to write here: this folder holds the site itself")
-                .with_hint("choose an output folder outside content/, themes/, static/ and templates/, e.g. public/"));
+            return Err(
+                Diagnostic::file(output, Message::WriteIntoSite).with_hint(Hint::OutputOutsideSite)
+            );
         }
     }
     if out.is_file() {
-        return Err(Diagnostic::file(output, "the output path is a file, not a folder")
-            .with_hint("remove or rename the file, or choose another --output"));
+        return Err(
+            Diagnostic::file(output, Message::OutputIsFile).with_hint(Hint::RemoveOrOtherOutput)
+        );
     }
     Ok(())
 }
@@ -117,9 +119,9 @@ fn stage(output: &Path, file: &OutputFile) -> Result<Option<Staged>, Diagnostic>
     let target = target_path(output, &file.path)?;
     let bytes = match &file.content {
         Content::Bytes(bytes) => std::borrow::Cow::Borrowed(bytes.as_slice()),
-        Content::Copy(source) => {
-            std::borrow::Cow::Owned(fs::read(source).map_err(|e| io_error(source, "read", &e))?)
-        }
+        Content::Copy(source) => std::borrow::Cow::Owned(
+            fs::read(source).map_err(|e| io_error(source, Action::Read, &e))?,
+        ),
     };
     if let Ok(meta) = fs::metadata(&target) {
         if meta.len() == bytes.len() as u64 && fs::read(&target).is_ok_and(|old| old == *bytes) {
@@ -127,7 +129,7 @@ fn stage(output: &Path, file: &OutputFile) -> Result<Option<Staged>, Diagnostic>
         }
     }
     let parent = target.parent().unwrap_or(output);
-    fs::create_dir_all(parent).map_err(|e| io_error(parent, "create the folder", &e))?;
+    fs::create_dir_all(parent).map_err(|e| io_error(parent, Action::CreateFolder, &e))?;
     let name = target.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
     let temporary = parent.join(format!(".{name}.spiegel-tmp"));
     let written = fs::File::create(&temporary).and_then(|mut f| {
@@ -136,7 +138,7 @@ fn stage(output: &Path, file: &OutputFile) -> Result<Option<Staged>, Diagnostic>
     });
     if let Err(e) = written {
         let _ = fs::remove_file(&temporary);
-        return Err(io_error(&target, "write", &e));
+        return Err(io_error(&target, Action::Write, &e));
     }
     Ok(Some(Staged { temporary, target }))
 }
@@ -144,20 +146,20 @@ fn stage(output: &Path, file: &OutputFile) -> Result<Option<Staged>, Diagnostic>
 /// `output/path`, refusing a path that could lead out of the output folder: not plain
 /// relative names, or through a link someone put in the output folder.
 fn target_path(output: &Path, path: &str) -> Result<PathBuf, Diagnostic> {
-    let refuse = |why: &str| {
-        Diagnostic::file(output.join(path), format!("refusing to write this file: {why}"))
-            .with_hint("spiegel only writes inside the output folder")
+    let refuse = |why: Refusal| {
+        Diagnostic::file(output.join(path), Message::RefuseWrite { why })
+            .with_hint(Hint::OnlyInsideOutput)
     };
     let plain = !path.is_empty()
         && Path::new(path).components().all(|c| matches!(c, std::path::Component::Normal(_)));
     if !plain || path.contains('\\') {
-        return Err(refuse("its path leads out of the output folder"));
+        return Err(refuse(Refusal::LeavesOutput));
     }
     let mut at = output.to_path_buf();
     for part in Path::new(path).components() {
         at.push(part);
         if fs::symlink_metadata(&at).is_ok_and(|m| m.file_type().is_symlink()) {
-            return Err(refuse("the output folder holds a link on its way"));
+            return Err(refuse(Refusal::LinkOnTheWay));
         }
     }
     Ok(at)
@@ -167,9 +169,9 @@ fn target_path(output: &Path, path: &str) -> Result<PathBuf, Diagnostic> {
 fn commit(file: &Staged) -> Result<(), Diagnostic> {
     if fs::symlink_metadata(&file.target).is_ok_and(|m| m.is_dir()) {
         fs::remove_dir_all(&file.target)
-            .map_err(|e| io_error(&file.target, "replace the folder", &e))?;
+            .map_err(|e| io_error(&file.target, Action::ReplaceFolder, &e))?;
     }
-    fs::rename(&file.temporary, &file.target).map_err(|e| io_error(&file.target, "write", &e))
+    fs::rename(&file.temporary, &file.target).map_err(|e| io_error(&file.target, Action::Write, &e))
 }
 
 /// Removes staged files that will not be used, and the folders staging made for them.
@@ -187,13 +189,13 @@ fn discard(output: &Path, staged: &[Staged]) {
     }
 }
 
-fn io_error(path: &Path, action: &str, e: &std::io::Error) -> Diagnostic {
+fn io_error(path: &Path, action: Action, e: &std::io::Error) -> Diagnostic {
     let hint = match e.kind() {
-        std::io::ErrorKind::PermissionDenied => "check that you may write to the output folder",
-        std::io::ErrorKind::StorageFull => "the disk is full: free some space and build again",
-        _ => "check the output folder and build again",
+        std::io::ErrorKind::PermissionDenied => Hint::MayWriteOutput,
+        std::io::ErrorKind::StorageFull => Hint::DiskFull,
+        _ => Hint::CheckOutput,
     };
-    Diagnostic::file(path, format!("cannot {action}: {e}")).with_hint(hint)
+    Diagnostic::file(path, Message::CannotDo { action, cause: e.to_string() }).with_hint(hint)
 }
 
 /// Creates the folder, or checks that an existing one is ours (or empty), and marks it.
@@ -201,15 +203,15 @@ fn prepare(output: &Path) -> Result<(), Diagnostic> {
     if output.is_dir() {
         let ours = output.join(MARKER).is_file();
         let empty = fs::read_dir(output)
-            .map_err(|e| io_error(output, "read the output folder", &e))?
+            .map_err(|e| io_error(output, Action::ReadOutput, &e))?
             .next()
             .is_none();
         if !ours && !empty {
-            return Err(Diagnostic::file(output, "the output folder already holds files that spiegel did not write")
-                .with_hint(format!("spiegel only replaces folders it made (they contain {MARKER}); choose an empty or new --output")));
+            return Err(Diagnostic::file(output, Message::OutputNotOurs)
+                .with_hint(Hint::OnlyOurFolders { marker: MARKER.to_string() }));
         }
     } else {
-        fs::create_dir_all(output).map_err(|e| io_error(output, "create the output folder", &e))?;
+        fs::create_dir_all(output).map_err(|e| io_error(output, Action::CreateOutput, &e))?;
     }
     let marker = output.join(MARKER);
     if !marker.is_file() {
@@ -217,7 +219,7 @@ fn prepare(output: &Path) -> Result<(), Diagnostic> {
             &marker,
             "This folder is written by spiegel build; its files are replaced on every build.\n",
         )
-        .map_err(|e| io_error(&marker, "write", &e))?;
+        .map_err(|e| io_error(&marker, Action::Write, &e))?;
     }
     Ok(())
 }
@@ -237,7 +239,7 @@ fn remove_stale(output: &Path, produced: &BTreeSet<&str>) -> Result<usize, Diagn
             folders.push(entry.path().to_path_buf());
         } else if rel != MARKER && !produced.contains(rel.as_str()) {
             fs::remove_file(entry.path())
-                .map_err(|e| io_error(entry.path(), "remove the old file", &e))?;
+                .map_err(|e| io_error(entry.path(), Action::RemoveOld, &e))?;
             removed += 1;
         }
     }
@@ -299,7 +301,11 @@ mod tests {
         };
         let files = [file("a/index.html", "A2"), file("c/d/index.html", "C"), vanished];
         let err = write(&out, &files).unwrap_err();
-        assert!(err.message.starts_with("cannot read: "), "{}", err.message);
+        assert!(
+            err.message.text(crate::diag::Lang::En).starts_with("cannot read: "),
+            "{}",
+            err.message.text(crate::diag::Lang::En)
+        );
         assert_eq!(contents(&out), before, "no file replaced, added or left behind");
         assert!(!out.join("c").exists(), "folders made for the new files are gone again");
     }
@@ -313,16 +319,20 @@ mod tests {
         for path in ["../x.html", "/tmp/x.html", "a/../../x.html", "", "a\\..\\..\\x.html"] {
             let err = write(&out, &[file(path, "x")]).unwrap_err();
             assert!(
-                err.message.contains("leads out of the output folder"),
+                err.message.text(crate::diag::Lang::En).contains("leads out of the output folder"),
                 "{path}: {}",
-                err.message
+                err.message.text(crate::diag::Lang::En)
             );
         }
         #[cfg(unix)]
         {
             std::os::unix::fs::symlink(&elsewhere, out.join("link")).unwrap();
             let err = write(&out, &[file("link/index.html", "x")]).unwrap_err();
-            assert!(err.message.contains("holds a link"), "{}", err.message);
+            assert!(
+                err.message.text(crate::diag::Lang::En).contains("holds a link"),
+                "{}",
+                err.message.text(crate::diag::Lang::En)
+            );
         }
         assert_eq!(contents(&elsewhere), [], "nothing was written through the link");
         assert!(!dir.path().join("x.html").exists());
@@ -334,7 +344,11 @@ mod tests {
         fs::create_dir_all(&dir).unwrap();
         fs::write(dir.join("thesis.docx"), "precious").unwrap();
         let err = write(&dir, &[file("index.html", "x")]).unwrap_err();
-        assert!(err.message.contains("did not write"), "{}", err.message);
+        assert!(
+            err.message.text(crate::diag::Lang::En).contains("did not write"),
+            "{}",
+            err.message.text(crate::diag::Lang::En)
+        );
         assert_eq!(fs::read_to_string(dir.join("thesis.docx")).unwrap(), "precious");
         fs::remove_dir_all(&dir).unwrap();
     }

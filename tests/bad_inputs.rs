@@ -38,7 +38,7 @@ fn headlines(rel: &str, input: &[u8]) -> Vec<String> {
     std::fs::write(&target, input).unwrap();
     match site.build() {
         Ok(_) => Vec::new(),
-        Err(d) => d.into_sorted().iter().map(|d| d.headline()).collect(),
+        Err(d) => d.into_sorted().iter().map(|d| d.headline(spiegel::diag::Lang::Nl)).collect(),
     }
 }
 
@@ -93,18 +93,18 @@ fn huge_inputs_finish() {
         (
             "veel-links.md",
             "[[coachng]] ".repeat(20_000),
-            "content/veel-links.md: 19900 more broken links are not listed",
+            "content/veel-links.md: nog 19900 kapotte links staan niet in deze lijst",
         ),
         ("lange-kop.md", format!("---\ntitle: Lijst\ntags:\n{tag_list}---\nTekst.\n"), ""),
         (
             "methodieken/veel-fasen.md",
             format!("---\ntitle: Fasen\nfase:\n{item_list}duur: 5\ngroep: [team]\nmateriaal: [a]\nstappen: [b]\nbouwstenen: [team]\ntrajecttype: [\"1\"]\nbron: x\n---\n"),
-            "content/methodieken/veel-fasen.md: 99900 more unknown values are not listed",
+            "content/methodieken/veel-fasen.md: nog 99900 onbekende waarden staan niet in deze lijst",
         ),
         (
             "nooit-dicht.md",
             format!("---\ntitle: x\n{}", "sleutel: waarde\n".repeat(500_000)),
-            "content/nooit-dicht.md:1:1: the front matter block is never closed",
+            "content/nooit-dicht.md:1:1: het blok met gegevens bovenaan (front matter) wordt nergens afgesloten",
         ),
     ];
     for (name, text, first) in cases {

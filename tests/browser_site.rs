@@ -12,7 +12,7 @@ fn built_default_site() -> tempfile::TempDir {
     let out = tempfile::tempdir().unwrap();
     let root = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR"));
     spiegel::build(&spiegel::BuildOptions { root, output: out.path().to_path_buf() })
-        .unwrap_or_else(|d| panic!("{d}"));
+        .unwrap_or_else(|d| panic!("{}", d.in_language(spiegel::diag::Lang::Nl)));
     out
 }
 

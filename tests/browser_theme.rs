@@ -32,7 +32,7 @@ impl Site {
         let out = tempfile::tempdir().unwrap();
         let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
         spiegel::build(&spiegel::BuildOptions { root, output: out.path().to_path_buf() })
-            .unwrap_or_else(|d| panic!("{d}"));
+            .unwrap_or_else(|d| panic!("{}", d.in_language(spiegel::diag::Lang::Nl)));
         let server = StaticServer::start(out.path());
         Site { out, server }
     }

@@ -33,7 +33,9 @@ fn root() -> PathBuf {
 fn build_default_site() -> tempfile::TempDir {
     let out = tempfile::tempdir().unwrap();
     spiegel::build(&spiegel::BuildOptions { root: root(), output: out.path().to_path_buf() })
-        .unwrap_or_else(|d| panic!("the default site must build:\n{d}"));
+        .unwrap_or_else(|d| {
+            panic!("the default site must build:\n{}", d.in_language(spiegel::diag::Lang::Nl))
+        });
     out
 }
 
@@ -130,7 +132,7 @@ fn entries_have_their_typed_fields() {
     let config = spiegel::config::load(&root()).unwrap();
     let mut diagnostics = Diagnostics::new();
     let site = spiegel::load::load(&root(), &config, &mut diagnostics);
-    assert!(diagnostics.is_empty(), "{diagnostics}");
+    assert!(diagnostics.is_empty(), "{}", diagnostics.in_language(spiegel::diag::Lang::Nl));
     let mut counts: BTreeMap<&str, usize> = BTreeMap::new();
     for page in site.pages.iter().filter(|p| p.role == Role::Entry) {
         let kind = config.kind(page.kind.as_deref().unwrap()).unwrap();

@@ -26,7 +26,10 @@ fn invalid_yaml_is_positioned_in_the_file() {
     site.write("content/over.md", "---\ntitle: Over\nsummary: [niet gesloten\n---\nTekst\n");
     let errors = site.build_err();
     assert_eq!(errors.len(), 1, "{errors:?}");
-    assert!(errors[0].starts_with("content/over.md:4:1: invalid front matter: "), "{errors:?}");
+    assert!(
+        errors[0].starts_with("content/over.md:4:1: de gegevens bovenaan kloppen niet: "),
+        "{errors:?}"
+    );
 }
 
 #[test]
@@ -38,7 +41,7 @@ fn wrong_field_type() {
     );
     assert_eq!(
         site.build_err(),
-        ["content/methodieken/observeren.md:5:7: \"duur\" must be a number, found \"half uur\""]
+        ["content/methodieken/observeren.md:5:7: \"duur\" moet een getal zijn, maar is \"half uur\""]
     );
 }
 
@@ -48,7 +51,7 @@ fn missing_required_field() {
     site.write("content/methodieken/observeren.md", &METHOD_OK.replace("duur: 30\n", ""));
     assert_eq!(
         site.build_err(),
-        ["content/methodieken/observeren.md:1:1: missing required field \"duur\" (Duur (minuten))"]
+        ["content/methodieken/observeren.md:1:1: het verplichte veld \"duur\" (Duur (minuten)) ontbreekt"]
     );
 }
 
@@ -61,7 +64,7 @@ fn unknown_value_of_a_field_with_a_suggestion() {
     );
     assert_eq!(
         site.build_err(),
-        ["content/methodieken/observeren.md:3:20: unknown value \"pitstp\" for \"fase\" (did you mean \"pitstop\"?)"]
+        ["content/methodieken/observeren.md:3:20: \"pitstp\" is geen bekende waarde voor \"fase\" (bedoel je \"pitstop\"?)"]
     );
 }
 
@@ -74,7 +77,7 @@ fn unknown_reference_with_a_suggestion() {
     );
     assert_eq!(
         site.build_err(),
-        ["content/methodieken/observeren.md:10:5: unknown building block \"coachng\" (did you mean \"coaching\"?)"]
+        ["content/methodieken/observeren.md:10:5: er is geen pagina \"coachng\" voor \"bouwstenen\" (bedoel je \"coaching\"?)"]
     );
 }
 
@@ -85,7 +88,7 @@ fn duplicate_slug() {
     site.write("content/over-ons.md", "---\nslug: over\n---\nOok over ons.\n");
     assert_eq!(
         site.build_err(),
-        ["content/over.md:1:1: duplicate slug \"over\": content/over-ons.md has it too"]
+        ["content/over.md:1:1: de slug \"over\" komt twee keer voor: content/over-ons.md heeft hem ook"]
     );
 }
 
@@ -98,7 +101,7 @@ fn unreadable_file() {
         .unwrap();
     let errors = site.build_err();
     assert_eq!(errors.len(), 1);
-    assert!(errors[0].starts_with("content/weg.md: cannot read the file: "), "{errors:?}");
+    assert!(errors[0].starts_with("content/weg.md: het bestand is niet te lezen: "), "{errors:?}");
 }
 
 #[test]
@@ -111,9 +114,9 @@ fn unclosed_front_matter_tabs_and_bad_utf8() {
     assert_eq!(
         site.build_err(),
         [
-            "content/a.md:1:1: the front matter block is never closed",
-            "content/b.md:4:1: a tab is used for indentation in the front matter",
-            "content/c.md:5:3: the file is not valid UTF-8 text",
+            "content/a.md:1:1: het blok met gegevens bovenaan (front matter) wordt nergens afgesloten",
+            "content/b.md:4:1: in de gegevens bovenaan springt een regel in met een tab",
+            "content/c.md:5:3: het bestand is geen UTF-8-tekst",
         ]
     );
 }
@@ -125,7 +128,10 @@ fn template_errors_name_the_template_and_line() {
     site.write("templates/page.html", "{% extends \"base.html\" %}\n{% block main %}\n<h1>{{ page.title }</h1>\n{% endblock main %}\n");
     let errors = site.build_err();
     assert_eq!(errors.len(), 1, "{errors:?}");
-    assert!(errors[0].starts_with("templates/page.html:3:19: template error: "), "{errors:?}");
+    assert!(
+        errors[0].starts_with("templates/page.html:3:19: fout in het sjabloon: "),
+        "{errors:?}"
+    );
 }
 
 #[test]
@@ -136,7 +142,7 @@ fn template_render_errors_point_at_the_variable() {
     site.write("templates/page.html", "{% extends \"base.html\" %}\n{% block main %}\n<h1>{{ page.titel }}</h1>\n{% endblock main %}\n");
     assert_eq!(
         site.build_err(),
-        ["templates/page.html:3:8: template error: Variable `page.titel` not found in context while rendering 'page.html' (on 2 pages)"]
+        ["templates/page.html:3:8: fout in het sjabloon: Variable `page.titel` not found in context while rendering 'page.html' (op 2 pagina's)"]
     );
 }
 
@@ -147,8 +153,8 @@ fn config_errors_are_positioned() {
     assert_eq!(
         site.build_err(),
         [
-            "site.yaml:9:7: field \"fase\" is one_of but has no values",
-            "site.yaml:10:7: no kind \"nots\" (did you mean \"note\"?)",
+            "site.yaml:9:7: het veld \"fase\" is one_of, maar heeft geen waarden",
+            "site.yaml:10:7: er is geen soort \"nots\" (bedoel je \"note\"?)",
         ]
     );
 }
@@ -163,10 +169,10 @@ fn all_problems_come_in_one_run() {
     assert_eq!(
         errors,
         [
-            "content/methodieken/a.md:5:7: \"duur\" must be a number, found \"lang\"",
-            "content/methodieken/b.md:4:9: unknown value \"klas\" for \"groep\"",
-            "content/over.md:1:5: no page \"coachng\" (did you mean \"coaching\"?)",
-            "content/over.md:1:20: no heading \"#bestaat-niet\" on \"team\"",
+            "content/methodieken/a.md:5:7: \"duur\" moet een getal zijn, maar is \"lang\"",
+            "content/methodieken/b.md:4:9: \"klas\" is geen bekende waarde voor \"groep\"",
+            "content/over.md:1:5: er is geen pagina \"coachng\" (bedoel je \"coaching\"?)",
+            "content/over.md:1:20: er is geen tussenkop \"#bestaat-niet\" op \"team\"",
         ]
     );
 }
@@ -186,7 +192,7 @@ fn the_cli_prints_diagnostics_and_exits_with_1() {
     let stderr = String::from_utf8_lossy(&run.stderr);
     assert_eq!(
         stderr,
-        "content/over.md:3:5: no page \"coachng\" (did you mean \"coaching\"?)\n  |\n3 | Zie [[coachng]].\n  |     ^\n  = hint: check the spelling; a link names a page by its file name without .md, e.g. [[coaching]]\n1 problem found; nothing was written.\n"
+        "content/over.md:3:5: er is geen pagina \"coachng\" (bedoel je \"coaching\"?)\n  |\n3 | Zie [[coachng]].\n  |     ^\n  = tip: kijk de spelling na; een link noemt een pagina bij haar bestandsnaam zonder .md, bijvoorbeeld [[coaching]]\n1 probleem gevonden; er is niets geschreven.\n"
     );
     assert!(!site.out().exists());
 }

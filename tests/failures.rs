@@ -9,6 +9,7 @@ use std::fs;
 use std::path::Path;
 use std::process::Command;
 
+use spiegel::diag::{Hint, Lang, Message};
 use support::{snapshot, TempSite};
 
 fn site_with_a_page() -> TempSite {
@@ -23,7 +24,10 @@ fn site_with_a_page() -> TempSite {
 fn a_link_loop_is_reported() {
     let site = site_with_a_page();
     std::os::unix::fs::symlink(".", site.root().join("content/lus")).unwrap();
-    assert_eq!(site.build_err(), ["content/lus: this link leads back into a folder that holds it"]);
+    assert_eq!(
+        site.build_err(),
+        ["content/lus: deze snelkoppeling leidt terug naar een map waar ze zelf in staat"]
+    );
 }
 
 #[cfg(unix)]
@@ -41,8 +45,8 @@ fn links_out_of_the_site_are_refused() {
     assert_eq!(
         site.build_err(),
         [
-            "content/geheim.md: this link points outside the site",
-            "content/map: this link points outside the site",
+            "content/geheim.md: deze snelkoppeling wijst naar een plek buiten de site",
+            "content/map: deze snelkoppeling wijst naar een plek buiten de site",
         ]
     );
 }
@@ -65,7 +69,7 @@ fn a_file_name_that_is_not_utf8() {
     let site = site_with_a_page();
     let name = std::ffi::OsStr::from_bytes(b"caf\xE9.md");
     fs::write(site.root().join("content").join(name), "# Café\n").unwrap();
-    assert_eq!(site.build_err(), ["content/caf\u{FFFD}.md: the file name is not valid UTF-8"]);
+    assert_eq!(site.build_err(), ["content/caf\u{FFFD}.md: de bestandsnaam bevat tekens die spiegel niet kan lezen (geen UTF-8)"]);
 }
 
 #[test]
@@ -77,7 +81,11 @@ fn a_file_that_vanishes_before_writing() {
     let rendered = spiegel::render_site(&site.root(), &mut Default::default()).unwrap();
     fs::remove_file(site.root().join("content/foto.txt")).unwrap();
     let err = spiegel::write::write(&site.out(), &rendered.files).unwrap_err();
-    assert!(err.headline().contains("foto.txt: cannot read: "), "{}", err.headline());
+    assert!(
+        err.headline(spiegel::diag::Lang::Nl).contains("foto.txt: het bestand is niet te lezen: "),
+        "{}",
+        err.headline(spiegel::diag::Lang::Nl)
+    );
     assert_eq!(snapshot(&site.out()), before, "the new page was not written either");
 }
 
@@ -87,7 +95,7 @@ fn an_output_path_that_is_a_file() {
     let file = site.root().join("uitvoer");
     fs::write(&file, "mijn bestand").unwrap();
     let err = site.build_into(&file).unwrap_err().into_sorted();
-    assert_eq!(err[0].message, "the output path is a file, not a folder");
+    assert_eq!(*err[0].message, Message::OutputIsFile);
     assert_eq!(fs::read_to_string(&file).unwrap(), "mijn bestand");
 }
 
@@ -97,7 +105,7 @@ fn the_output_folder_never_holds_the_site() {
     let parent = site.root().parent().unwrap().to_path_buf();
     for output in [site.root(), site.root().join("content"), parent] {
         let err = site.build_into(&output).unwrap_err().into_sorted();
-        assert!(err[0].message.contains("holds the site itself"), "{}", err[0].message);
+        assert_eq!(*err[0].message, Message::WriteIntoSite);
     }
 }
 
@@ -143,8 +151,11 @@ fn no_permission_to_write_the_output() {
     let run = build_without_privileges(&site);
     let stderr = String::from_utf8_lossy(&run.stderr);
     assert_eq!(run.status.code(), Some(1), "{stderr}");
-    assert!(stderr.contains("cannot write: Permission denied"), "{stderr}");
-    assert!(stderr.contains("hint: check that you may write to the output folder"), "{stderr}");
+    assert!(
+        stderr.contains("het bestand kan niet geschreven worden: Permission denied"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("tip: kijk na of je in de map voor de site mag schrijven"), "{stderr}");
     assert_eq!(snapshot(&site.out()), before);
 }
 
@@ -167,7 +178,10 @@ fn a_file_size_limit_stops_the_write_cleanly() {
         .unwrap();
     let stderr = String::from_utf8_lossy(&run.stderr);
     assert_eq!(run.status.code(), Some(1), "{stderr}");
-    assert!(stderr.contains("groot/index.html: cannot write: File too large"), "{stderr}");
+    assert!(
+        stderr.contains("groot/index.html: het bestand kan niet geschreven worden: File too large"),
+        "{stderr}"
+    );
     assert_eq!(snapshot(&site.out()), before, "no new, replaced or temporary files");
 }
 
@@ -185,8 +199,12 @@ fn a_full_disk_stops_the_write_cleanly() {
     site.write("content/groot.md", &"Een lange alinea over spel en ruimte.\n\n".repeat(20_000));
     let err = site.build().unwrap_err().into_sorted();
     assert_eq!(err.len(), 1);
-    assert!(err[0].message.starts_with("cannot write: No space left on device"), "{}", err[0]);
-    assert_eq!(err[0].hint.as_deref(), Some("the disk is full: free some space and build again"));
+    let message = err[0].message.text(Lang::Nl);
+    assert!(
+        message.starts_with("het bestand kan niet geschreven worden: No space left on device"),
+        "{message}"
+    );
+    assert_eq!(err[0].hint.as_deref(), Some(&Hint::DiskFull));
     assert_eq!(snapshot(&site.out()), before, "the changed page was not replaced either");
 }
 

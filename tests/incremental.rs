@@ -45,7 +45,11 @@ fn apply(files: &mut Files, update: Update) {
 fn full_build(root: &Path) -> Result<Files, Vec<String>> {
     match render_site(root, &mut Timings::default()) {
         Ok(rendered) => Ok(rendered.files.into_iter().map(|f| (f.path, f.content)).collect()),
-        Err(d) => Err(d.into_sorted().iter().map(ToString::to_string).collect()),
+        Err(d) => Err(d
+            .into_sorted()
+            .iter()
+            .map(|d| d.in_language(spiegel::diag::Lang::Nl).to_string())
+            .collect()),
     }
 }
 
@@ -170,14 +174,20 @@ fn random_edits_give_the_same_output_as_full_builds() {
                 assert_same(&served, &full, step);
             }
             (Err(full), Err(update)) => {
-                let update: Vec<String> =
-                    update.into_sorted().iter().map(ToString::to_string).collect();
+                let update: Vec<String> = update
+                    .into_sorted()
+                    .iter()
+                    .map(|d| d.in_language(spiegel::diag::Lang::Nl).to_string())
+                    .collect();
                 assert_eq!(update, full, "step {step}: the same problems");
                 failures += 1;
                 failed_before = true;
             }
             (Ok(_), Err(d)) => {
-                panic!("step {step}: the update failed, the full build did not:\n{d}")
+                panic!(
+                    "step {step}: the update failed, the full build did not:\n{}",
+                    d.in_language(spiegel::diag::Lang::Nl)
+                )
             }
             (Err(d), Ok(_)) => panic!("step {step}: the full build failed:\n{}", d.join("")),
         }

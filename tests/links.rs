@@ -166,11 +166,11 @@ fn broken_links_are_reported_with_position_and_suggestion() {
     assert_eq!(
         site.build_err(),
         [
-            "content/notes/kapot.md:4:5: no page \"alpah\" (did you mean \"alpha\"?)",
-            "content/notes/kapot.md:5:1: no page \"bouwstenen/gama\" (did you mean \"bouwstenen/gamma\"?)",
-            "content/notes/kapot.md:5:24: no heading \"#kop-tweee\" on \"alpha\" (did you mean \"kop-twee\"?)",
-            "content/notes/kapot.md:7:5: no page \"../bouwstenen/alpah.md\" (did you mean \"bouwstenen/alpha.md\"?)",
-            "content/notes/kapot.md:7:38: no heading \"#\" on \"beta\"",
+            "content/notes/kapot.md:4:5: er is geen pagina \"alpah\" (bedoel je \"alpha\"?)",
+            "content/notes/kapot.md:5:1: er is geen pagina \"bouwstenen/gama\" (bedoel je \"bouwstenen/gamma\"?)",
+            "content/notes/kapot.md:5:24: er is geen tussenkop \"#kop-tweee\" op \"alpha\" (bedoel je \"kop-twee\"?)",
+            "content/notes/kapot.md:7:5: er is geen pagina \"../bouwstenen/alpah.md\" (bedoel je \"bouwstenen/alpha.md\"?)",
+            "content/notes/kapot.md:7:38: er is geen tussenkop \"#\" op \"beta\"",
         ]
     );
 }
@@ -187,12 +187,12 @@ fn ambiguous_slugs_must_be_qualified() {
     };
     assert_eq!(errors.len(), 1);
     assert_eq!(
-        errors[0].headline(),
-        "content/notes/wijzer.md:1:6: \"dubbel\" is ambiguous: more than one page has this slug"
+        errors[0].headline(spiegel::diag::Lang::Nl),
+        "content/notes/wijzer.md:1:6: \"dubbel\" is niet duidelijk: meer dan één pagina heeft deze slug"
     );
     assert_eq!(
-        errors[0].hint.as_deref(),
-        Some("say which one you mean: [[andere/dubbel]] or [[notes/dubbel]]")
+        errors[0].hint_text(spiegel::diag::Lang::Nl).as_deref(),
+        Some("zeg welke je bedoelt: [[andere/dubbel]] of [[notes/dubbel]]")
     );
     site.write("content/notes/wijzer.md", "Naar [[notes/dubbel]].\n");
     site.build_ok();

@@ -126,13 +126,13 @@ fn a_missing_image_is_an_error_at_its_line() {
     assert_eq!(
         problems,
         [
-            "content/verhalen/toren.md:7:1: image \"gps-orientatie.jpg\" not found",
-            "content/verhalen/toren.md:7:33: image \"/logo.png\" not found",
+            "content/verhalen/toren.md:7:1: de afbeelding \"gps-orientatie.jpg\" is niet gevonden",
+            "content/verhalen/toren.md:7:33: de afbeelding \"/logo.png\" is niet gevonden",
         ]
     );
     let diagnostics = spiegel::check(&site.root()).unwrap_err().into_sorted();
-    let hint = diagnostics[0].hint.as_deref().unwrap();
-    assert!(hint.starts_with("there is no file content/verhalen/gps-orientatie.jpg (did you mean \"gps-orientation.jpg\"?)"), "{hint}");
+    let hint = diagnostics[0].hint_text(spiegel::diag::Lang::Nl).unwrap();
+    assert!(hint.starts_with("er is geen bestand content/verhalen/gps-orientatie.jpg (bedoel je \"gps-orientation.jpg\"?)"), "{hint}");
 }
 
 #[test]

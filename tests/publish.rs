@@ -95,7 +95,7 @@ fn a_page_in_the_place_of_a_listing_is_an_error() {
     let site = TempSite::new();
     site.write("content/tags.md", "# Mijn tags\n");
     site.write("content/a.md", "---\ntags: [x]\n---\n");
-    assert_eq!(site.build_err(), ["content/tags.md:1:1: this page would be at tags/, where the listing of \"Trefwoorden\" goes"]);
+    assert_eq!(site.build_err(), ["content/tags.md:1:1: deze pagina zou op tags/ komen, waar het overzicht van \"Trefwoorden\" hoort"]);
 }
 
 #[test]
@@ -199,7 +199,8 @@ fn the_zip_unpacks_to_a_site_whose_links_work() {
     let root = dir.path().join("site");
     spiegel::starter::init(&root, "Kinderopvang De Zon", "nl").unwrap();
     let zip_path = dir.path().join("de-zon.zip");
-    let report = spiegel::build_zip(&root, &zip_path).unwrap_or_else(|d| panic!("{d}"));
+    let report = spiegel::build_zip(&root, &zip_path)
+        .unwrap_or_else(|d| panic!("{}", d.in_language(spiegel::diag::Lang::Nl)));
     assert!(!root.join("public").exists(), "the zip replaces the output folder");
     let first = std::fs::read(&zip_path).unwrap();
     let mut archive = zip::ZipArchive::new(std::fs::File::open(&zip_path).unwrap()).unwrap();
@@ -220,9 +221,9 @@ fn the_zip_never_goes_into_the_sites_own_folders() {
     let site = TempSite::new();
     site.write("content/_index.md", "# Home\n");
     let err = spiegel::build_zip(&site.root(), &site.root().join("content/site.zip")).unwrap_err();
-    let headline = err.into_sorted().remove(0).headline();
+    let headline = err.into_sorted().remove(0).headline(spiegel::diag::Lang::Nl);
     assert!(
-        headline.ends_with("refusing to write the zip into the site's content/ folder"),
+        headline.ends_with("spiegel schrijft de zip niet in de map content/ van de site"),
         "{headline}"
     );
     assert!(!site.root().join("content/site.zip").exists());
@@ -236,6 +237,6 @@ fn a_broken_listing_template_is_reported_once() {
     site.write("templates/taxonomy.html", "<h1>{{ page.titel }}</h1>\n");
     assert_eq!(
         site.build_err(),
-        ["templates/taxonomy.html:1:8: template error: Variable `page.titel` not found in context while rendering 'taxonomy.html'"]
+        ["templates/taxonomy.html:1:8: fout in het sjabloon: Variable `page.titel` not found in context while rendering 'taxonomy.html'"]
     );
 }

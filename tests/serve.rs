@@ -180,30 +180,49 @@ fn a_broken_edit_keeps_the_last_good_page_and_sends_the_problems() {
     let alpha = site.root().join("content/bouwstenen/alpha.md");
     let text = std::fs::read_to_string(&alpha).unwrap();
     std::fs::write(&alpha, text.replace("[[beta]]", "[[betta]] <b>vet</b>")).unwrap();
-    let errors: Vec<String> = serde_json::from_str(&next_event(&mut stream, "errors")).unwrap();
+    let news = next_event(&mut stream, "errors");
+    let shown: serde_json::Value = serde_json::from_str(&news).unwrap();
+    assert_eq!(shown["title"], "1 probleem in de site; je ziet de laatste goede versie.");
+    let errors = shown["problems"].as_array().unwrap();
     assert_eq!(errors.len(), 1, "{errors:?}");
+    let error = errors[0].as_str().unwrap();
     assert!(
-        errors[0].starts_with(
-            "content/bouwstenen/alpha.md:8:23: no page \"betta\" (did you mean \"beta\"?)\n"
+        error.starts_with(
+            "content/bouwstenen/alpha.md:8:23: er is geen pagina \"betta\" (bedoel je \"beta\"?)\n"
         ),
-        "{}",
-        errors[0]
+        "{error}"
     );
     let after = get(&server, "/bouwstenen/alpha/").body;
     let without_script =
         |html: &str| html.split("<script data-spiegel-live>").next().unwrap().to_string();
     assert_eq!(without_script(&after), without_script(&good), "the last good page stays");
     let mut late = events(&server);
-    assert_eq!(
-        next_event(&mut late, "errors"),
-        serde_json::to_string(&errors).unwrap(),
-        "a tab opened now sees them too"
-    );
+    assert_eq!(next_event(&mut late, "errors"), news, "a tab opened now sees them too");
 
     std::fs::write(&alpha, text.replace("[[beta]]", "[[beta]] weer")).unwrap();
     let paths: Vec<String> = serde_json::from_str(&next_event(&mut stream, "reload")).unwrap();
     assert!(paths.contains(&"bouwstenen/alpha/index.html".to_string()), "{paths:?}");
     assert!(get(&server, "/bouwstenen/alpha/").body.contains("weer"));
+}
+
+#[test]
+fn the_problems_are_sent_in_the_sites_language() {
+    let site = links_site();
+    let yaml = std::fs::read_to_string(site.root().join("site.yaml")).unwrap();
+    site.write("site.yaml", &format!("{yaml}language: fr\n"));
+    let server = site.serve();
+    let mut stream = events(&server);
+    site.write("content/notes/los.md", "---\ntitle: Los\n---\nNaar [[betta]].\n");
+    let news: serde_json::Value = serde_json::from_str(&next_event(&mut stream, "errors")).unwrap();
+    assert_eq!(news["title"], "1 problème dans le site ; voici la dernière bonne version.");
+    let problem = news["problems"][0].as_str().unwrap();
+    assert!(
+        problem.starts_with(
+            "content/notes/los.md:4:6: il n'y a pas de page « betta » (vouliez-vous dire « beta » ?)\n"
+        ),
+        "{problem}"
+    );
+    assert!(problem.contains("\n  = conseil : vérifiez l'orthographe ;"), "{problem}");
 }
 
 #[test]
@@ -318,7 +337,7 @@ fn cli_start(site: &TempSite, args: &[&str]) -> (String, String) {
     let mut stdout = BufReader::new(child.stdout.take().unwrap());
     let mut lines = String::new();
     let mut serving = String::new();
-    while !serving.starts_with("serving ") {
+    while !serving.contains(" http://") {
         serving.clear();
         assert!(stdout.read_line(&mut serving).unwrap() > 0, "no 'serving' line: {lines}");
         lines.push_str(&serving);
@@ -334,12 +353,12 @@ fn cli_start(site: &TempSite, args: &[&str]) -> (String, String) {
 fn the_cli_prints_the_url_and_warns_about_a_public_address() {
     let site = links_site();
     let (serving, stderr) = cli_start(&site, &[]);
-    assert!(serving.contains(" at http://127.0.0.1:"), "{serving}");
-    assert!(!stderr.contains("warning"), "{stderr}");
+    assert!(serving.contains(" is te zien op http://127.0.0.1:"), "{serving}");
+    assert!(!stderr.contains("let op"), "{stderr}");
     let (serving, stderr) = cli_start(&site, &["--bind", "0.0.0.0"]);
-    assert!(serving.contains(" at http://127.0.0.1:"), "{serving}");
+    assert!(serving.contains(" is te zien op http://127.0.0.1:"), "{serving}");
     assert!(
-        stderr.starts_with("warning: listening on 0.0.0.0: every device that can reach this computer can open the preview"),
+        stderr.starts_with("let op: spiegel luistert op 0.0.0.0: elk toestel dat deze computer bereikt, kan de voorvertoning openen"),
         "{stderr}"
     );
 }

@@ -34,9 +34,9 @@ fn a_tab_reloads_and_shows_problems_until_they_are_fixed() {
     page.wait_for(&format!("{OVERLAY} !== null"), PATIENCE).unwrap();
     let shown = page.eval(&format!("{OVERLAY}.textContent")).unwrap();
     let shown = shown.as_str().unwrap();
-    assert!(shown.contains("1 problem in the site; this is the last good build."), "{shown}");
+    assert!(shown.contains("1 probleem in de site; je ziet de laatste goede versie."), "{shown}");
     assert!(
-        shown.contains("content/bouwstenen/alpha.md:8:34: no page \"betta\""),
+        shown.contains("content/bouwstenen/alpha.md:8:34: er is geen pagina \"betta\""),
         "file, line, column: {shown}"
     );
     assert!(
@@ -72,7 +72,7 @@ fn a_new_tab_on_a_broken_site_shows_the_problems_at_once() {
     page.wait_for(&format!("{OVERLAY} !== null"), PATIENCE).unwrap();
     let shown = page.eval(&format!("{OVERLAY}.textContent")).unwrap();
     assert!(
-        shown.as_str().unwrap().contains("content/notes/los.md:4:6: no page \"nergens\""),
+        shown.as_str().unwrap().contains("content/notes/los.md:4:6: er is geen pagina \"nergens\""),
         "{shown}"
     );
     site.write("content/notes/los.md", "---\ntitle: Los\n---\nNaar [[alpha]].\n");

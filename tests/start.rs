@@ -7,7 +7,9 @@ mod support;
 use std::fs;
 use std::path::Path;
 
+use spiegel::cli::check_json;
 use spiegel::config::{self, FieldType, Kind};
+use spiegel::diag::{Lang, Message};
 use spiegel::new_entry::new_entry;
 use spiegel::starter::init;
 use support::{assert_all_links_resolve, snapshot, TempSite};
@@ -15,7 +17,7 @@ use support::{assert_all_links_resolve, snapshot, TempSite};
 fn headlines(result: Result<usize, spiegel::diag::Diagnostics>) -> Vec<String> {
     match result {
         Ok(pages) => panic!("check should have failed, but passed {pages} pages"),
-        Err(d) => d.into_sorted().iter().map(|d| d.headline()).collect(),
+        Err(d) => d.into_sorted().iter().map(|d| d.headline(Lang::Nl)).collect(),
     }
 }
 
@@ -25,10 +27,11 @@ fn init_then_build_gives_the_organisations_site() {
     let root = dir.path().join("de-zon");
     let files = init(&root, "Kinderopvang De Zon", "nl").unwrap();
     assert!(files > 30, "{files} files");
-    let pages = spiegel::check(&root).unwrap_or_else(|d| panic!("the starter has problems:\n{d}"));
+    let pages = spiegel::check(&root)
+        .unwrap_or_else(|d| panic!("the starter has problems:\n{}", d.in_language(Lang::Nl)));
     let out = dir.path().join("out");
     let report = spiegel::build(&spiegel::BuildOptions { root: root.clone(), output: out.clone() })
-        .unwrap_or_else(|d| panic!("{d}"));
+        .unwrap_or_else(|d| panic!("{}", d.in_language(Lang::Nl)));
     assert_eq!(report.pages, pages);
     let home = fs::read_to_string(out.join("index.html")).unwrap();
     assert!(home.contains("<title>Kinderopvang De Zon</title>"), "{home}");
@@ -62,7 +65,51 @@ fn init_writes_the_chosen_language() {
     assert!(yaml.contains("  name: \"Crèche Le Soleil\"\n"));
     let home = fs::read_to_string(dir.path().join("content/_index.md")).unwrap();
     assert!(home.contains("Bienvenue sur le site de Crèche Le Soleil."));
-    spiegel::check(dir.path()).unwrap_or_else(|d| panic!("{d}"));
+    spiegel::check(dir.path()).unwrap_or_else(|d| panic!("{}", d.in_language(Lang::Fr)));
+}
+
+/// The vision template, the example entries and the building blocks of a French or
+/// English starter are in its language, with the organisation's name, and build with
+/// every link resolved.
+#[test]
+fn the_vision_examples_and_building_blocks_come_in_the_starters_language() {
+    let cases = [
+        (
+            "fr",
+            "Notre vision du coaching : un modèle",
+            "Chez Crèche Le Soleil, nous coachons parce que",
+            "L'après-midi pédagogique",
+            "Prêt à jouer plutôt que rangé",
+            "L'équipe",
+        ),
+        (
+            "en",
+            "Our vision of coaching: a template",
+            "At Crèche Le Soleil we coach because",
+            "The pedagogical lunch",
+            "Ready to play instead of tidied away",
+            "The team",
+        ),
+    ];
+    for (language, vision_title, vision_line, lunch, play, team) in cases {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path().join("site");
+        init(&root, "Crèche Le Soleil", language).unwrap();
+        let read = |path: &str| fs::read_to_string(root.join("content").join(path)).unwrap();
+        let vision = read("visie/onze-visie-op-coaching.md");
+        assert!(vision.contains(&format!("title: \"{vision_title}\"")), "{language}: {vision}");
+        assert!(vision.contains(vision_line), "{language}: {vision}");
+        assert!(!vision.contains("«naam van je organisatie»"), "{language}: {vision}");
+        assert!(read("inspiratie/pedagogische-middag.md").contains(&format!("title: \"{lunch}\"")));
+        assert!(read("inspiratie/spel-klaargezet.md").contains(&format!("title: \"{play}\"")));
+        assert!(read("bouwstenen/team.md").starts_with(&format!("---\ntitle: {team}\n")));
+        let out = dir.path().join("out");
+        spiegel::build(&spiegel::BuildOptions { root, output: out.clone() })
+            .unwrap_or_else(|d| panic!("{language}: {}", d.in_language(Lang::En)));
+        let page = fs::read_to_string(out.join("visie/onze-visie-op-coaching/index.html")).unwrap();
+        assert!(page.contains(&format!("<h1>{vision_title}</h1>")), "{language}: {page}");
+        assert_all_links_resolve(&out);
+    }
 }
 
 #[test]
@@ -70,9 +117,10 @@ fn init_refuses_a_folder_with_files() {
     let dir = tempfile::tempdir().unwrap();
     fs::write(dir.path().join("notes.txt"), "mine").unwrap();
     let err = init(dir.path(), "X", "nl").unwrap_err();
-    assert!(err.message.contains("not empty"), "{}", err.message);
+    assert_eq!(*err.message, Message::FolderNotEmpty);
     assert_eq!(snapshot(dir.path()).len(), 1, "nothing was added");
-    assert!(init(dir.path(), "X", "de").unwrap_err().message.contains("no starter"));
+    let err = init(dir.path(), "X", "de").unwrap_err();
+    assert_eq!(*err.message, Message::NoStarter { language: "de".into() });
 }
 
 /// A value `check` accepts for a field.
@@ -129,7 +177,7 @@ fn new_gives_an_entry_per_kind_that_check_accepts_once_filled() {
         for name in &required {
             assert!(
                 problems.iter().any(|p| p.starts_with(&want)
-                    && p.contains(&format!("missing required field \"{name}\""))),
+                    && p.contains(&format!("het verplichte veld \"{name}\""))),
                 "{name}: {problems:#?}"
             );
             let marked = text.lines().find(|l| l.starts_with(&format!("{name}:"))).unwrap();
@@ -151,7 +199,8 @@ fn new_gives_an_entry_per_kind_that_check_accepts_once_filled() {
             })
             .collect();
         fs::write(root.join(&path), filled).unwrap();
-        spiegel::check(root).unwrap_or_else(|d| panic!("{}: {d}", kind.name));
+        spiegel::check(root)
+            .unwrap_or_else(|d| panic!("{}: {}", kind.name, d.in_language(Lang::Nl)));
     }
 }
 
@@ -166,14 +215,14 @@ fn new_finds_kinds_by_folder_and_label_and_never_overwrites() {
         new_entry(&site.root(), "method", "Fantasiespel & Creëren", "2025-06-01").unwrap_err();
     let d = err.into_sorted().remove(0);
     assert_eq!(
-        d.headline(),
-        "content/methodieken/fantasiespel-creeren.md: already exists; nothing was written"
+        d.headline(Lang::Nl),
+        "content/methodieken/fantasiespel-creeren.md: bestaat al; er is niets geschreven"
     );
     assert_eq!(fs::read_to_string(site.root().join(&path)).unwrap(), "mine");
     let err = new_entry(&site.root(), "methd", "X", "2025-06-01").unwrap_err();
     assert_eq!(
-        err.into_sorted()[0].headline(),
-        "site.yaml: no kind \"methd\" (did you mean \"method\"?)"
+        err.into_sorted()[0].headline(Lang::Nl),
+        "site.yaml: er is geen soort \"methd\" (bedoel je \"method\"?)"
     );
 }
 
@@ -185,7 +234,7 @@ fn check_reports_what_build_reports_and_writes_nothing() {
     let from_check = headlines(spiegel::check(&site.root()));
     assert_eq!(snapshot(&site.root()), before, "check writes nothing");
     assert_eq!(from_check, site.build_err());
-    assert_eq!(from_check, ["content/a.md:3:5: no page \"nergens\""]);
+    assert_eq!(from_check, ["content/a.md:3:5: er is geen pagina \"nergens\""]);
     assert!(!site.out().exists());
 }
 
@@ -202,10 +251,10 @@ fn check_finds_what_makes_pages_hard_to_read() {
     assert_eq!(
         problems,
         [
-            "content/a.md:3:1: image without alt text",
-            "content/a.md:5:1: heading level 4 follows level 1: level 2 is skipped",
-            "content/a.md:7:1: link text \"Klik hier\" does not say where the link goes",
-            "content/a.md:7:22: link without text",
+            "content/a.md:3:1: afbeelding zonder beschrijving (alt-tekst)",
+            "content/a.md:5:1: een kop van niveau 4 volgt op niveau 1: niveau 2 wordt overgeslagen",
+            "content/a.md:7:1: de linktekst \"Klik hier\" zegt niet waar de link naartoe gaat",
+            "content/a.md:7:22: link zonder tekst",
         ]
     );
 }
@@ -215,16 +264,16 @@ fn check_json_is_for_machines() {
     let site = TempSite::new();
     site.write("content/a.md", "Zie [[nergens]].\n");
     let json: serde_json::Value =
-        serde_json::from_str(&spiegel::cli::check_json(&spiegel::check(&site.root()))).unwrap();
+        serde_json::from_str(&check_json(&spiegel::check(&site.root()), Lang::Nl)).unwrap();
     assert_eq!(json["ok"], false);
     assert_eq!(json["problems"][0]["path"], "content/a.md");
     assert_eq!(json["problems"][0]["line"], 1);
     assert_eq!(json["problems"][0]["column"], 5);
-    assert_eq!(json["problems"][0]["message"], "no page \"nergens\"");
+    assert_eq!(json["problems"][0]["message"], "er is geen pagina \"nergens\"");
     let clean = TempSite::new();
     clean.write("content/_index.md", "# Welkom\n");
     let json: serde_json::Value =
-        serde_json::from_str(&spiegel::cli::check_json(&spiegel::check(&clean.root()))).unwrap();
+        serde_json::from_str(&check_json(&spiegel::check(&clean.root()), Lang::Nl)).unwrap();
     assert_eq!(json["ok"], true);
     assert_eq!(json["problems"].as_array().unwrap().len(), 0);
 }
@@ -232,6 +281,6 @@ fn check_json_is_for_machines() {
 #[test]
 fn the_default_site_passes_check() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let pages = spiegel::check(root).unwrap_or_else(|d| panic!("{d}"));
+    let pages = spiegel::check(root).unwrap_or_else(|d| panic!("{}", d.in_language(Lang::Nl)));
     assert!(pages > 40, "{pages} pages");
 }

@@ -65,7 +65,7 @@ fn a_missing_ui_string_is_an_error_at_the_template_line() {
     );
     assert_eq!(
         site.build_err(),
-        ["templates/page.html:3:14: no UI string \"welkom\" in (built-in theme)/i18n/nl.yaml"]
+        ["templates/page.html:3:14: de tekst \"welkom\" ontbreekt in (built-in theme)/i18n/nl.yaml"]
     );
     site.write("i18n/nl.yaml", "welkom: Dag!\n");
     site.build_ok();
@@ -74,10 +74,7 @@ fn a_missing_ui_string_is_an_error_at_the_template_line() {
 #[test]
 fn a_language_without_strings_is_an_error() {
     let site = small_site("language: de\n");
-    assert_eq!(
-        site.build_err(),
-        ["site.yaml:2:1: the theme has no UI strings for language \"de\""]
-    );
+    assert_eq!(site.build_err(), ["site.yaml:2:1: het thema heeft geen teksten in de taal \"de\""]);
 }
 
 #[test]
@@ -85,10 +82,10 @@ fn a_primary_colour_with_too_little_contrast_is_an_error_with_the_ratio() {
     let site = small_site("organisation:\n  name: De Test\n  colours:\n    primary: \"#7fb2c8\"\n");
     assert_eq!(
         site.build_err(),
-        ["site.yaml:5:14: primary colour #7fb2c8: contrast 2.2:1 is below 4.5:1 against the page background #fbfaf7"]
+        ["site.yaml:5:14: hoofdkleur #7fb2c8: het contrast met de achtergrond #fbfaf7 is 2.2:1, minder dan 4.5:1"]
     );
     let site = small_site("organisation:\n  colours:\n    primary: blauw\n");
-    assert_eq!(site.build_err(), ["site.yaml:4:14: \"blauw\" is not a colour"]);
+    assert_eq!(site.build_err(), ["site.yaml:4:14: \"blauw\" is geen kleur"]);
 }
 
 #[test]
@@ -111,7 +108,7 @@ fn the_organisation_brands_every_page() {
         assert!(html.contains("<p>Met zorg gemaakt in Gent.</p>"), "{page}");
     }
     site.write("site.yaml", "title: T\norganisation:\n  logo: weg.svg\n");
-    assert_eq!(site.build_err(), ["site.yaml:3:3: the logo \"weg.svg\" is not in static/"]);
+    assert_eq!(site.build_err(), ["site.yaml:3:3: het logo \"weg.svg\" staat niet in static/"]);
 }
 
 #[test]
@@ -176,7 +173,7 @@ fn default_site() -> (PathBuf, tempfile::TempDir) {
     let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
     let out = tempfile::tempdir().unwrap();
     spiegel::build(&spiegel::BuildOptions { root: root.clone(), output: out.path().to_path_buf() })
-        .unwrap_or_else(|d| panic!("{d}"));
+        .unwrap_or_else(|d| panic!("{}", d.in_language(spiegel::diag::Lang::Nl)));
     (root, out)
 }
 
@@ -269,7 +266,7 @@ fn a_book_may_not_take_the_place_of_a_page() {
     site.write("content/inspiratie/boek.md", &entry("Boek", "2025-01-05"));
     assert_eq!(
         site.build_err(),
-        [format!("site.yaml:{line}:5: the book page inspiratie/boek/ would take the place of content/inspiratie/boek.md")]
+        [format!("site.yaml:{line}:5: de boekpagina inspiratie/boek/ zou de plaats innemen van content/inspiratie/boek.md")]
     );
 }
 

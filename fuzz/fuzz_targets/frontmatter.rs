@@ -38,9 +38,12 @@ fuzz_target!(|data: &[u8]| {
                 d.line >= 1 && d.line <= lines + 1,
                 "line {} of {lines}: {}",
                 d.line,
-                d.message
+                d.message.text(spiegel::diag::Lang::En)
             );
-            let _ = d.with_source(text).to_string();
+            let d = d.with_source(text);
+            for lang in spiegel::diag::Lang::ALL {
+                let _ = d.in_language(lang).to_string();
+            }
         }
     }
 });

@@ -71,7 +71,9 @@ fuzz_target!(|data: &[u8]| {
     let rendered = match spiegel::render_site(root, &mut spiegel::Timings::default()) {
         Ok(rendered) => rendered,
         Err(diagnostics) => {
-            let _ = diagnostics.to_string();
+            for lang in spiegel::diag::Lang::ALL {
+                let _ = diagnostics.in_language(lang).to_string();
+            }
             return;
         }
     };

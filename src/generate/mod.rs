@@ -250,7 +250,7 @@ mod tests {
         let out = a.path().join("public");
         let report =
             crate::build(&crate::BuildOptions { root: a.path().to_path_buf(), output: out })
-                .unwrap_or_else(|d| panic!("{d}"));
+                .unwrap_or_else(|d| panic!("{}", d.in_language(crate::diag::Lang::En)));
         assert_eq!(
             report.pages,
             30 + 12 + 1 + 4 + 1,

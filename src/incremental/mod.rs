@@ -673,7 +673,7 @@ mod tests {
     fn removes_a_file_or_a_folder_but_not_its_neighbours() {
         let mut entries = Entries::new();
         for key in ["a.md", "a/b.md", "a/c/d.md", "a-b.md", "ab.md", "b.md"] {
-            let d = Diagnostic::file(key, "x");
+            let d = Diagnostic::file(key, crate::diag::Message::NotUtf8Text);
             entries.insert(key.to_string(), load::Entry::Unreadable(d));
         }
         remove_prefix(&mut entries, "a");

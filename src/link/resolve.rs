@@ -13,9 +13,9 @@ use serde_json::Value;
 use super::scan::{fill_titles, Heading, LinkForm, RawLink, Scan};
 use super::{PageLinks, ResolvedLink};
 use crate::config::Config;
-use crate::diag::{Diagnostic, LineIndex, MAX_PER_FILE};
+use crate::diag::{Diagnostic, Hint, LineIndex, Message, MAX_PER_FILE};
 use crate::load::{Page, Reference, Role, Site, CONTENT_DIR};
-use crate::slug::{did_you_mean, fold};
+use crate::slug::{fold, suggestion};
 
 /// Look-ups over all pages of a site.
 #[derive(Debug, Default)]
@@ -91,17 +91,18 @@ impl Index {
     }
 
     /// Resolves a wiki-link target (`slug` or `folder/slug`).
-    fn wiki(&self, target: &str) -> Result<usize, String> {
+    fn wiki(&self, target: &str) -> Result<usize, Box<Message>> {
         if let Some(i) = self.find(target) {
             return Ok(i);
         }
         match self.by_slug().get(target) {
             Some(many) if many.len() > 1 => {
-                Err(format!("\"{target}\" is ambiguous: more than one page has this slug"))
+                Err(Box::new(Message::AmbiguousSlug { target: target.to_string() }))
             }
             _ => {
                 let names = self.by_slug().keys().chain(self.by_key().keys()).map(String::as_str);
-                Err(format!("no page \"{target}\"{}", did_you_mean(target, names)))
+                let suggestion = suggestion(target, names);
+                Err(Box::new(Message::NoPage { target: target.to_string(), suggestion }))
             }
         }
     }
@@ -244,7 +245,7 @@ pub(super) fn page(i: usize, resolver: &Resolver<'_>) -> (PageLinks, Vec<Diagnos
                 let (line, col) = position(&mut lines, link.offset);
                 let lines = lines.get_or_insert_with(|| LineIndex::new(&page.text));
                 problems.push(
-                    Diagnostic::new(&page.source, line, col, message)
+                    Diagnostic::new(&page.source, line, col, *message)
                         .with_hint(hint)
                         .with_source_indexed(&page.text, lines),
                 );
@@ -253,8 +254,8 @@ pub(super) fn page(i: usize, resolver: &Resolver<'_>) -> (PageLinks, Vec<Diagnos
     }
     if unlisted > 0 {
         problems.push(
-            Diagnostic::file(&page.source, format!("{unlisted} more broken links are not listed"))
-                .with_hint("fix the links listed above and build again"),
+            Diagnostic::file(&page.source, Message::MoreBrokenLinks { count: unlisted })
+                .with_hint(Hint::FixListedLinks),
         );
     }
     let titles: HashMap<usize, usize> =
@@ -286,7 +287,8 @@ pub(super) fn page(i: usize, resolver: &Resolver<'_>) -> (PageLinks, Vec<Diagnos
     (links, problems)
 }
 
-type Problem = (String, String);
+/// A broken link: what is wrong (boxed, to keep the `Result` small) and what to do.
+type Problem = (Box<Message>, Hint);
 
 fn resolve_link(
     i: usize,
@@ -298,10 +300,10 @@ fn resolve_link(
     let target = match link.form {
         LinkForm::Wiki { .. } if link.target.is_empty() => i,
         LinkForm::Wiki { .. } => index.wiki(&link.target).map_err(|message| {
-            let hint = if message.contains("ambiguous") {
+            let hint = if matches!(*message, Message::AmbiguousSlug { .. }) {
                 ambiguity_hint(&link.target, index)
             } else {
-                "check the spelling; a link names a page by its file name without .md, e.g. [[coaching]]".to_string()
+                Hint::CheckWikiSpelling
             };
             (message, hint)
         })?,
@@ -319,7 +321,7 @@ fn resolve_link(
     })
 }
 
-fn ambiguity_hint(slug: &str, index: &Index) -> String {
+fn ambiguity_hint(slug: &str, index: &Index) -> Hint {
     let mut keys: Vec<&str> = index
         .by_key()
         .iter()
@@ -327,8 +329,7 @@ fn ambiguity_hint(slug: &str, index: &Index) -> String {
         .map(|(k, _)| k.as_str())
         .collect();
     keys.sort_unstable();
-    let options: Vec<String> = keys.iter().map(|k| format!("[[{k}]]")).collect();
-    format!("say which one you mean: {}", options.join(" or "))
+    Hint::SayWhichOne { options: keys.iter().map(|k| format!("[[{k}]]")).collect() }
 }
 
 /// A `.md` path relative to the page's folder, or to `content/` when it starts with `/`.
@@ -350,9 +351,10 @@ fn markdown_target(page: &Page, target: &str, index: &Index) -> Result<usize, Pr
     normalised.as_deref().and_then(|p| index.names.by_source.get(p).copied()).ok_or_else(|| {
         let names = index.names.by_source.keys().map(String::as_str);
         let wanted = normalised.as_deref().unwrap_or(target);
+        let suggestion = suggestion(wanted, names);
         (
-            format!("no page \"{target}\"{}", did_you_mean(wanted, names)),
-            "a Markdown link to a page gives its path relative to this file, or from content/ with a leading /".to_string(),
+            Box::new(Message::NoPage { target: target.to_string(), suggestion }),
+            Hint::MarkdownLinkPath,
         )
     })
 }
@@ -377,22 +379,14 @@ fn check_fragment(headings: &[Heading], fragment: &str, written: &str) -> Result
     if ids.contains(&fragment) {
         return Ok(());
     }
-    let page = if written.is_empty() { "this page".to_string() } else { format!("\"{written}\"") };
+    let page = (!written.is_empty()).then(|| written.to_string());
     let hint = if ids.is_empty() {
-        "that page has no headings to link to".to_string()
+        Hint::NoHeadingsThere
     } else {
-        format!(
-            "headings there: {}",
-            ids.iter().map(|id| format!("#{id}")).collect::<Vec<_>>().join(", ")
-        )
+        Hint::HeadingsThere { ids: ids.iter().map(|id| id.to_string()).collect() }
     };
-    Err((
-        format!(
-            "no heading \"#{fragment}\" on {page}{}",
-            did_you_mean(fragment, ids.iter().copied())
-        ),
-        hint,
-    ))
+    let suggestion = suggestion(fragment, ids.iter().copied());
+    Err((Box::new(Message::NoHeading { fragment: fragment.to_string(), page, suggestion }), hint))
 }
 
 fn resolve_references(
@@ -441,24 +435,25 @@ fn resolve_reference(
         let mut sorted = slugs.clone();
         sorted.sort_unstable();
         let hint = if sorted.is_empty() {
-            format!("there are no pages of kind {} yet", reference.kind)
+            Hint::NoPagesOfKind { kind: reference.kind.clone() }
         } else {
-            format!(
-                "\"{}\" takes the slugs of {kind} pages: {}",
-                reference.field,
-                sorted.join(", ")
-            )
+            Hint::ReferenceSlugs {
+                field: reference.field.clone(),
+                kind: kind.clone(),
+                slugs: sorted.iter().map(|s| s.to_string()).collect(),
+            }
         };
         problems.push(
             Diagnostic::new(
                 &page.source,
                 reference.line,
                 reference.col,
-                format!(
-                    "unknown {kind} \"{}\"{}",
-                    reference.target,
-                    did_you_mean(&reference.target, slugs)
-                ),
+                Message::UnknownReference {
+                    suggestion: suggestion(&reference.target, slugs),
+                    kind,
+                    field: reference.field.clone(),
+                    target: reference.target.clone(),
+                },
             )
             .with_hint(hint)
             .with_source_indexed(&page.text, lines.get_or_init(|| LineIndex::new(&page.text))),

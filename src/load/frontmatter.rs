@@ -6,7 +6,7 @@
 
 use serde_json::{Map, Value};
 
-use crate::diag::{Diagnostic, LineIndex};
+use crate::diag::{Diagnostic, Hint, LineIndex, Message, YamlDetail};
 
 /// A file cut in two.
 #[derive(Debug, PartialEq)]
@@ -63,37 +63,27 @@ pub fn parse(
     path: &std::path::Path,
 ) -> Result<Map<String, Value>, Diagnostic> {
     if let Some((line, col)) = tab_indentation(yaml) {
-        return Err(Diagnostic::new(
-            path,
-            yaml_line + line - 1,
-            col,
-            "a tab is used for indentation in the front matter",
-        )
-        .with_hint("YAML only allows spaces for indentation; replace the tab with spaces"));
+        return Err(Diagnostic::new(path, yaml_line + line - 1, col, Message::TabIndentation)
+            .with_hint(Hint::SpacesNotTabs));
     }
     let value: serde_yaml::Value = serde_yaml::from_str(yaml).map_err(|e| {
         let (line, col) = yaml_error_position(&e, yaml);
         let message = e.to_string();
-        let message = message.split(" at line ").next().unwrap_or(&message).to_string();
-        Diagnostic::new(path, yaml_line + line - 1, col, format!("invalid front matter: {message}"))
-            .with_hint("front matter is YAML: one `key: value` per line; quote text that contains `:` or starts with `[`, `{`, `*`, `&`, `!`, `%`, `@` or a quote")
+        let detail = YamlDetail::parse(message.split(" at line ").next().unwrap_or(&message));
+        Diagnostic::new(path, yaml_line + line - 1, col, Message::InvalidFrontMatter { detail })
+            .with_hint(Hint::FrontMatterYaml)
     })?;
     match value {
         serde_yaml::Value::Null => Ok(Map::new()),
         serde_yaml::Value::Mapping(_) => match serde_json::to_value(&value) {
             Ok(Value::Object(map)) => Ok(map),
             Ok(_) | Err(_) => {
-                Err(Diagnostic::new(path, yaml_line, 1, "front matter keys must be plain words")
-                    .with_hint("use `name: value` with a plain word as name"))
+                Err(Diagnostic::new(path, yaml_line, 1, Message::FrontMatterKeysPlain)
+                    .with_hint(Hint::PlainKeyNames))
             }
         },
-        _ => Err(Diagnostic::new(
-            path,
-            yaml_line,
-            1,
-            "front matter must be a list of `key: value` lines",
-        )
-        .with_hint("write for example `title: Mijn pagina` between the `---` lines")),
+        _ => Err(Diagnostic::new(path, yaml_line, 1, Message::FrontMatterNotMap)
+            .with_hint(Hint::FrontMatterExample)),
     }
 }
 
@@ -223,15 +213,15 @@ mod tests {
     #[test]
     fn yaml_errors_point_into_the_file() {
         let err = parse("title: A\nfase: [a, b\n", 2, Path::new("x.md")).unwrap_err();
-        assert_eq!(err.line, 4, "{}", err.message);
+        assert_eq!(err.line, 4, "{}", err.message.text(crate::diag::Lang::En));
         // A lone CR is a line break to YAML, not to editors that show this file.
         let err = parse("a: 1\rb: [\r\r\r", 2, Path::new("x.md")).unwrap_err();
-        assert_eq!((err.line, err.col), (2, 13), "{}", err.message);
+        assert_eq!((err.line, err.col), (2, 13), "{}", err.message.text(crate::diag::Lang::En));
         let err = parse("é: ë\nfase: [a\n", 2, Path::new("x.md")).unwrap_err();
-        assert_eq!((err.line, err.col), (4, 1), "{}", err.message);
+        assert_eq!((err.line, err.col), (4, 1), "{}", err.message.text(crate::diag::Lang::En));
         let err = parse("title: A\n\tfase: a\n", 2, Path::new("x.md")).unwrap_err();
         assert_eq!((err.line, err.col), (3, 1));
-        assert!(err.message.contains("tab"));
+        assert!(err.message.text(crate::diag::Lang::En).contains("tab"));
     }
 
     #[test]

@@ -16,7 +16,7 @@ use rayon::prelude::*;
 use serde_json::{Map, Value};
 
 use crate::config::{Config, Kind};
-use crate::diag::{Diagnostic, Diagnostics, LineIndex};
+use crate::diag::{Diagnostic, Diagnostics, Hint, LineIndex, Message};
 use crate::slug::slugify;
 use validate::{validate, Place};
 
@@ -131,8 +131,8 @@ pub fn read_tree(root: &Path, prefix: &str, config: &Config) -> Entries {
         return entries;
     }
     if prefix.is_empty() && !content.is_dir() {
-        let d = Diagnostic::file(CONTENT_DIR, "there is no content folder")
-            .with_hint("create content/ with a _index.md for the home page");
+        let d =
+            Diagnostic::file(CONTENT_DIR, Message::NoContentFolder).with_hint(Hint::CreateContent);
         entries.insert(String::new(), Entry::Unreadable(d));
         return entries;
     }
@@ -213,9 +213,8 @@ fn walk(
         }
         let rel_to_content = entry.path().strip_prefix(content).unwrap_or(entry.path());
         let Some(rel) = rel_to_content.to_str().map(|s| s.replace('\\', "/")) else {
-            let d =
-                Diagnostic::file(relative(root, entry.path()), "the file name is not valid UTF-8")
-                    .with_hint("rename the file using plain letters, digits and hyphens");
+            let d = Diagnostic::file(relative(root, entry.path()), Message::FileNameNotUtf8)
+                .with_hint(Hint::RenameFile);
             entries.insert(under_content(entry.path()), Entry::Unreadable(d));
             continue;
         };
@@ -227,10 +226,8 @@ fn walk(
         }
     }
     for path in outside.into_inner() {
-        let d = Diagnostic::file(relative(root, &path), "this link points outside the site")
-            .with_hint(
-                "copy the file or folder into the site; spiegel publishes nothing from elsewhere",
-            );
+        let d = Diagnostic::file(relative(root, &path), Message::LinkOutsideSite)
+            .with_hint(Hint::CopyIntoSite);
         entries.insert(under_content(&path), Entry::Unreadable(d));
     }
     markdown
@@ -239,13 +236,10 @@ fn walk(
 fn walk_error(root: &Path, error: &walkdir::Error) -> Diagnostic {
     let path = error.path().map_or_else(|| PathBuf::from(CONTENT_DIR), |p| relative(root, p));
     if error.loop_ancestor().is_some() {
-        return Diagnostic::file(path, "this link leads back into a folder that holds it")
-            .with_hint("remove the link: it makes the folder endless");
+        return Diagnostic::file(path, Message::LinkLoop).with_hint(Hint::RemoveLoopLink);
     }
     let cause = error.io_error().map_or_else(|| error.to_string(), |io| io.to_string());
-    Diagnostic::file(path, format!("cannot read the file: {cause}")).with_hint(
-        "check that the file exists and can be read, or remove a link that leads nowhere",
-    )
+    Diagnostic::file(path, Message::CannotReadFile { cause }).with_hint(Hint::CheckFileOrLink)
 }
 
 fn relative(root: &Path, path: &Path) -> PathBuf {
@@ -259,9 +253,9 @@ fn load_file(abs: &Path, rel: &str, config: &Config) -> (Option<Page>, Vec<Diagn
         Err(e) => {
             let d = Diagnostic::file(
                 Path::new(CONTENT_DIR).join(rel),
-                format!("cannot read the file: {e}"),
+                Message::CannotReadFile { cause: e.to_string() },
             )
-            .with_hint("check that the file exists and can be read");
+            .with_hint(Hint::CheckFile);
             (None, vec![d])
         }
     }
@@ -279,8 +273,8 @@ pub fn load_page(rel: &str, bytes: Vec<u8>, config: &Config) -> (Option<Page>, V
     let split = match frontmatter::split(&text) {
         Ok(split) => split,
         Err(frontmatter::Unclosed) => {
-            let d = Diagnostic::new(&source, 1, 1, "the front matter block is never closed")
-                .with_hint("end the front matter with a line of three hyphens: ---")
+            let d = Diagnostic::new(&source, 1, 1, Message::FrontMatterNotClosed)
+                .with_hint(Hint::CloseFrontMatter)
                 .with_source(&text);
             return (None, vec![d]);
         }
@@ -346,8 +340,7 @@ fn decode_text(mut bytes: Vec<u8>, source: &Path) -> Result<String, Diagnostic> 
         let valid = std::str::from_utf8(valid).unwrap_or_default();
         let line = valid.matches('\n').count() + 1;
         let col = valid.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
-        Diagnostic::new(source, line, col, "the file is not valid UTF-8 text")
-            .with_hint("save the file as UTF-8 in your editor")
+        Diagnostic::new(source, line, col, Message::NotUtf8Text).with_hint(Hint::SaveAsUtf8)
     })
 }
 
@@ -505,13 +498,12 @@ fn check_duplicates(pages: &[Arc<Page>], diagnostics: &mut Diagnostics) {
                 &later.source,
                 1,
                 1,
-                format!(
-                    "duplicate slug \"{}\": {} has it too",
-                    later.slug,
-                    earlier.source.display()
-                ),
+                Message::DuplicateSlug {
+                    slug: later.slug.clone(),
+                    other: earlier.source.display().to_string(),
+                },
             )
-            .with_hint("give one of the pages another file name or a `slug:` of its own");
+            .with_hint(Hint::OtherNameOrSlug);
             clashes.insert(later.source.clone(), d);
         }
     }

@@ -11,8 +11,8 @@ use serde_json::{Map, Value};
 use super::frontmatter::{locate_item, locate_items, locate_key};
 use super::Reference;
 use crate::config::{Field, FieldType, Kind};
-use crate::diag::{Diagnostic, LineIndex, MAX_PER_FILE};
-use crate::slug::{did_you_mean, slugify};
+use crate::diag::{Diagnostic, Expected, Found, Hint, LineIndex, Message, MAX_PER_FILE};
+use crate::slug::{slugify, suggestion};
 
 /// The fields every page may have.
 #[derive(Debug, Default)]
@@ -59,7 +59,7 @@ impl Place<'_> {
             .collect()
     }
 
-    fn error(&self, (line, col): (usize, usize), message: String) -> Diagnostic {
+    fn error(&self, (line, col): (usize, usize), message: Message) -> Diagnostic {
         Diagnostic::new(self.path, line, col, message).with_source_indexed(self.text, self.lines)
     }
 }
@@ -98,9 +98,9 @@ pub(super) fn validate(
         out.push(
             Diagnostic::file(
                 place.path,
-                format!("{} more unknown values are not listed", place.unlisted.get()),
+                Message::MoreUnknownValues { count: place.unlisted.get() },
             )
-            .with_hint("fix the values listed above and build again"),
+            .with_hint(Hint::FixListedValues),
         );
     }
     Validated { common, fields: map, references }
@@ -114,12 +114,9 @@ fn missing(kind: &Kind, name: &str, field: &Field, place: &Place<'_>) -> Diagnos
     place
         .error(
             place.key(name),
-            format!("missing required field \"{name}\" ({})", field.label_or(name)),
+            Message::MissingField { field: name.to_string(), label: field.label_or(name).into() },
         )
-        .with_hint(format!(
-            "every {} needs `{example}` in its front matter",
-            kind.singular.to_lowercase()
-        ))
+        .with_hint(Hint::RequiredField { kind: kind.singular.to_lowercase(), example })
 }
 
 fn common_fields(
@@ -133,45 +130,39 @@ fn common_fields(
         if value.is_null() {
             continue;
         }
-        let wrong = |what: &str| {
+        let wrong = |expected: Expected| {
             place.error(
                 place.key(key),
-                format!("\"{key}\" must be {what}, found {}", describe(&value)),
+                Message::WrongType { field: key.to_string(), expected, found: describe(&value) },
             )
         };
         match key {
             "title" => scalar_text(&value)
-                .map_or_else(|| out.push(wrong("text")), |t| common.title = Some(t)),
+                .map_or_else(|| out.push(wrong(Expected::Text)), |t| common.title = Some(t)),
             "summary" => scalar_text(&value)
-                .map_or_else(|| out.push(wrong("text")), |t| common.summary = Some(t)),
+                .map_or_else(|| out.push(wrong(Expected::Text)), |t| common.summary = Some(t)),
             "slug" => match value.as_str() {
                 Some(s) if slugify(s) == s && !s.is_empty() => common.slug = Some(s.to_string()),
                 Some(s) => out.push(
-                    place.error(place.key(key), format!("\"{s}\" is not a valid slug")).with_hint(
-                        format!(
-                            "use lowercase letters, digits and hyphens, e.g. \"{}\"",
-                            slugify(s)
-                        ),
-                    ),
+                    place
+                        .error(place.key(key), Message::InvalidSlug { value: s.to_string() })
+                        .with_hint(Hint::SlugForm { example: slugify(s) }),
                 ),
-                None => out.push(wrong("text")),
+                None => out.push(wrong(Expected::Text)),
             },
             "date" => match date_value(&value) {
                 Some(d) => common.date = Some(d),
-                None => out
-                    .push(wrong("a date").with_hint("write dates as YYYY-MM-DD, e.g. 2025-03-14")),
+                None => out.push(wrong(Expected::Date).with_hint(Hint::DateForm)),
             },
             "draft" => value
                 .as_bool()
-                .map_or_else(|| out.push(wrong("true or false")), |b| common.draft = b),
+                .map_or_else(|| out.push(wrong(Expected::TrueOrFalse)), |b| common.draft = b),
             "weight" => value
                 .as_f64()
-                .map_or_else(|| out.push(wrong("a number")), |w| common.weight = Some(w)),
+                .map_or_else(|| out.push(wrong(Expected::Number)), |w| common.weight = Some(w)),
             "tags" => match string_list(&value) {
                 Some(tags) => common.tags = tags,
-                None => {
-                    out.push(wrong("a list of words").with_hint("write `tags: [spel, ruimte]`"))
-                }
+                None => out.push(wrong(Expected::ListOfWords).with_hint(Hint::TagsExample)),
             },
             _ => unreachable!("COMMON lists only the keys matched above"),
         }
@@ -187,34 +178,32 @@ fn typed_value(
     out: &mut Vec<Diagnostic>,
     references: &mut Vec<Reference>,
 ) -> Option<Value> {
-    let wrong = |what: &str| {
+    let wrong = |expected: Expected| {
         place.error(
             place.key(name),
-            format!("\"{name}\" must be {what}, found {}", describe(&value)),
+            Message::WrongType { field: name.to_string(), expected, found: describe(&value) },
         )
     };
     match field.ty {
         FieldType::Text => scalar_text(&value).map(Value::String).or_else(|| {
-            out.push(wrong("text"));
+            out.push(wrong(Expected::Text));
             None
         }),
         FieldType::Number => value.is_number().then(|| value.clone()).or_else(|| {
-            out.push(
-                wrong("a number").with_hint(format!("write a plain number, e.g. `{name}: 30`")),
-            );
+            out.push(wrong(Expected::Number).with_hint(Hint::NumberExample { field: name.into() }));
             None
         }),
         FieldType::Bool => value.is_boolean().then(|| value.clone()).or_else(|| {
-            out.push(wrong("true or false"));
+            out.push(wrong(Expected::TrueOrFalse));
             None
         }),
         FieldType::Date => date_value(&value).map(Value::String).or_else(|| {
-            out.push(wrong("a date").with_hint("write dates as YYYY-MM-DD, e.g. 2025-03-14"));
+            out.push(wrong(Expected::Date).with_hint(Hint::DateForm));
             None
         }),
         FieldType::OneOf => {
             let Some(text) = scalar_text(&value) else {
-                out.push(wrong("one value"));
+                out.push(wrong(Expected::OneValue));
                 return None;
             };
             let at = place.item(name, &text);
@@ -222,9 +211,7 @@ fn typed_value(
         }
         FieldType::List => {
             let Some(items) = string_list(&value) else {
-                out.push(wrong("a list").with_hint(format!(
-                    "write `{name}: [eerste, tweede]` or one `- item` per line"
-                )));
+                out.push(wrong(Expected::List).with_hint(Hint::ListExample { field: name.into() }));
                 return None;
             };
             // Count, not `all`: every unknown item gets its own diagnostic.
@@ -239,7 +226,8 @@ fn typed_value(
         FieldType::Reference => {
             let Some(items) = string_list(&value) else {
                 out.push(
-                    wrong("a list of slugs").with_hint(format!("write `{name}: [coaching, team]`")),
+                    wrong(Expected::ListOfSlugs)
+                        .with_hint(Hint::ReferenceListExample { field: name.into() }),
                 );
                 return None;
             };
@@ -275,12 +263,10 @@ fn check_allowed(
         place.unlisted.set(place.unlisted.get() + 1);
         return false;
     }
-    let suggestion = did_you_mean(value, allowed.iter().map(String::as_str));
-    out.push(
-        place
-            .error(at, format!("unknown value \"{value}\" for \"{name}\"{suggestion}"))
-            .with_hint(format!("{} can be: {}", field.label_or(name), allowed.join(", "))),
-    );
+    let suggestion = suggestion(value, allowed.iter().map(String::as_str));
+    let message = Message::UnknownValue { value: value.into(), field: name.into(), suggestion };
+    let hint = Hint::AllowedValues { label: field.label_or(name).into(), values: allowed.clone() };
+    out.push(place.error(at, message).with_hint(hint));
     false
 }
 
@@ -318,14 +304,14 @@ fn date_value(value: &Value) -> Option<String> {
         .then(|| text.to_string())
 }
 
-fn describe(value: &Value) -> String {
+fn describe(value: &Value) -> Found {
     match value {
-        Value::Null => "nothing".into(),
-        Value::Bool(b) => format!("{b}"),
-        Value::Number(n) => format!("the number {n}"),
-        Value::String(s) => format!("\"{}\"", s.chars().take(40).collect::<String>()),
-        Value::Array(_) => "a list".into(),
-        Value::Object(_) => "a group of fields".into(),
+        Value::Null => Found::Nothing,
+        Value::Bool(b) => Found::Bool(*b),
+        Value::Number(n) => Found::Number(n.to_string()),
+        Value::String(s) => Found::Text(s.chars().take(40).collect()),
+        Value::Array(_) => Found::List,
+        Value::Object(_) => Found::Group,
     }
 }
 

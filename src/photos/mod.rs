@@ -19,10 +19,10 @@ use image::ImageDecoder as _;
 use pulldown_cmark::{Event, Parser, Tag};
 use rayon::prelude::*;
 
-use crate::diag::{Diagnostic, Diagnostics, LineIndex};
+use crate::diag::{Diagnostic, Diagnostics, Hint, LineIndex, Message};
 use crate::load::{Page, Site, CONTENT_DIR};
 use crate::markdown::options;
-use crate::slug::did_you_mean;
+use crate::slug::suggestion;
 
 /// The widths photos are resized to, when they are wider.
 pub const WIDTHS: [u32; 2] = [800, 1600];
@@ -100,18 +100,18 @@ fn plan_page(root: &Path, page: &Page) -> PagePlan {
         let Event::Start(Tag::Image { dest_url, .. }) = event else { continue };
         let Some(wanted) = local_path(&dest_url) else { continue };
         let (line, col) = lines.position(&page.text, page.body_start + range.start);
-        let at = |message: String| {
+        let at = |message: Message| {
             Diagnostic::new(&page.source, line, col, message).with_source(&page.text)
         };
-        match resolve(root, page, &wanted).map_err(|(m, h)| at(m).with_hint(h)) {
+        match resolve(root, page, &wanted).map_err(|(m, h)| at(*m).with_hint(h)) {
             Ok((source, output)) => match image_for(range.start, &source, &output) {
                 Ok((image, planned)) => {
                     plan.0.push(image);
                     plan.1.extend(planned.map(|p| (output, p)));
                 }
                 Err(e) => plan.2.push(
-                    at(format!("cannot read the image \"{wanted}\": {e}"))
-                        .with_hint("open the photo and save it again as JPEG or PNG"),
+                    at(Message::CannotReadImage { image: wanted.clone(), cause: e.to_string() })
+                        .with_hint(Hint::SaveAgain),
                 ),
             },
             Err(d) => plan.2.push(d),
@@ -154,7 +154,11 @@ fn percent_decode(text: &str) -> String {
 
 /// The file an image names and its site-relative output path: relative to the
 /// Markdown file, or with a leading `/` from `static/` (then `content/`).
-fn resolve(root: &Path, page: &Page, wanted: &str) -> Result<(PathBuf, String), (String, String)> {
+fn resolve(
+    root: &Path,
+    page: &Page,
+    wanted: &str,
+) -> Result<(PathBuf, String), (Box<Message>, Hint)> {
     let candidates: Vec<PathBuf> = match wanted.strip_prefix('/') {
         Some(from_root) => {
             vec![Path::new(STATIC_DIR).join(from_root), Path::new(CONTENT_DIR).join(from_root)]
@@ -169,8 +173,8 @@ fn resolve(root: &Path, page: &Page, wanted: &str) -> Result<(PathBuf, String), 
             .map(|p| p.to_string_lossy().replace('\\', "/"));
         let Some(output) = output.filter(|o| !o.is_empty()) else {
             return Err((
-                format!("the image \"{wanted}\" is outside content/ and static/"),
-                "put the photo next to the Markdown file or in static/".into(),
+                Box::new(Message::ImageOutsideSite { image: wanted.to_string() }),
+                Hint::PutPhotoNextTo,
             ));
         };
         if root.join(&relative).is_file() {
@@ -178,7 +182,8 @@ fn resolve(root: &Path, page: &Page, wanted: &str) -> Result<(PathBuf, String), 
         }
     }
     let first = normalise(&candidates[0]).unwrap_or_else(|| candidates[0].clone());
-    Err((format!("image \"{wanted}\" not found"), missing_hint(root, &first)))
+    let message = Box::new(Message::ImageNotFound { image: wanted.to_string() });
+    Err((message, missing_hint(root, &first)))
 }
 
 /// `a/./b/../c` → `a/c`; `None` when `..` climbs above the site.
@@ -195,7 +200,7 @@ fn normalise(path: &Path) -> Option<PathBuf> {
     Some(out)
 }
 
-fn missing_hint(root: &Path, wanted: &Path) -> String {
+fn missing_hint(root: &Path, wanted: &Path) -> Hint {
     let siblings: Vec<String> = wanted
         .parent()
         .and_then(|dir| std::fs::read_dir(root.join(dir)).ok())
@@ -205,9 +210,8 @@ fn missing_hint(root: &Path, wanted: &Path) -> String {
         .map(|e| e.file_name().to_string_lossy().into_owned())
         .collect();
     let name = wanted.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-    let suggestion = did_you_mean(&name, siblings.iter().map(String::as_str));
-    let shown = wanted.to_string_lossy().replace('\\', "/");
-    format!("there is no file {shown}{suggestion}; put the photo next to the Markdown file, or in static/ and write /name.jpg")
+    let suggestion = suggestion(&name, siblings.iter().map(String::as_str));
+    Hint::NoSuchPhoto { path: wanted.to_string_lossy().replace('\\', "/"), suggestion }
 }
 
 /// The page image for a resolved file, and the plan of a photo.

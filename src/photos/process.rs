@@ -21,7 +21,7 @@ use rayon::prelude::*;
 use sha2::{Digest, Sha256};
 
 use super::{photo_format, scaled_height, Photos, Version};
-use crate::diag::{Diagnostic, Diagnostics};
+use crate::diag::{Diagnostic, Diagnostics, Hint, Message};
 use crate::write::{Content, OutputFile};
 
 /// The cache folder under the site root.
@@ -91,8 +91,8 @@ fn run(root: &Path, cache: &Path, job: &Job<'_>) -> Result<(Vec<OutputFile>, boo
     let bytes = match job.content {
         Content::Bytes(bytes) => bytes.clone(),
         Content::Copy(source) => fs::read(source).map_err(|e| {
-            Diagnostic::file(shown(job.content), format!("cannot read the photo: {e}"))
-                .with_hint("check that the file exists and can be read")
+            Diagnostic::file(shown(job.content), Message::CannotReadPhoto { cause: e.to_string() })
+                .with_hint(Hint::CheckFile)
         })?,
     };
     let format = photo_format(job.path).unwrap_or_default();
@@ -113,8 +113,8 @@ fn run(root: &Path, cache: &Path, job: &Job<'_>) -> Result<(Vec<OutputFile>, boo
         return Ok((outputs, true));
     }
     let encoded = clean_and_resize(&bytes, &format, job.resized).map_err(|e| {
-        Diagnostic::file(shown(job.content), format!("cannot process the photo: {e}"))
-            .with_hint("open the photo and save it again as JPEG or PNG")
+        Diagnostic::file(shown(job.content), Message::CannotProcessPhoto { cause: e.to_string() })
+            .with_hint(Hint::SaveAgain)
     })?;
     let outputs = names
         .into_iter()

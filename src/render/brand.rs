@@ -8,12 +8,12 @@
 use serde::Serialize;
 
 use crate::config::Config;
-use crate::diag::Diagnostic;
+use crate::diag::{Diagnostic, Hint, Message};
 
 /// The default theme's light backgrounds (`--surface` and `--bg` in style.css), on
 /// which the primary colour is used for links and headings.
 const LIGHT_BACKGROUNDS: [(&str, Rgb); 2] =
-    [("white", Rgb(0xff, 0xff, 0xff)), ("the page background #fbfaf7", Rgb(0xfb, 0xfa, 0xf7))];
+    [("#ffffff", Rgb(0xff, 0xff, 0xff)), ("#fbfaf7", Rgb(0xfb, 0xfa, 0xf7))];
 
 /// The dark-mode backgrounds (`--bg` and `--surface` in style.css's dark block).
 const DARK_BACKGROUNDS: [Rgb; 2] = [Rgb(0x17, 0x1a, 0x1c), Rgb(0x22, 0x27, 0x2a)];
@@ -105,30 +105,26 @@ fn nearest_passing(colour: Rgb, target: Rgb, passes: impl Fn(Rgb) -> bool) -> Rg
 /// Checks the site's primary colour and derives its dark-mode variant.
 pub fn brand(config: &Config) -> Result<Brand, Diagnostic> {
     let text = &config.organisation.colours.primary;
-    let at = |message: String| {
+    let at = |message: Message| {
         let (line, col) =
             value_position(&config.source_text, &["organisation", "colours", "primary"]);
         Diagnostic::new(crate::config::FILE_NAME, line, col, message)
             .with_source(&config.source_text)
     };
     let Some(primary) = Rgb::parse(text) else {
-        return Err(at(format!("\"{text}\" is not a colour")).with_hint(
-            "write the primary colour as \"#rrggbb\", in quotes, e.g. primary: \"#1f5f7a\"",
-        ));
+        return Err(at(Message::NotAColour { value: text.clone() }).with_hint(Hint::ColourForm));
     };
     let (ratio, background) = worst_light_contrast(primary);
     if ratio < MIN_CONTRAST {
         let black = Rgb(0, 0, 0);
         let fix = nearest_passing(primary, black, |c| worst_light_contrast(c).0 >= MIN_CONTRAST);
-        return Err(at(format!(
-            "primary colour {}: contrast {}:1 is below {MIN_CONTRAST}:1 against {background}",
-            primary.hex(),
-            ratio_text(ratio)
-        ))
-        .with_hint(format!(
-            "links, headings and white button text use this colour; a darker shade such as \"{}\" reads well",
-            fix.hex()
-        )));
+        return Err(at(Message::LowContrast {
+            colour: primary.hex(),
+            ratio: ratio_text(ratio),
+            min: MIN_CONTRAST.to_string(),
+            background: background.to_string(),
+        })
+        .with_hint(Hint::DarkerShade { colour: fix.hex() }));
     }
     let white = Rgb(0xff, 0xff, 0xff);
     let dark = nearest_passing(primary, white, |c| {
@@ -187,18 +183,20 @@ mod tests {
     fn a_light_colour_is_an_error_at_its_line_with_the_ratio() {
         let d = brand(&config("#88aacc")).unwrap_err();
         assert_eq!(
-            d.headline(),
-            "site.yaml:4:14: primary colour #88aacc: contrast 2.3:1 is below 4.5:1 against the page background #fbfaf7"
+            d.headline(crate::diag::Lang::En),
+            "site.yaml:4:14: primary colour #88aacc: contrast 2.3:1 is below 4.5:1 against the background #fbfaf7"
         );
-        let fix = d.hint.unwrap();
-        let shade = fix.split('"').nth(1).unwrap();
-        assert!(worst_light_contrast(Rgb::parse(shade).unwrap()).0 >= MIN_CONTRAST, "{fix}");
+        let Some(crate::diag::Hint::DarkerShade { colour: shade }) = d.hint.as_deref().cloned()
+        else {
+            panic!("{:?}", d.hint)
+        };
+        assert!(worst_light_contrast(Rgb::parse(&shade).unwrap()).0 >= MIN_CONTRAST, "{shade}");
     }
 
     #[test]
     fn a_non_colour_is_an_error() {
         let d = brand(&config("blauw")).unwrap_err();
-        assert_eq!(d.headline(), "site.yaml:4:14: \"blauw\" is not a colour");
+        assert_eq!(d.headline(crate::diag::Lang::En), "site.yaml:4:14: \"blauw\" is not a colour");
     }
 
     #[test]

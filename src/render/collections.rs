@@ -52,9 +52,12 @@ fn free_url(url: &str, inputs: &Inputs<'_>) -> Result<(), Diagnostic> {
         FILE_NAME,
         line,
         col,
-        format!("the book page {url} would take the place of {}", page.source.display()),
+        crate::diag::Message::BookTakesPlace {
+            url: url.to_string(),
+            page: page.source.display().to_string(),
+        },
     )
-    .with_hint("give `book:` another slug, or rename the page")
+    .with_hint(crate::diag::Hint::OtherBookSlug)
     .with_source(&inputs.config.source_text))
 }
 
@@ -65,9 +68,9 @@ fn selection_url_is_free(inputs: &Inputs<'_>) -> Result<(), Diagnostic> {
             &page.source,
             1,
             1,
-            format!("the address {SELECTION_URL} is the page of the reader's selection"),
+            crate::diag::Message::SelectionAddress { url: SELECTION_URL.to_string() },
         )
-        .with_hint("rename the file or give it another `slug:`")),
+        .with_hint(crate::diag::Hint::RenameOrSlug)),
     }
 }
 

@@ -12,7 +12,7 @@ use std::path::{Path, PathBuf};
 use serde_json::Value;
 
 use crate::config::{parse_strings, Config, Strings};
-use crate::diag::{Diagnostic, Diagnostics, LineIndex};
+use crate::diag::{Diagnostic, Diagnostics, Hint, LineIndex, Message};
 
 /// The folder of language files, in a theme and in a site.
 pub const I18N_DIR: &str = "i18n";
@@ -81,12 +81,9 @@ fn no_language(config: &Config, theme: &Source<'_>, file: &str) -> Diagnostic {
         crate::config::FILE_NAME,
         line,
         col,
-        format!("the theme has no UI strings for language \"{}\"", config.language),
+        Message::NoUiStrings { language: config.language.clone() },
     )
-    .with_hint(format!(
-        "choose one of: {}; or add {file} to the site with the theme's keys",
-        have.join(", ")
-    ))
+    .with_hint(Hint::ChooseLanguage { have, file: file.to_string() })
     .with_source(&config.source_text)
 }
 
@@ -111,9 +108,15 @@ pub fn check_keys(
                     path,
                     line,
                     col,
-                    format!("no UI string \"{key}\" in {}", defined_in.display()),
+                    Message::NoUiString {
+                        key: key.to_string(),
+                        file: defined_in.display().to_string(),
+                    },
                 )
-                .with_hint(format!("add `{key}: …` to {}", defined_in.display()))
+                .with_hint(Hint::AddUiString {
+                    key: key.to_string(),
+                    file: defined_in.display().to_string(),
+                })
                 .with_source(text),
             );
         }

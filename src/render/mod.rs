@@ -78,14 +78,14 @@ pub fn render(
 /// Successes, and the failures with how many pages each one failed.
 fn split_results<T>(results: Vec<Result<T, Diagnostic>>) -> (Vec<T>, Vec<(Diagnostic, usize)>) {
     let mut done = Vec::with_capacity(results.len());
-    let mut errors: BTreeMap<(PathBuf, usize, usize, String), (Diagnostic, usize)> =
+    let mut errors: BTreeMap<(PathBuf, usize, usize, crate::diag::Message), (Diagnostic, usize)> =
         BTreeMap::new();
     for result in results {
         match result {
             Ok(page) => done.push(page),
             Err(d) => {
                 // One broken template fails every page that uses it: report it once.
-                let key = (d.path.clone(), d.line, d.col, d.message.clone());
+                let key = (d.path.clone(), d.line, d.col, (*d.message).clone());
                 errors.entry(key).or_insert((d, 0)).1 += 1;
             }
         }
@@ -96,7 +96,7 @@ fn split_results<T>(results: Vec<Result<T, Diagnostic>>) -> (Vec<T>, Vec<(Diagno
 fn report_once(errors: Vec<(Diagnostic, usize)>, diagnostics: &mut Diagnostics) {
     for (mut d, count) in errors {
         if count > 1 {
-            d.message.push_str(&format!(" (on {count} pages)"));
+            d.message = Box::new(crate::diag::Message::OnPages { message: d.message, count });
         }
         diagnostics.push(d);
     }
@@ -508,10 +508,8 @@ fn render_error(source: &str, template: &str, error: &tera::Error, theme: &Theme
         None => (template, theme.texts.get(template).map_or("", String::as_str), (1, 1)),
     };
     let path = theme.sources.get(template).cloned().unwrap_or_else(|| PathBuf::from(template));
-    Diagnostic::new(path, line, col, format!("template error: {detail}"))
-        .with_hint(format!(
-            "rendering {source}; check the names the template uses against the page's data"
-        ))
+    Diagnostic::new(path, line, col, crate::diag::Message::TemplateError { detail })
+        .with_hint(crate::diag::Hint::CheckTemplateData { page: source.to_string() })
         .with_source(text)
 }
 

@@ -12,7 +12,7 @@ use super::brand::{self, Brand};
 use super::builtin::DEFAULT_THEME;
 use super::i18n;
 use crate::config::{Config, Strings};
-use crate::diag::{Diagnostic, Diagnostics};
+use crate::diag::{Diagnostic, Diagnostics, Hint, Message};
 use crate::write::Content;
 
 /// Templates compiled once for the whole build.
@@ -60,8 +60,8 @@ pub fn load(root: &Path, config: &Config, diagnostics: &mut Diagnostics) -> Opti
         }
     } else {
         diagnostics.push(
-            Diagnostic::file("site.yaml", format!("theme \"{}\" not found: there is no folder themes/{}/templates", config.theme, config.theme))
-                .with_hint("set `theme:` to a folder under themes/, or leave it out to use the built-in default theme"),
+            Diagnostic::file("site.yaml", Message::ThemeNotFound { theme: config.theme.clone() })
+                .with_hint(Hint::ChooseTheme),
         );
         return None;
     }
@@ -93,9 +93,9 @@ fn check_logo(
                 crate::config::FILE_NAME,
                 line,
                 col,
-                format!("the logo \"{logo}\" is not in static/"),
+                Message::LogoNotInStatic { logo: logo.to_string() },
             )
-            .with_hint("put the image in the site's static/ folder and name it relative to it")
+            .with_hint(Hint::PutLogoInStatic)
             .with_source(&config.source_text),
         );
     }
@@ -125,8 +125,8 @@ fn compile(
     tera.register_filter("json_script", super::embed::JsonScript);
     if let Err(e) = tera.add_raw_templates(texts.iter().map(|(n, t)| (n.as_str(), t.as_str()))) {
         diagnostics.push(
-            Diagnostic::file("templates", error_chain(&e))
-                .with_hint("check the names in {% extends %}, {% include %} and {% import %}"),
+            Diagnostic::file("templates", Message::TemplatesDoNotFit { detail: error_chain(&e) })
+                .with_hint(Hint::CheckTemplateNames),
         );
         return None;
     }
@@ -174,9 +174,8 @@ fn collect_templates(
                 texts.insert(name.clone(), text);
                 sources.insert(name, rel);
             }
-            Err(e) => {
-                diagnostics.push(Diagnostic::file(rel, format!("cannot read the template: {e}")))
-            }
+            Err(e) => diagnostics
+                .push(Diagnostic::file(rel, Message::CannotReadTemplate { cause: e.to_string() })),
         }
     }
 }
@@ -212,14 +211,12 @@ fn check_kind_templates(config: &Config, tera: &tera::Tera, diagnostics: &mut Di
                         "site.yaml",
                         line,
                         col,
-                        format!(
-                            "kind \"{}\" uses template \"{template}\", which does not exist",
-                            kind.name
-                        ),
+                        Message::KindTemplateMissing {
+                            kind: kind.name.clone(),
+                            template: template.clone(),
+                        },
                     )
-                    .with_hint(
-                        "add the template to templates/ or name one of the theme's templates",
-                    )
+                    .with_hint(Hint::AddTemplate)
                     .with_source(&config.source_text),
                 );
             }
@@ -236,9 +233,9 @@ fn template_diagnostic(path: &Path, text: &str, error: &tera::Error) -> Diagnost
         .rev()
         .find(|l| l.trim_start().starts_with("= "))
         .map(|l| l.trim_start()[2..].to_string());
-    let message = message.unwrap_or_else(|| chain.lines().next().unwrap_or("").to_string());
-    Diagnostic::new(path, line, col, format!("template error: {message}"))
-        .with_hint("check the {{ }} and {% %} tags near this place")
+    let detail = message.unwrap_or_else(|| chain.lines().next().unwrap_or("").to_string());
+    Diagnostic::new(path, line, col, Message::TemplateError { detail })
+        .with_hint(Hint::CheckTemplateTags)
         .with_source(text)
 }
 
@@ -270,6 +267,6 @@ mod tests {
         let text = "<p>\n{{ page.title }\n</p>";
         let e = tera::Template::new("x.html", None, text).unwrap_err();
         let d = template_diagnostic(Path::new("templates/x.html"), text, &e);
-        assert_eq!((d.line, d.col), (2, 15), "{}", d.message);
+        assert_eq!((d.line, d.col), (2, 15), "{}", d.message.text(crate::diag::Lang::En));
     }
 }

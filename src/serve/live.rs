@@ -13,7 +13,7 @@ use std::net::TcpStream;
 use std::sync::{Condvar, Mutex, MutexGuard};
 use std::time::Duration;
 
-use crate::diag::Diagnostics;
+use crate::diag::{Diagnostics, Lang, Note};
 
 /// The path of the event stream.
 pub(crate) const EVENTS_PATH: &str = "/__spiegel/events";
@@ -56,12 +56,20 @@ impl Hub {
         self.changed.notify_all();
     }
 
-    pub(crate) fn publish_errors(&self, diagnostics: &Diagnostics) {
-        let texts: Vec<String> =
-            diagnostics.clone().into_sorted().iter().map(ToString::to_string).collect();
+    /// Shows the problems in every open tab, in the site's language `lang`: the event's
+    /// data is `{"title": "…", "problems": ["…", …]}`.
+    pub(crate) fn publish_errors(&self, diagnostics: &Diagnostics, lang: Lang) {
+        let problems: Vec<String> = diagnostics
+            .clone()
+            .into_sorted()
+            .iter()
+            .map(|d| d.in_language(lang).to_string())
+            .collect();
+        let title = Note::OverlayTitle { problems: problems.len() }.text(lang);
+        let data = serde_json::json!({ "title": title, "problems": problems });
         let mut news = self.news();
         news.generation += 1;
-        news.errors = Some(serde_json::to_string(&texts).unwrap_or_else(|_| "[]".into()));
+        news.errors = Some(data.to_string());
         self.changed.notify_all();
     }
 
@@ -128,15 +136,16 @@ pub(crate) fn inject(html: &[u8], generation: u64) -> Vec<u8> {
 }
 
 /// The page for paths the site does not have; it reloads when the page appears.
-pub(crate) fn not_found_page(path: &str) -> Vec<u8> {
+pub(crate) fn not_found_page(path: &str, lang: Lang) -> Vec<u8> {
     let path = crate::render::theme::escape_html(path);
+    let (code, title) = (lang.code(), Note::NotFound.text(lang));
+    let (text, home) = (Note::NoPageAt { path }.text(lang), Note::ToHome.text(lang));
     format!(
-        "<!DOCTYPE html>\n<html lang=\"en\">\n<head><meta charset=\"utf-8\">\
+        "<!DOCTYPE html>\n<html lang=\"{code}\">\n<head><meta charset=\"utf-8\">\
          <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
-         <title>Not found</title></head>\n<body style=\"font-family: system-ui, sans-serif; \
-         max-width: 40rem; margin: 3rem auto; padding: 0 1rem\">\n<h1>Not found</h1>\n\
-         <p>The site has no page at <code>{path}</code>.</p>\n\
-         <p><a href=\"/\">To the home page</a></p>\n</body>\n</html>\n"
+         <title>{title}</title></head>\n<body style=\"font-family: system-ui, sans-serif; \
+         max-width: 40rem; margin: 3rem auto; padding: 0 1rem\">\n<h1>{title}</h1>\n\
+         <p>{text}</p>\n<p><a href=\"/\">{home}</a></p>\n</body>\n</html>\n"
     )
     .into_bytes()
 }
@@ -153,7 +162,7 @@ const SCRIPT: &str = r#"<script data-spiegel-live>
     if (mine) location.reload();
   });
   events.addEventListener("errors", function (e) { show(JSON.parse(e.data)); });
-  function show(problems) {
+  function show(news) {
     var box = document.getElementById("spiegel-errors");
     if (!box) {
       box = document.createElement("section");
@@ -167,10 +176,9 @@ const SCRIPT: &str = r#"<script data-spiegel-live>
     box.textContent = "";
     var title = document.createElement("h2");
     title.style.cssText = "margin:0 0 .5rem;font-size:1.1rem;color:#b3261e";
-    title.textContent = problems.length + (problems.length === 1 ? " problem" : " problems") +
-      " in the site; this is the last good build.";
+    title.textContent = news.title;
     box.appendChild(title);
-    problems.forEach(function (text) {
+    news.problems.forEach(function (text) {
       var pre = document.createElement("pre");
       pre.style.cssText = "margin:.5rem 0;white-space:pre-wrap;font:14px/1.4 ui-monospace,monospace";
       pre.textContent = text;
@@ -194,5 +202,13 @@ mod tests {
         assert!(page.ends_with("</script>\n</BODY></html>"));
         let bare = String::from_utf8(inject(b"<p>no body</p>", 1)).unwrap();
         assert!(bare.starts_with("<p>no body</p><script"));
+    }
+
+    #[test]
+    fn the_plain_not_found_page_speaks_the_sites_language() {
+        let page = String::from_utf8(not_found_page("a<b>", Lang::Fr)).unwrap();
+        assert!(page.contains("<html lang=\"fr\">"), "{page}");
+        assert!(page.contains("<h1>Page introuvable</h1>"), "{page}");
+        assert!(page.contains("pas de page à l'adresse <code>a&lt;b&gt;</code>."), "{page}");
     }
 }

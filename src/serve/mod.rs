@@ -20,7 +20,7 @@ use std::sync::{Arc, RwLock};
 use std::thread::{self, JoinHandle};
 use std::time::{Duration, Instant};
 
-use crate::diag::{Diagnostic, Diagnostics};
+use crate::diag::{Change, Diagnostic, Diagnostics, Hint, Lang, Message, Note};
 use crate::incremental::Session;
 use crate::Purpose;
 use crate::Timings;
@@ -70,17 +70,19 @@ impl Server {
     /// cannot be bound, is an error.
     pub fn start(options: &ServeOptions) -> Result<Server, Diagnostic> {
         let root = options.root.canonicalize().map_err(|e| {
-            Diagnostic::file(&options.root, format!("cannot open the site folder: {e}"))
-                .with_hint("give the folder that holds site.yaml with --root")
+            Diagnostic::file(&options.root, Message::CannotOpenSiteFolder { cause: e.to_string() })
+                .with_hint(Hint::RootFolder)
         })?;
         let listener = TcpListener::bind((options.bind, options.port)).map_err(|e| {
             Diagnostic::file(
                 format!("{}:{}", options.bind, options.port),
-                format!("cannot listen here: {e}"),
+                Message::CannotListen { cause: e.to_string() },
             )
-            .with_hint("another program may use this port: choose another with --port")
+            .with_hint(Hint::OtherPort)
         })?;
-        let addr = listener.local_addr().map_err(|e| Diagnostic::file("serve", e.to_string()))?;
+        let addr = listener.local_addr().map_err(|e| {
+            Diagnostic::file("serve", Message::CannotStartServer { cause: e.to_string() })
+        })?;
         let shared = Arc::new(Shared {
             root: root.clone(),
             files: RwLock::new(Files::new()),
@@ -159,18 +161,17 @@ fn rebuild(shared: &Shared, session: &mut Session, changed: &[PathBuf]) {
             let paths = apply(shared, update.files, update.removed);
             shared.hub.publish_good(&paths.iter().map(String::as_str).collect::<Vec<_>>());
             if shared.verbose {
-                let what = what_changed(&shared.root, changed);
+                let change = what_changed(&shared.root, changed);
                 let ms = started.elapsed().as_millis();
-                println!(
-                    "{what}: rendered {rendered} of {pages} pages, {} files changed ({ms} ms)",
-                    paths.len()
-                );
+                let note = Note::Rebuilt { change, rendered, pages, files: paths.len(), ms };
+                println!("{}", note.text(Lang::of_site(&shared.root)));
             }
         }
         Err(diagnostics) => {
-            shared.hub.publish_errors(&diagnostics);
+            let lang = Lang::of_site(&shared.root);
+            shared.hub.publish_errors(&diagnostics, lang);
             if shared.verbose {
-                report_problems(&diagnostics);
+                report_problems(&diagnostics, lang);
             }
         }
     }
@@ -196,22 +197,20 @@ fn apply(
 }
 
 /// `content/a.md changed`, `3 files changed`, or `first build`.
-fn what_changed(root: &std::path::Path, changed: &[PathBuf]) -> String {
+fn what_changed(root: &std::path::Path, changed: &[PathBuf]) -> Change {
     match changed {
-        [] => "first build".to_string(),
-        [one] => format!("{} changed", one.strip_prefix(root).unwrap_or(one).display()),
-        many => format!("{} files changed", many.len()),
+        [] => Change::FirstBuild,
+        [one] => Change::One(one.strip_prefix(root).unwrap_or(one).display().to_string()),
+        many => Change::Many(many.len()),
     }
 }
 
-fn report_problems(diagnostics: &Diagnostics) {
+fn report_problems(diagnostics: &Diagnostics, lang: Lang) {
     let sorted = diagnostics.clone().into_sorted();
     for d in &sorted {
-        eprint!("{d}");
+        eprint!("{}", d.in_language(lang));
     }
-    let n = sorted.len();
-    let noun = if n == 1 { "problem" } else { "problems" };
-    eprintln!("{n} {noun} found; still serving the last good build.");
+    eprintln!("{}", Note::StillServing { problems: sorted.len() }.text(lang));
 }
 
 fn accept_loop(listener: &TcpListener, shared: &Arc<Shared>) {
@@ -312,7 +311,7 @@ fn not_found(shared: &Shared, path: &str) -> Response {
     };
     let body = own
         .and_then(|c| http::read_content(&c, &shared.root).ok())
-        .unwrap_or_else(|| live::not_found_page(path));
+        .unwrap_or_else(|| live::not_found_page(path, Lang::of_site(&shared.root)));
     Response {
         status: "404 Not Found",
         content_type: "text/html; charset=utf-8",

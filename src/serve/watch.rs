@@ -15,7 +15,7 @@ use std::time::{Duration, Instant};
 
 use notify::{EventKind, RecursiveMode, Watcher};
 
-use crate::diag::Diagnostic;
+use crate::diag::{Diagnostic, Hint};
 
 /// A batch ends after this long without events: long enough for the events of one
 /// save or one checkout, short enough not to be felt.
@@ -123,6 +123,6 @@ impl Watch {
 }
 
 fn watch_error(root: &Path, e: &notify::Error) -> Diagnostic {
-    Diagnostic::file(root, format!("cannot watch the site's files: {e}"))
-        .with_hint("on Linux, raise fs.inotify.max_user_watches, or use `spiegel build` instead")
+    Diagnostic::file(root, crate::diag::Message::CannotWatch { cause: e.to_string() })
+        .with_hint(Hint::InotifyWatches)
 }

@@ -2,9 +2,11 @@
 //! organisation without IT staff has a working site of its own in one command.
 //!
 //! Takes a folder, the organisation's name and the site's language; writes `site.yaml`
-//! (the default kinds, the organisation's name), the twelve building blocks and the
-//! methods of the default site, the vision template with the organisation's name filled
-//! in, two example inspiration entries, and a home page in the chosen language. Links to
+//! (the default kinds, the organisation's name), the twelve building blocks, the vision
+//! template with the organisation's name filled in and two example inspiration entries
+//! (in the chosen language: the default site's Dutch pages, or their French or English
+//! versions under `starter/<language>/`), the methods of the default site (in Dutch),
+//! and a home page in the chosen language. Links to
 //! default pages the starter leaves out become plain text, so the new site builds.
 //! The theme is not copied: a site without `themes/` uses the built-in default theme,
 //! and so gets its improvements with every new spiegel.
@@ -16,7 +18,7 @@ use std::path::Path;
 
 use pulldown_cmark::{Event, LinkType, Parser, Tag};
 
-use crate::diag::Diagnostic;
+use crate::diag::{Action, Diagnostic, Hint, Message};
 use crate::load::frontmatter;
 use crate::markdown::options;
 use crate::new_entry::yaml_quoted;
@@ -38,7 +40,20 @@ fn taken_over(path: &str) -> bool {
 
 const VISION_TEMPLATE: &str = "visie/onze-visie-op-coaching.md";
 
-/// The starter's own pages, per language: (language, path under `content/`, text).
+/// `(language, path under content/, text)` for every French and English page kept
+/// under the same path in `starter/<language>/`, e.g. `starter/fr/bouwstenen/team.md`.
+macro_rules! translated {
+    ($($path:literal),* $(,)?) => {
+        [
+            $(("fr", $path, include_str!(concat!("../../starter/fr/", $path))),)*
+            $(("en", $path, include_str!(concat!("../../starter/en/", $path))),)*
+        ]
+    };
+}
+
+/// The starter's own pages, per language: (language, path under `content/`, text). A
+/// page here replaces the default page at its path, so that a French or English starter
+/// has its building blocks, vision template and example entries in its own language.
 const OWN_PAGES: &[(&str, &str, &str)] = &[
     ("nl", "_index.md", include_str!("../../starter/nl/_index.md")),
     ("nl", "inspiratie/_index.md", include_str!("../../starter/nl/inspiratie.md")),
@@ -51,6 +66,27 @@ const OWN_PAGES: &[(&str, &str, &str)] = &[
     ("en", "visie/_index.md", include_str!("../../starter/en/visie.md")),
 ];
 
+/// The default pages the French and English starters have in their own language:
+/// the building blocks, the vision template and the two example entries.
+const TRANSLATED: &[(&str, &str, &str)] = &translated![
+    "visie/onze-visie-op-coaching.md",
+    "inspiratie/pedagogische-middag.md",
+    "inspiratie/spel-klaargezet.md",
+    "bouwstenen/_index.md",
+    "bouwstenen/coaching.md",
+    "bouwstenen/cultuur.md",
+    "bouwstenen/innovatie.md",
+    "bouwstenen/monitoring-en-evaluatie.md",
+    "bouwstenen/partnerschap-met-ouders.md",
+    "bouwstenen/pedagogisch-leiderschap.md",
+    "bouwstenen/pedagogisch-professionals.md",
+    "bouwstenen/professionalisering.md",
+    "bouwstenen/relatie-met-ketenpartners.md",
+    "bouwstenen/structuur.md",
+    "bouwstenen/team.md",
+    "bouwstenen/visie-missie-doelen.md",
+];
+
 const DESCRIPTIONS: [(&str, &str); 3] = [
     ("nl", "Inspiratie en reflectie van {organisation}"),
     ("fr", "Inspiration et réflexion de {organisation}"),
@@ -61,8 +97,8 @@ const DESCRIPTIONS: [(&str, &str); 3] = [
 /// number of files written.
 pub fn init(dir: &Path, organisation: &str, language: &str) -> Result<usize, Diagnostic> {
     if !LANGUAGES.contains(&language) {
-        return Err(Diagnostic::file(dir, format!("no starter in language \"{language}\""))
-            .with_hint(format!("choose one of: {}", LANGUAGES.join(", "))));
+        return Err(Diagnostic::file(dir, Message::NoStarter { language: language.to_string() })
+            .with_hint(Hint::ChooseOneOf { options: LANGUAGES.map(String::from).to_vec() }));
     }
     refuse_non_empty(dir)?;
     let files = starter_files(organisation, language);
@@ -73,8 +109,9 @@ pub fn init(dir: &Path, organisation: &str, language: &str) -> Result<usize, Dia
             .map_or(Ok(()), std::fs::create_dir_all)
             .and_then(|()| std::fs::write(&target, text));
         written.map_err(|e| {
-            Diagnostic::file(&target, format!("cannot write: {e}"))
-                .with_hint("check that you may write in this folder, and that the disk is not full")
+            let cause = e.to_string();
+            Diagnostic::file(&target, Message::CannotDo { action: Action::Write, cause })
+                .with_hint(Hint::MayWriteFolder)
         })?;
     }
     let _ = std::fs::create_dir_all(dir.join("static"));
@@ -83,29 +120,28 @@ pub fn init(dir: &Path, organisation: &str, language: &str) -> Result<usize, Dia
 
 fn refuse_non_empty(dir: &Path) -> Result<(), Diagnostic> {
     if dir.is_file() {
-        return Err(Diagnostic::file(dir, "is a file, not a folder")
-            .with_hint("choose a new folder name for the site"));
+        return Err(Diagnostic::file(dir, Message::IsAFile).with_hint(Hint::NewFolderName));
     }
     let non_empty = std::fs::read_dir(dir).is_ok_and(|mut entries| entries.next().is_some());
     if non_empty {
-        return Err(Diagnostic::file(dir, "the folder is not empty; nothing was written")
-            .with_hint("spiegel init only writes into a new or empty folder, so it never mixes with or replaces your files"));
+        return Err(Diagnostic::file(dir, Message::FolderNotEmpty).with_hint(Hint::InitOnlyEmpty));
     }
     Ok(())
 }
 
 /// Every file of the starter: (path under the site folder, text).
 fn starter_files(organisation: &str, language: &str) -> Vec<(String, String)> {
+    let own: Vec<(&str, &str)> = OWN_PAGES
+        .iter()
+        .chain(TRANSLATED)
+        .filter(|(lang, _, _)| *lang == language)
+        .map(|&(_, path, text)| (path, text))
+        .collect();
     let mut pages: Vec<(String, String)> = DEFAULT_CONTENT
         .iter()
-        .filter(|(path, _)| taken_over(path))
+        .filter(|(path, _)| taken_over(path) && !own.iter().any(|(p, _)| p == path))
+        .chain(&own)
         .map(|(path, text)| (path.to_string(), text.to_string()))
-        .chain(
-            OWN_PAGES
-                .iter()
-                .filter(|(lang, _, _)| *lang == language)
-                .map(|(_, path, text)| (path.to_string(), text.to_string())),
-        )
         .collect();
     let kept: HashSet<String> = pages.iter().map(|(path, _)| page_name(path)).collect();
     let titles = default_titles();

@@ -64,14 +64,15 @@ impl TempSite {
 
     /// Builds and panics with the diagnostics if the build fails.
     pub fn build_ok(&self) -> BuildReport {
-        self.build().unwrap_or_else(|d| panic!("build failed:\n{d}"))
+        self.build()
+            .unwrap_or_else(|d| panic!("build failed:\n{}", d.in_language(spiegel::diag::Lang::Nl)))
     }
 
     /// Builds, expects failure, and returns the headlines (`path:line:col: message`).
     pub fn build_err(&self) -> Vec<String> {
         match self.build() {
             Ok(_) => panic!("the build should have failed"),
-            Err(d) => d.into_sorted().iter().map(|d| d.headline()).collect(),
+            Err(d) => d.into_sorted().iter().map(|d| d.headline(spiegel::diag::Lang::Nl)).collect(),
         }
     }
 
@@ -83,7 +84,8 @@ impl TempSite {
             port: 0,
             verbose: false,
         };
-        spiegel::serve::Server::start(&options).unwrap_or_else(|d| panic!("{d}"))
+        spiegel::serve::Server::start(&options)
+            .unwrap_or_else(|d| panic!("{}", d.in_language(spiegel::diag::Lang::Nl)))
     }
 
     pub fn read(&self, output_path: &str) -> String {

@@ -1,12 +1,39 @@
 //! Diagnostics: every problem a build finds, with its position in the source file.
 //!
 //! Stages never stop at the first problem: they push a [`Diagnostic`] into a
-//! [`Diagnostics`] list and carry on, so that one run reports everything. The CLI
-//! prints them like a compiler does: `path:line:col: message`, the source line with a
-//! caret, and a one-line hint saying what to do.
+//! [`Diagnostics`] list and carry on, so that one run reports everything. A diagnostic
+//! holds its place and a [`Message`] and [`Hint`] from the catalogue, not text: the
+//! CLI, `check --format json` and the preview's error overlay write them out in the
+//! site's [`Lang`], like a compiler does: `path:line:col: message`, the source line
+//! with a caret, and a one-line hint saying what to do.
 
 use std::fmt;
 use std::path::{Path, PathBuf};
+
+/// The text of a catalogue entry in `$lang`: `tr!(lang, nl(..), fr(..), en(..))`, each
+/// part the arguments of a `format!`. It takes the three languages in this order, so
+/// an entry without its Dutch, French or English text does not compile.
+macro_rules! tr {
+    ($lang:expr, nl($($nl:tt)+), fr($($fr:tt)+), en($($en:tt)+) $(,)?) => {
+        match $lang {
+            $crate::diag::Lang::Nl => format!($($nl)+),
+            $crate::diag::Lang::Fr => format!($($fr)+),
+            $crate::diag::Lang::En => format!($($en)+),
+        }
+    };
+}
+
+mod hint;
+mod lang;
+mod message;
+mod note;
+mod yaml;
+
+pub use hint::Hint;
+pub use lang::Lang;
+pub use message::{Action, Expected, Found, Message, Refusal};
+pub use note::{Change, Note};
+pub use yaml::YamlDetail;
 
 /// At most this many problems of one kind are listed for one file: a file with ten
 /// thousand broken links needs the first few fixed, not a list that takes long to make.
@@ -21,9 +48,10 @@ pub struct Diagnostic {
     pub line: usize,
     /// 1-based column in characters.
     pub col: usize,
-    pub message: String,
+    /// Boxed, like the hint, so that a `Result<_, Diagnostic>` stays small.
+    pub message: Box<Message>,
     /// What the writer can do about it.
-    pub hint: Option<String>,
+    pub hint: Option<Box<Hint>>,
     /// The source line, shown under the message with a caret; of a long line only the
     /// part around the column.
     pub source_line: Option<String>,
@@ -32,17 +60,12 @@ pub struct Diagnostic {
 }
 
 impl Diagnostic {
-    pub fn new(
-        path: impl Into<PathBuf>,
-        line: usize,
-        col: usize,
-        message: impl Into<String>,
-    ) -> Self {
+    pub fn new(path: impl Into<PathBuf>, line: usize, col: usize, message: Message) -> Self {
         Diagnostic {
             path: path.into(),
             line,
             col,
-            message: message.into(),
+            message: Box::new(message),
             hint: None,
             source_line: None,
             source_skipped: 0,
@@ -50,12 +73,12 @@ impl Diagnostic {
     }
 
     /// A problem with a file as a whole (unreadable, wrong name...).
-    pub fn file(path: impl Into<PathBuf>, message: impl Into<String>) -> Self {
+    pub fn file(path: impl Into<PathBuf>, message: Message) -> Self {
         Diagnostic::new(path, 0, 0, message)
     }
 
-    pub fn with_hint(mut self, hint: impl Into<String>) -> Self {
-        self.hint = Some(hint.into());
+    pub fn with_hint(mut self, hint: Hint) -> Self {
+        self.hint = Some(Box::new(hint));
         self
     }
 
@@ -84,38 +107,56 @@ impl Diagnostic {
         self.with_source_line(line)
     }
 
-    /// `path:line:col: message`, the first line of the rendered diagnostic.
-    pub fn headline(&self) -> String {
+    /// `path:line:col: message` in `lang`, the first line of the shown diagnostic.
+    pub fn headline(&self, lang: Lang) -> String {
         let path = display_path(&self.path);
+        let message = self.message.text(lang);
         if self.line == 0 {
-            format!("{path}: {}", self.message)
+            format!("{path}: {message}")
         } else {
-            format!("{path}:{}:{}: {}", self.line, self.col, self.message)
+            format!("{path}:{}:{}: {message}", self.line, self.col)
         }
     }
+
+    /// The hint in `lang`, if there is one.
+    pub fn hint_text(&self, lang: Lang) -> Option<String> {
+        self.hint.as_ref().map(|h| h.text(lang))
+    }
+
+    /// The whole diagnostic as shown in `lang`: headline, source line, hint.
+    pub fn in_language(&self, lang: Lang) -> InLanguage<'_, Diagnostic> {
+        InLanguage { item: self, lang }
+    }
+}
+
+/// A diagnostic, or all of a run, to show in one language (it implements `Display`).
+pub struct InLanguage<'a, T> {
+    item: &'a T,
+    lang: Lang,
 }
 
 fn display_path(path: &Path) -> String {
     path.to_string_lossy().replace('\\', "/")
 }
 
-impl fmt::Display for Diagnostic {
+impl fmt::Display for InLanguage<'_, Diagnostic> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        writeln!(f, "{}", self.headline())?;
-        if let Some(source) = &self.source_line {
-            let number = self.line.to_string();
+        let (d, lang) = (self.item, self.lang);
+        writeln!(f, "{}", d.headline(lang))?;
+        if let Some(source) = &d.source_line {
+            let number = d.line.to_string();
             let pad = " ".repeat(number.len());
             let shown: String = source.chars().take(200).collect();
-            let caret_at =
-                self.col.saturating_sub(1 + self.source_skipped).min(shown.chars().count());
+            let caret_at = d.col.saturating_sub(1 + d.source_skipped).min(shown.chars().count());
             let lead: String =
                 shown.chars().take(caret_at).map(|c| if c == '\t' { '\t' } else { ' ' }).collect();
             writeln!(f, "{pad} |")?;
             writeln!(f, "{number} | {shown}")?;
             writeln!(f, "{pad} | {lead}^")?;
         }
-        if let Some(hint) = &self.hint {
-            writeln!(f, "  = hint: {hint}")?;
+        if let Some(hint) = d.hint_text(lang) {
+            let label = tr!(lang, nl("tip:"), fr("conseil :"), en("hint:"));
+            writeln!(f, "  = {label} {hint}")?;
         }
         Ok(())
     }
@@ -150,6 +191,11 @@ impl Diagnostics {
         self.0.iter()
     }
 
+    /// Every problem, sorted, and a closing count, to show in `lang`.
+    pub fn in_language(&self, lang: Lang) -> InLanguage<'_, Diagnostics> {
+        InLanguage { item: self, lang }
+    }
+
     /// Sorted by file and position, duplicates removed: parallel stages push in any order.
     pub fn into_sorted(mut self) -> Vec<Diagnostic> {
         self.0.sort();
@@ -181,14 +227,13 @@ impl From<Diagnostic> for Diagnostics {
     }
 }
 
-impl fmt::Display for Diagnostics {
+impl fmt::Display for InLanguage<'_, Diagnostics> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let sorted = self.clone().into_sorted();
+        let sorted = self.item.clone().into_sorted();
         for d in &sorted {
-            write!(f, "{d}")?;
+            write!(f, "{}", d.in_language(self.lang))?;
         }
-        let n = sorted.len();
-        write!(f, "{n} {} found; nothing was written.", if n == 1 { "problem" } else { "problems" })
+        write!(f, "{}", Note::NothingWritten { problems: sorted.len() }.text(self.lang))
     }
 }
 
@@ -246,11 +291,14 @@ mod tests {
     #[test]
     fn long_lines_show_the_part_around_the_column() {
         let line = format!("{}[[x]]{}", "a".repeat(5000), "b".repeat(5000));
-        let d = Diagnostic::new("a.md", 1, 5001, "no page \"x\"").with_source(&line);
+        let d = Diagnostic::new("a.md", 1, 5001, no_page()).with_source(&line);
         let shown = d.source_line.as_deref().unwrap();
         assert_eq!(shown.chars().count(), 200);
         assert_eq!(&shown[100..105], "[[x]]");
-        assert!(d.to_string().contains(&format!("\n  | {}^\n", " ".repeat(100))), "{d}");
+        assert!(
+            d.in_language(Lang::Nl).to_string().contains(&format!("\n  | {}^\n", " ".repeat(100))),
+            "{d:?}"
+        );
     }
 
     #[test]
@@ -264,11 +312,43 @@ mod tests {
         }
     }
 
+    fn no_page() -> Message {
+        Message::NoPage { target: "x".into(), suggestion: Some("xy".into()) }
+    }
+
     #[test]
-    fn renders_like_a_compiler() {
-        let d = Diagnostic::new("content/a.md", 2, 3, "no page \"x\"")
-            .with_hint("check the slug")
+    fn renders_like_a_compiler_in_each_language() {
+        let d = Diagnostic::new("content/a.md", 2, 3, no_page())
+            .with_hint(Hint::CheckWikiSpelling)
             .with_source("one\nab[[x]]\n");
-        assert_eq!(d.to_string(), "content/a.md:2:3: no page \"x\"\n  |\n2 | ab[[x]]\n  |   ^\n  = hint: check the slug\n");
+        let source = "\n  |\n2 | ab[[x]]\n  |   ^\n";
+        let cases = [
+            (Lang::Nl, "er is geen pagina \"x\" (bedoel je \"xy\"?)", "tip: kijk de spelling na; "),
+            (
+                Lang::Fr,
+                "il n'y a pas de page « x » (vouliez-vous dire « xy » ?)",
+                "conseil : vérifiez l'orthographe ; ",
+            ),
+            (Lang::En, "no page \"x\" (did you mean \"xy\"?)", "hint: check the spelling; "),
+        ];
+        for (lang, message, hint) in cases {
+            let shown = d.in_language(lang).to_string();
+            let want = format!("content/a.md:2:3: {message}{source}  = {hint}");
+            assert!(shown.starts_with(&want), "{shown}\nwanted {want}");
+        }
+    }
+
+    #[test]
+    fn counts_the_problems_in_each_language() {
+        let mut all = Diagnostics::new();
+        all.push(Diagnostic::file("a.md", Message::NotUtf8Text));
+        let ends = [
+            (Lang::Nl, "1 probleem gevonden; er is niets geschreven."),
+            (Lang::Fr, "1 problème trouvé ; rien n'a été écrit."),
+            (Lang::En, "1 problem found; nothing was written."),
+        ];
+        for (lang, end) in ends {
+            assert!(all.in_language(lang).to_string().ends_with(end), "{lang:?}");
+        }
     }
 }
