@@ -81,6 +81,7 @@ fn the_vision_examples_and_building_blocks_come_in_the_starters_language() {
             "L'après-midi pédagogique",
             "Prêt à jouer plutôt que rangé",
             "L'équipe",
+            "fase: [moment sur le terrain, point d'étape]",
         ),
         (
             "en",
@@ -89,9 +90,10 @@ fn the_vision_examples_and_building_blocks_come_in_the_starters_language() {
             "The pedagogical lunch",
             "Ready to play instead of tidied away",
             "The team",
+            "fase: [on-the-floor session, pit stop]",
         ),
     ];
-    for (language, vision_title, vision_line, lunch, play, team) in cases {
+    for (language, vision_title, vision_line, lunch, play, team, method) in cases {
         let dir = tempfile::tempdir().unwrap();
         let root = dir.path().join("site");
         init(&root, "Crèche Le Soleil", language).unwrap();
@@ -103,6 +105,7 @@ fn the_vision_examples_and_building_blocks_come_in_the_starters_language() {
         assert!(read("inspiratie/pedagogische-middag.md").contains(&format!("title: \"{lunch}\"")));
         assert!(read("inspiratie/spel-klaargezet.md").contains(&format!("title: \"{play}\"")));
         assert!(read("bouwstenen/team.md").starts_with(&format!("---\ntitle: {team}\n")));
+        assert!(read("methodieken/intervisie.md").contains(method), "{language}");
         let out = dir.path().join("out");
         spiegel::build(&spiegel::BuildOptions { root, output: out.clone() })
             .unwrap_or_else(|d| panic!("{language}: {}", d.in_language(Lang::En)));

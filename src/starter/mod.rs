@@ -2,11 +2,11 @@
 //! organisation without IT staff has a working site of its own in one command.
 //!
 //! Takes a folder, the organisation's name and the site's language; writes `site.yaml`
-//! (the default kinds, the organisation's name), the twelve building blocks, the vision
-//! template with the organisation's name filled in and two example inspiration entries
-//! (in the chosen language: the default site's Dutch pages, or their French or English
-//! versions under `starter/<language>/`), the methods of the default site (in Dutch),
-//! and a home page in the chosen language. Links to
+//! (the default kinds, named in the chosen language, and the organisation's name), the
+//! twelve building blocks, the methods, the vision template with the organisation's name
+//! filled in and two example inspiration entries (the default site's Dutch pages, or
+//! their French or English versions under `starter/<language>/`), and a home page in the
+//! chosen language. Links to
 //! default pages the starter leaves out become plain text, so the new site builds.
 //! The theme is not copied: a site without `themes/` uses the built-in default theme,
 //! and so gets its improvements with every new spiegel.
@@ -85,6 +85,30 @@ const TRANSLATED: &[(&str, &str, &str)] = &translated![
     "bouwstenen/structuur.md",
     "bouwstenen/team.md",
     "bouwstenen/visie-missie-doelen.md",
+    "methodieken/_index.md",
+    "methodieken/beginfoto-en-leervraag.md",
+    "methodieken/casusbespreking.md",
+    "methodieken/coachingsplan-schrijven.md",
+    "methodieken/eindevaluatie-met-toekomstblik.md",
+    "methodieken/intervisie.md",
+    "methodieken/kindobservatie-met-oudergesprek.md",
+    "methodieken/kleine-opdrachten-interesses-kinderen.md",
+    "methodieken/meedraaien.md",
+    "methodieken/observeren.md",
+    "methodieken/pitstop.md",
+    "methodieken/plan-do-check-act.md",
+    "methodieken/reflectiemoment-pedagogische-middag.md",
+    "methodieken/tempo-van-het-team-bewaken.md",
+    "methodieken/voorleven.md",
+    "methodieken/werkmoment.md",
+];
+
+/// The `kinds:` block of `site.yaml` per language: the Dutch one is the default
+/// site's; the others name the kinds, their fields and their facet values in the
+/// starter's language, the values its translated pages use.
+const KINDS: [(&str, &str); 2] = [
+    ("fr", include_str!("../../starter/fr/kinds.yaml")),
+    ("en", include_str!("../../starter/en/kinds.yaml")),
 ];
 
 const DESCRIPTIONS: [(&str, &str); 3] = [
@@ -238,7 +262,12 @@ fn site_yaml(organisation: &str, language: &str) -> String {
     let mut out = String::from(
         "# The settings of this site. Everything here can be changed without touching Rust.\n",
     );
+    let kinds = KINDS.iter().find(|(lang, _)| *lang == language).map(|(_, kinds)| *kinds);
     for line in DEFAULT_SITE_YAML.lines().skip(1) {
+        if let Some(kinds) = kinds.filter(|_| line.starts_with("kinds:")) {
+            out.push_str(kinds);
+            break;
+        }
         let replaced = match line {
             l if l.starts_with("title:") => format!("title: {name}"),
             l if l.starts_with("description:") => {
@@ -289,5 +318,7 @@ mod tests {
         assert_eq!(config.language, "fr");
         assert_eq!(config.description, "Inspiration et réflexion de Kinderopvang De Zon");
         assert_eq!(config.kinds().count(), 4);
+        let method = config.kinds().find(|k| k.name == "method").unwrap();
+        assert_eq!(method.singular, "Méthode");
     }
 }
