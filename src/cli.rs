@@ -14,6 +14,27 @@ use clap::{Parser, Subcommand, ValueEnum};
 use crate::diag::{Diagnostics, Lang, Note};
 use crate::{build, BuildOptions, BuildReport};
 
+/// `println!` without its panic: when the reader of the output has gone
+/// (`spiegel check | head -1`), there is nothing left to tell, and no reason to crash.
+macro_rules! say {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        let _ = writeln!(std::io::stdout(), $($arg)*);
+    }};
+}
+
+/// `eprintln!`, and with `no_newline` `eprint!`, without their panic; see [`say`].
+macro_rules! say_err {
+    (no_newline, $($arg:tt)*) => {{
+        use std::io::Write as _;
+        let _ = write!(std::io::stderr(), $($arg)*);
+    }};
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        let _ = writeln!(std::io::stderr(), $($arg)*);
+    }};
+}
+
 #[derive(Debug, Parser)]
 #[command(
     name = "spiegel",
@@ -124,8 +145,8 @@ pub fn main() -> ExitCode {
                 Ok(report) => {
                     let (pages, files) = (report.pages, report.files);
                     let zip = zip.display().to_string();
-                    println!("{}", Note::BuiltZip { pages, files, zip }.text(lang));
-                    println!("{}", Note::UnpackZip.text(lang));
+                    say!("{}", Note::BuiltZip { pages, files, zip }.text(lang));
+                    say!("{}", Note::UnpackZip.text(lang));
                     ExitCode::SUCCESS
                 }
                 Err(diagnostics) => fail(&diagnostics, lang),
@@ -143,7 +164,7 @@ pub fn main() -> ExitCode {
             match crate::new_entry::new_entry(&root, &kind, &title, &crate::new_entry::today()) {
                 Ok(path) => {
                     let path = root.join(path).display().to_string();
-                    println!("{}", Note::WroteEntry { path }.text(lang));
+                    say!("{}", Note::WroteEntry { path }.text(lang));
                     ExitCode::SUCCESS
                 }
                 Err(diagnostics) => fail(&diagnostics, lang),
@@ -152,11 +173,11 @@ pub fn main() -> ExitCode {
         Command::Generate { dir, pages, seed } => {
             match crate::generate::generate(&dir, pages, seed) {
                 Ok(()) => {
-                    println!("wrote {pages} entries and 12 building blocks into {}", dir.display());
+                    say!("wrote {pages} entries and 12 building blocks into {}", dir.display());
                     ExitCode::SUCCESS
                 }
                 Err(e) => {
-                    eprintln!("{}: cannot write the site: {e}", dir.display());
+                    say_err!("{}: cannot write the site: {e}", dir.display());
                     ExitCode::from(1)
                 }
             }
@@ -167,18 +188,18 @@ pub fn main() -> ExitCode {
 fn run_serve(root: PathBuf, port: u16, bind: IpAddr, open: bool) -> ExitCode {
     let lang = Lang::of_site(&root);
     if crate::serve::is_public(bind) {
-        eprintln!("{}", Note::PublicAddress { bind: bind.to_string() }.text(lang));
+        say_err!("{}", Note::PublicAddress { bind: bind.to_string() }.text(lang));
     }
     let options = crate::serve::ServeOptions { root, bind, port, verbose: true };
     let server = match crate::serve::Server::start(&options) {
         Ok(server) => server,
         Err(d) => {
-            eprint!("{}", d.in_language(lang));
+            say_err!(no_newline, "{}", d.in_language(lang));
             return ExitCode::from(1);
         }
     };
     let (root, url) = (options.root.display().to_string(), server.url());
-    println!("{}", Note::Serving { root, url: url.clone() }.text(lang));
+    say!("{}", Note::Serving { root, url: url.clone() }.text(lang));
     if open {
         crate::serve::open_in_browser(&url);
     }
@@ -187,7 +208,7 @@ fn run_serve(root: PathBuf, port: u16, bind: IpAddr, open: bool) -> ExitCode {
 }
 
 fn fail(diagnostics: &Diagnostics, lang: Lang) -> ExitCode {
-    eprintln!("{}", diagnostics.in_language(lang));
+    say_err!("{}", diagnostics.in_language(lang));
     ExitCode::from(1)
 }
 
@@ -195,10 +216,10 @@ fn run_check(root: &std::path::Path, format: Format) -> ExitCode {
     let result = crate::check(root);
     let lang = Lang::of_site(root);
     match format {
-        Format::Json => println!("{}", check_json(&result, lang)),
+        Format::Json => say!("{}", check_json(&result, lang)),
         Format::Text => match &result {
-            Ok(pages) => println!("{}", Note::Checked { pages: *pages }.text(lang)),
-            Err(diagnostics) => eprintln!("{}", diagnostics.in_language(lang)),
+            Ok(pages) => say!("{}", Note::Checked { pages: *pages }.text(lang)),
+            Err(diagnostics) => say_err!("{}", diagnostics.in_language(lang)),
         },
     }
     ExitCode::from(u8::from(result.is_err()))
@@ -231,10 +252,10 @@ fn run_init(dir: &std::path::Path, org: &str, language: &str) -> ExitCode {
     match crate::starter::init(dir, org, language) {
         Ok(files) => {
             let (organisation, shown) = (org.to_string(), dir.display().to_string());
-            println!("{}", Note::WroteSite { organisation, dir: shown.clone(), files }.text(lang));
-            println!("{}", Note::Next.text(lang));
-            println!("  cd {shown}");
-            println!("  spiegel build");
+            say!("{}", Note::WroteSite { organisation, dir: shown.clone(), files }.text(lang));
+            say!("{}", Note::Next.text(lang));
+            say!("  cd {shown}");
+            say!("  spiegel build");
             ExitCode::SUCCESS
         }
         Err(d) => fail(&d.into(), lang),
@@ -263,19 +284,19 @@ fn print_report(options: &BuildOptions, report: &BuildReport, show_timings: bool
         output: options.output.display().to_string(),
         ms: total.as_millis(),
     };
-    println!("{}", built.text(lang));
+    say!("{}", built.text(lang));
     let photos = report.photos;
     if photos.processed + photos.cached > 0 {
         let (processed, cached) = (photos.processed, photos.cached);
-        println!("{}", Note::Photos { processed, cached }.text(lang));
+        say!("{}", Note::Photos { processed, cached }.text(lang));
     }
     let path = options.output.join("index.html").display().to_string();
-    println!("{}", Note::Open { path }.text(lang));
+    say!("{}", Note::Open { path }.text(lang));
     if show_timings {
         for (stage, duration) in &report.timings.stages {
-            println!("  {stage:<10} {:>8.1} ms", duration.as_secs_f64() * 1000.0);
+            say!("  {stage:<10} {:>8.1} ms", duration.as_secs_f64() * 1000.0);
         }
         let per_second = report.pages as f64 / total.as_secs_f64().max(1e-9);
-        println!("  {:<10} {per_second:>8.0} pages/s", "speed");
+        say!("  {:<10} {per_second:>8.0} pages/s", "speed");
     }
 }

@@ -171,3 +171,25 @@ fn the_cli_builds_and_reports() {
         assert!(stdout.contains(stage), "--timings shows {stage}: {stdout}");
     }
 }
+
+/// `spiegel build --timings | head -1`: the reader of the output goes away early; the
+/// build still succeeds, as it would in a shell, instead of panicking on the closed pipe.
+#[test]
+fn the_cli_does_not_crash_when_its_output_is_closed() {
+    let site = TempSite::fixture("basic");
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_spiegel"))
+        .args(["build", "--timings", "--root"])
+        .arg(site.root())
+        .arg("--output")
+        .arg(site.out())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    drop(child.stdout.take());
+    let run = child.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&run.stderr);
+    assert!(run.status.success(), "{:?}: {stderr}", run.status);
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    assert!(site.out().join("index.html").is_file());
+}
