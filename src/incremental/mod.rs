@@ -16,6 +16,7 @@
 //! for byte. A failed update changes nothing: the next one compares with the last good.
 
 mod affected;
+mod files;
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
@@ -31,6 +32,7 @@ use crate::render::{self, theme::Theme};
 use crate::write::{Content, OutputFile};
 use crate::{publish, readers, search, taxonomy, Purpose, Timings};
 use affected::{affected, Affected, Build};
+use files::{Layer, Layers};
 
 /// What an update produced.
 #[derive(Debug, Default)]
@@ -80,7 +82,10 @@ struct Good {
     site: Site,
     links: Links,
     lists: render::Lists,
-    files: SiteFiles,
+    files: Layers,
+    /// The search index, and what it sees of each page (none for the search page).
+    search: Option<search::SearchIndex>,
+    docs: Vec<Option<Arc<search::SearchDoc>>>,
     /// Every page as rendered, indexed like `site.pages`.
     pages: Vec<render::RenderedPage>,
     /// What every page may show of the others, see [`shape`].
@@ -201,9 +206,6 @@ struct Outputs<'a> {
     taxonomies: &'a [taxonomy::Taxonomy],
 }
 
-/// Output files that are not pages, by output path.
-type SiteFiles = BTreeMap<String, Content>;
-
 impl Session {
     /// A session for the site at `root`; nothing is read until the first update. With
     /// [`Purpose::Check`] the readers' checks run too, and there is no search index and
@@ -294,15 +296,36 @@ impl Session {
         let (copied, photo_stats) =
             copied_files(&self.root, self.purpose, (&site, theme, &photos), timings)?;
         // From here on nothing fails: the last good build's pages may be taken apart.
-        let old_pages = self.good.as_mut().map(|g| std::mem::take(&mut g.pages));
+        let mut good = self.good.take();
+        let old_pages = good.as_mut().map(|g| std::mem::take(&mut g.pages));
         let pages = all_pages(rendered, old_pages.unwrap_or_default(), &affected.old_of);
         let built = Built { site: &site, links: &links, config: &config, feeds: &feeds };
         let outputs = Outputs { copied, listings, collections, taxonomies: &taxonomies };
-        let files = site_files(self.purpose, &built, &pages, outputs, timings);
-        let old = self.good.as_ref().map(|g| (&g.site, &g.files));
+        let (mut files, mut search, old_docs) = match good.as_mut() {
+            Some(g) => (std::mem::take(&mut g.files), g.search.take(), std::mem::take(&mut g.docs)),
+            None => (Layers::default(), None, Vec::new()),
+        };
+        let docs = timings
+            .time("search documents", || search_documents(&built, &pages, &affected, old_docs));
+        if self.purpose == Purpose::Publish {
+            let index =
+                search.get_or_insert_with(|| search::SearchIndex::new(search::config(&config)));
+            let update =
+                timings.time("search", || index.update(docs.iter().flatten().cloned().collect()));
+            files.patch(
+                Layer::Search,
+                update.files.into_iter().map(|f| (f.path, Content::Bytes(f.bytes))),
+                update.removed,
+            );
+        }
         let touched = &self.stale.touched;
-        let update = changes(&site, &files, old, &affected.gone, (&pages, &which), touched);
-        self.good = Some(Good { site, links, lists, files, pages, shape, terms, kinds });
+        timings.time("site files", || site_files(&built, &pages, outputs, touched, &mut files));
+        let old_site = good.as_ref().map(|g| &g.site);
+        let update = timings.time("changes", || {
+            changes(&site, &mut files, old_site, &affected.gone, (&pages, &which))
+        });
+        self.good =
+            Some(Good { site, links, lists, files, pages, shape, terms, kinds, search, docs });
         self.stale.everything = false;
         self.stale.touched.clear();
         Ok(Update { photos: photo_stats, ..update })
@@ -418,17 +441,17 @@ fn copied_files(
 }
 
 /// The output files that are not pages, from all pages (the last update's where a
-/// page did not render again): feeds, robots.txt and sitemap, the copied files (a
-/// site's own robots.txt wins), the search index, listing pages, cards and the pages
-/// that gather others (book, selection). A later file replaces an earlier one.
+/// page did not render again), into their layers: feeds, robots.txt and sitemap, the
+/// copied files (a site's own robots.txt wins), listing pages, cards and the pages that
+/// gather others (book, selection). The search index is put in by the caller.
 fn site_files(
-    purpose: Purpose,
     built: &Built<'_>,
     pages: &[render::RenderedPage],
     outputs: Outputs<'_>,
-    timings: &mut Timings,
-) -> SiteFiles {
-    let Built { site, links, config, feeds } = *built;
+    touched: &BTreeSet<PathBuf>,
+    files: &mut Layers,
+) {
+    let Built { site, config, feeds, .. } = *built;
     let descriptions: Vec<String> = pages.iter().map(|p| p.description.clone()).collect();
     let listing_urls = render::listing::listing_urls(outputs.taxonomies);
     let published = publish::files(&publish::Published {
@@ -438,26 +461,50 @@ fn site_files(
         descriptions: &descriptions,
         listings: &listing_urls,
     });
-    let mut files: SiteFiles = published.into_iter().map(|f| (f.path, f.content)).collect();
-    files.extend(outputs.copied.into_iter().map(|f| (f.path, f.content)));
-    if purpose == Purpose::Publish {
-        let index = timings.time("search", || {
-            let documents = search::documents(site, links, config, pages);
-            search::build_index(&documents, &search::config(config))
-        });
-        files.extend(index.into_iter().map(|f| (f.path, Content::Bytes(f.bytes))));
-    }
-    files.extend(outputs.listings.into_iter().map(|f| (f.path, f.content)));
+    let pairs = |files: Vec<OutputFile>| files.into_iter().map(|f| (f.path, f.content)).collect();
+    files.replace(Layer::Published, pairs(published), touched);
+    files.replace(Layer::Copied, pairs(outputs.copied), touched);
+    files.replace(Layer::Listings, pairs(outputs.listings), touched);
+    let mut cards = Vec::new();
     for page in pages {
         if let Some(card) = &page.card {
             let folder = page.path.strip_suffix("index.html").unwrap_or_default();
-            files.insert(format!("{folder}card.js"), Content::Bytes(card.clone().into_bytes()));
+            cards.push((format!("{folder}card.js"), Content::Bytes(card.clone().into_bytes())));
         }
     }
-    for (path, html) in outputs.collections {
-        files.insert(path, Content::Bytes(html.into_bytes()));
+    files.replace(Layer::Cards, cards, touched);
+    let collections =
+        outputs.collections.into_iter().map(|(p, html)| (p, Content::Bytes(html.into_bytes())));
+    files.replace(Layer::Collections, collections.collect(), touched);
+}
+
+/// What search sees of each page, indexed like `site.pages`: made again for the pages
+/// rendered again, the last update's for the others.
+fn search_documents(
+    built: &Built<'_>,
+    pages: &[render::RenderedPage],
+    affected: &Affected,
+    old: Vec<Option<Arc<search::SearchDoc>>>,
+) -> Vec<Option<Arc<search::SearchDoc>>> {
+    use rayon::prelude::*;
+    let Built { site, links, config, .. } = *built;
+    let made: Vec<(usize, Option<Arc<search::SearchDoc>>)> = pages
+        .par_iter()
+        .map(|page| {
+            let i = page.index;
+            let kept = (!affected.render[i]).then(|| affected.old_of[i]).flatten();
+            let doc = match kept.and_then(|o| old.get(o)) {
+                Some(doc) => doc.clone(),
+                None => search::document(site, links, config, page).map(Arc::new),
+            };
+            (i, doc)
+        })
+        .collect();
+    let mut docs = vec![None; site.pages.len()];
+    for (i, doc) in made {
+        docs[i] = doc;
     }
-    files
+    docs
 }
 
 /// The scans of the previous update, found for a page by its place, or by its source
@@ -611,16 +658,15 @@ fn is_page_path(site: &Site, path: &str) -> bool {
 }
 
 /// The output files that are new or changed, and the paths that are gone: the rendered
-/// pages, the other files that differ from `old`'s or whose source was `touched`, and
-/// the pages and files of `old` that the site no longer has (`gone`: its pages without
-/// a page now).
+/// pages, the other files that `files` noted as changed, and the pages of `old` that the
+/// site no longer has (`gone`: its pages without a page now), unless a file now takes
+/// their place. A page wins over any other file at its path.
 fn changes(
     site: &Site,
-    files: &SiteFiles,
-    old: Option<(&Site, &SiteFiles)>,
+    files: &mut Layers,
+    old: Option<&Site>,
     gone: &[usize],
     (pages, rendered): (&[render::RenderedPage], &[usize]),
-    touched: &BTreeSet<PathBuf>,
 ) -> Update {
     let count = rendered.len();
     let mut out: Vec<OutputFile> = rendered
@@ -633,34 +679,31 @@ fn changes(
             }
         })
         .collect();
-    let before = |path: &str| match old {
-        Some((site, files)) if !is_page_path(site, path) => files.get(path),
-        _ => None,
+    let mut removed = Vec::new();
+    let Some(old_site) = old else {
+        files.take_changed();
+        for (path, content) in files.all() {
+            if !is_page_path(site, path) {
+                out.push(OutputFile { path: path.to_string(), content: content.clone() });
+            }
+        }
+        out.sort_by(|a, b| a.path.cmp(&b.path));
+        return Update {
+            files: out,
+            pages: site.pages.len(),
+            rendered: count,
+            ..Update::default()
+        };
     };
-    let copied_from_touched =
-        |content: &Content| matches!(content, Content::Copy(source) if touched.contains(source));
-    for (path, content) in files {
-        let changed = before(path) != Some(content) || copied_from_touched(content);
-        if changed && !is_page_path(site, path) {
-            out.push(OutputFile { path: path.clone(), content: content.clone() });
+    let mut changed = files.take_changed();
+    changed.extend(gone.iter().map(|&o| format!("{}index.html", old_site.pages[o].url)));
+    for path in changed.into_iter().filter(|path| !is_page_path(site, path)) {
+        match files.get(&path) {
+            Some(content) => out.push(OutputFile { path, content: content.clone() }),
+            None => removed.push(path),
         }
     }
     out.sort_by(|a, b| a.path.cmp(&b.path));
-    let mut removed = Vec::new();
-    if let Some((old_site, old_files)) = old {
-        for &o in gone {
-            let path = format!("{}index.html", old_site.pages[o].url);
-            if !files.contains_key(&path) {
-                removed.push(path);
-            }
-        }
-        for path in old_files.keys() {
-            let still = files.contains_key(path) || is_page_path(site, path);
-            if !still && !is_page_path(old_site, path) {
-                removed.push(path.clone());
-            }
-        }
-    }
     removed.sort();
     Update { files: out, removed, pages: site.pages.len(), rendered: count, ..Update::default() }
 }
