@@ -25,6 +25,13 @@ pub(super) enum Layer {
 
 const LAYERS: usize = 6;
 
+/// What a maker made: all files of its layer, or some (the others as they were) and the
+/// paths of files gone.
+pub(super) enum Made {
+    All(Vec<(String, Content)>),
+    Some(Vec<(String, Content)>, Vec<String>),
+}
+
 /// Every non-page file of the last good build, by layer.
 #[derive(Default)]
 pub(super) struct Layers {
@@ -81,6 +88,14 @@ impl Layers {
         }
     }
 
+    /// Puts what a maker made into its layer.
+    pub(super) fn put(&mut self, layer: Layer, made: Made, touched: &BTreeSet<PathBuf>) {
+        match made {
+            Made::All(files) => self.replace(layer, files, touched),
+            Made::Some(files, gone) => self.patch(layer, files, gone),
+        }
+    }
+
     /// The paths noted as changed since the last call.
     pub(super) fn take_changed(&mut self) -> BTreeSet<String> {
         std::mem::take(&mut self.changed)
@@ -93,11 +108,6 @@ impl Layers {
             all.extend(layer.iter().map(|(path, content)| (path.as_str(), content)));
         }
         all
-    }
-
-    /// The paths of a layer.
-    pub(super) fn paths(&self, layer: Layer) -> impl Iterator<Item = &String> {
-        self.layers[layer as usize].keys()
     }
 }
 

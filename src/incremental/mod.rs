@@ -17,6 +17,7 @@
 
 mod affected;
 mod files;
+mod listings;
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
@@ -32,7 +33,7 @@ use crate::render::{self, theme::Theme};
 use crate::write::{Content, OutputFile};
 use crate::{publish, readers, search, taxonomy, Purpose, Timings};
 use affected::{affected, Affected, Build};
-use files::{Layer, Layers};
+use files::{Layer, Layers, Made};
 
 /// What an update produced.
 #[derive(Debug, Default)]
@@ -86,6 +87,8 @@ struct Good {
     /// The search index, and what it sees of each page (none for the search page).
     search: Option<search::SearchIndex>,
     docs: Vec<Option<Arc<search::SearchDoc>>>,
+    /// What the books are put together from.
+    books: render::Books,
     /// Every page as rendered, indexed like `site.pages`.
     pages: Vec<render::RenderedPage>,
     /// What every page may show of the others, see [`shape`].
@@ -145,15 +148,15 @@ impl Kinds {
     }
 }
 
-/// Each taxonomy term's label and how many pages it lists, by taxonomy and term url:
-/// pages show them next to their tags and facet values.
-struct Terms(BTreeMap<(String, String), (String, usize)>);
+/// Each taxonomy term's label and the pages it lists, by taxonomy and term url: pages
+/// show the label and count next to their tags and facet values, listing pages the pages.
+struct Terms(BTreeMap<(String, String), (String, Vec<usize>)>);
 
 impl Terms {
     fn new(taxonomies: &[taxonomy::Taxonomy]) -> Terms {
         let terms = taxonomies.iter().flat_map(|t| {
             t.terms.iter().map(|term| {
-                ((t.url.clone(), term.url.clone()), (term.label.clone(), term.pages.len()))
+                ((t.url.clone(), term.url.clone()), (term.label.clone(), term.pages.clone()))
             })
         });
         Terms(terms.collect())
@@ -172,7 +175,8 @@ impl Terms {
         for t in taxonomies {
             for term in &t.terms {
                 let key = (t.url.clone(), term.url.clone());
-                if old.0.get(&key) != self.0.get(&key) {
+                let shown = |terms: &Terms| terms.0.get(&key).map(|(l, p)| (l.clone(), p.len()));
+                if shown(old) != shown(self) {
                     pages.extend(&term.pages);
                     kinds.insert(t.kind.clone());
                 }
@@ -201,7 +205,8 @@ struct Built<'a> {
 /// The output files rendered at every update, not per page.
 struct Outputs<'a> {
     copied: Vec<OutputFile>,
-    listings: Vec<OutputFile>,
+    listings: Made,
+    cards: Made,
     collections: Vec<(String, String)>,
     taxonomies: &'a [taxonomy::Taxonomy],
 }
@@ -252,12 +257,13 @@ impl Session {
         if self.purpose == Purpose::Check {
             timings.time("readers", || readers::check(&site, &mut diagnostics));
         }
-        let taxonomies = taxonomy::collect(&site, &links, &config, &mut diagnostics);
-        let feeds = publish::feeds(&site, &links, &config);
+        let taxonomies = timings
+            .time("taxonomies", || taxonomy::collect(&site, &links, &config, &mut diagnostics));
+        let feeds = timings.time("feeds", || publish::feeds(&site, &links, &config));
         diagnostics.extend(self.theme_problems.iter().cloned());
         let Some(theme) = self.theme.as_mut() else { return Err(diagnostics) };
         render::register_functions(theme, &site, &links, &config);
-        let lists = render::Lists::new(&site, &config, &links);
+        let lists = timings.time("lists", || render::Lists::new(&site, &config, &links));
         let inputs = render::Inputs {
             site: &site,
             links: &links,
@@ -267,29 +273,43 @@ impl Session {
             feeds: &feeds,
             photos: &photos,
         };
-        let shape = shape(&inputs);
+        let shape = timings.time("shape", || shape(&inputs));
         let new = Build { site: &site, links: &links, lists: &lists };
         let shows_any = shows_any_page(&site, &config, theme);
         let everything =
             self.stale.everything || self.good.as_ref().is_some_and(|g| g.shape != shape);
-        let mut affected =
-            pages_affected(self.good.as_ref(), &new, &config, &shows_any, everything);
-        let terms = Terms::new(&taxonomies);
-        let kinds = Kinds::new(&inputs);
-        if let Some(good) = &self.good {
-            let changed = terms.changed_since(&good.terms, &taxonomies, &site);
-            for i in changed.into_iter().chain(kinds.changed_since(&good.kinds, &inputs)) {
-                affected.render[i] = true;
+        let mut affected = timings.time("affected", || {
+            pages_affected(self.good.as_ref(), &new, &config, &shows_any, everything)
+        });
+        let (terms, kinds) = timings.time("terms and kinds", || {
+            let terms = Terms::new(&taxonomies);
+            let kinds = Kinds::new(&inputs);
+            if let Some(good) = &self.good {
+                let changed = terms.changed_since(&good.terms, &taxonomies, &site);
+                for i in changed.into_iter().chain(kinds.changed_since(&good.kinds, &inputs)) {
+                    affected.render[i] = true;
+                }
             }
-        }
+            (terms, kinds)
+        });
         let which: Vec<usize> = (0..site.pages.len()).filter(|&i| affected.render[i]).collect();
         let rendered = timings.time("render", || {
             render::render(&inputs, &which, &self.highlighter, &mut diagnostics)
         });
-        let listings =
-            timings.time("listings", || render::listing::render(&inputs, &mut diagnostics));
-        let collections =
-            timings.time("collections", || render::render_collections(&inputs, &mut diagnostics));
+        let old_terms = self.good.as_ref().filter(|_| !everything).map(|g| (&g.terms, &g.site));
+        let listings = timings.time("listings", || {
+            render_listings(&inputs, (old_terms, &terms), &affected.old_of, &mut diagnostics)
+        });
+        // Taken out of the last good build: a failed update drops it, and the next one
+        // makes every part again.
+        let mut books = match self.good.as_mut().filter(|_| !everything) {
+            Some(good) => std::mem::take(&mut good.books),
+            None => render::Books::default(),
+        };
+        let fresh = |i: usize| affected.render[i];
+        let collections = timings.time("collections", || {
+            render::render_collections_kept(&inputs, &mut books, &fresh, &mut diagnostics)
+        });
         if !diagnostics.is_empty() {
             return Err(diagnostics);
         }
@@ -300,7 +320,6 @@ impl Session {
         let old_pages = good.as_mut().map(|g| std::mem::take(&mut g.pages));
         let pages = all_pages(rendered, old_pages.unwrap_or_default(), &affected.old_of);
         let built = Built { site: &site, links: &links, config: &config, feeds: &feeds };
-        let outputs = Outputs { copied, listings, collections, taxonomies: &taxonomies };
         let (mut files, mut search, old_docs) = match good.as_mut() {
             Some(g) => (std::mem::take(&mut g.files), g.search.take(), std::mem::take(&mut g.docs)),
             None => (Layers::default(), None, Vec::new()),
@@ -308,24 +327,42 @@ impl Session {
         let docs = timings
             .time("search documents", || search_documents(&built, &pages, &affected, old_docs));
         if self.purpose == Purpose::Publish {
-            let index =
-                search.get_or_insert_with(|| search::SearchIndex::new(search::config(&config)));
+            // A new config may bring a new language or synonyms: a new index.
+            let fresh = everything || search.is_none();
+            let index = match &mut search {
+                Some(index) if !fresh => index,
+                _ => search.insert(search::SearchIndex::new(search::config(&config))),
+            };
             let update =
                 timings.time("search", || index.update(docs.iter().flatten().cloned().collect()));
-            files.patch(
-                Layer::Search,
-                update.files.into_iter().map(|f| (f.path, Content::Bytes(f.bytes))),
-                update.removed,
-            );
+            let made = update.files.into_iter().map(|f| (f.path, Content::Bytes(f.bytes)));
+            let made = match fresh {
+                true => Made::All(made.collect()),
+                false => Made::Some(made.collect(), update.removed),
+            };
+            files.put(Layer::Search, made, &self.stale.touched);
         }
+        let old_site = good.as_ref().map(|g| &g.site);
+        let cards = card_files(&pages, &which, old_site.map(|s| (s, &affected.gone[..])));
+        let outputs = Outputs { copied, listings, cards, collections, taxonomies: &taxonomies };
         let touched = &self.stale.touched;
         timings.time("site files", || site_files(&built, &pages, outputs, touched, &mut files));
-        let old_site = good.as_ref().map(|g| &g.site);
         let update = timings.time("changes", || {
             changes(&site, &mut files, old_site, &affected.gone, (&pages, &which))
         });
-        self.good =
-            Some(Good { site, links, lists, files, pages, shape, terms, kinds, search, docs });
+        self.good = Some(Good {
+            site,
+            links,
+            lists,
+            files,
+            pages,
+            shape,
+            terms,
+            kinds,
+            search,
+            docs,
+            books,
+        });
         self.stale.everything = false;
         self.stale.touched.clear();
         Ok(Update { photos: photo_stats, ..update })
@@ -464,18 +501,59 @@ fn site_files(
     let pairs = |files: Vec<OutputFile>| files.into_iter().map(|f| (f.path, f.content)).collect();
     files.replace(Layer::Published, pairs(published), touched);
     files.replace(Layer::Copied, pairs(outputs.copied), touched);
-    files.replace(Layer::Listings, pairs(outputs.listings), touched);
-    let mut cards = Vec::new();
-    for page in pages {
-        if let Some(card) = &page.card {
-            let folder = page.path.strip_suffix("index.html").unwrap_or_default();
-            cards.push((format!("{folder}card.js"), Content::Bytes(card.clone().into_bytes())));
-        }
-    }
-    files.replace(Layer::Cards, cards, touched);
+    files.put(Layer::Listings, outputs.listings, touched);
+    files.put(Layer::Cards, outputs.cards, touched);
     let collections =
         outputs.collections.into_iter().map(|(p, html)| (p, Content::Bytes(html.into_bytes())));
     files.replace(Layer::Collections, collections.collect(), touched);
+}
+
+/// The listing pages: all of them, or after an edit those [`listings::changed`] names.
+fn render_listings(
+    inputs: &render::Inputs<'_>,
+    (old, new): (Option<(&Terms, &Site)>, &Terms),
+    old_of: &[Option<usize>],
+    diagnostics: &mut Diagnostics,
+) -> Made {
+    let pairs = |files: Vec<OutputFile>| files.into_iter().map(|f| (f.path, f.content)).collect();
+    let Some(old) = old else {
+        return Made::All(pairs(render::listing::render(inputs, diagnostics)));
+    };
+    let changed = listings::changed(old, (new, inputs.site), old_of);
+    let wanted = render::listing::Wanted {
+        overview: &|t| changed.overviews.contains(&t.url),
+        term: &|t, term| changed.terms.contains(&(t.url.clone(), term.url.clone())),
+        not_found: false,
+    };
+    let files = render::listing::render_wanted(inputs, &wanted, diagnostics);
+    Made::Some(pairs(files), changed.gone)
+}
+
+/// Each entry's `card.js`: all of them at a first build, afterwards those of the pages
+/// rendered again (`which`), and the gone pages' cards removed.
+fn card_files(
+    pages: &[render::RenderedPage],
+    which: &[usize],
+    old: Option<(&Site, &[usize])>,
+) -> Made {
+    let path =
+        |page: &str| format!("{}card.js", page.strip_suffix("index.html").unwrap_or_default());
+    let card = |page: &render::RenderedPage| {
+        page.card.as_ref().map(|card| (path(&page.path), Content::Bytes(card.clone().into_bytes())))
+    };
+    let Some((old_site, gone)) = old else {
+        return Made::All(pages.iter().filter_map(card).collect());
+    };
+    let mut files = Vec::new();
+    let mut removed: Vec<String> =
+        gone.iter().map(|&o| format!("{}card.js", old_site.pages[o].url)).collect();
+    for page in which.iter().filter_map(|&i| pages.get(i)) {
+        match card(page) {
+            Some(file) => files.push(file),
+            None => removed.push(path(&page.path)),
+        }
+    }
+    Made::Some(files, removed)
 }
 
 /// What search sees of each page, indexed like `site.pages`: made again for the pages

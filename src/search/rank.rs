@@ -43,12 +43,10 @@ pub(super) struct TermPostings {
     pub(super) postings: Vec<(u32, u8)>,
 }
 
-/// All posting lists, sorted in the client's string order, plus what it needs to turn a
-/// level back into a score (`exp(level * level_step)`) and the document frequencies.
+/// All posting lists, sorted in the client's string order, and the document frequencies.
 #[cfg(test)]
 pub(super) struct Ranking {
     pub(super) terms: Vec<TermPostings>,
-    pub(super) level_step: f64,
     pub(super) doc_frequency: FastMap<String, u32>,
 }
 
@@ -68,7 +66,7 @@ pub(super) fn rank(docs: &[DocTerms]) -> Ranking {
         })
         .collect();
     terms.sort_by(|a, b| client_order(&a.term, &b.term));
-    Ranking { terms, level_step: LEVEL_STEP, doc_frequency }
+    Ranking { terms, doc_frequency }
 }
 
 /// The page length BM25 compares each page with: the average length (`total` terms over
