@@ -93,8 +93,10 @@ struct Good {
     pages: Vec<render::RenderedPage>,
     /// What every page may show of the others, see [`shape`].
     shape: String,
-    terms: Terms,
-    kinds: Kinds,
+    /// The taxonomies, [`Terms`] and [`Kinds`], kept while no page changes what lists show.
+    taxonomies: Arc<Vec<taxonomy::Taxonomy>>,
+    terms: Arc<Terms>,
+    kinds: Arc<Kinds>,
 }
 
 /// Each kind's entries in order, by url, with their facet values: an entry shows its
@@ -207,7 +209,7 @@ struct Outputs<'a> {
     copied: Vec<OutputFile>,
     listings: Made,
     cards: Made,
-    collections: Vec<(String, String)>,
+    collections: Made,
     taxonomies: &'a [taxonomy::Taxonomy],
 }
 
@@ -257,8 +259,17 @@ impl Session {
         if self.purpose == Purpose::Check {
             timings.time("readers", || readers::check(&site, &mut diagnostics));
         }
-        let taxonomies = timings
-            .time("taxonomies", || taxonomy::collect(&site, &links, &config, &mut diagnostics));
+        let kept = self
+            .good
+            .as_ref()
+            .filter(|g| !self.stale.everything && same_list_inputs(g, &site, &links, &config));
+        let taxonomies = match kept {
+            Some(good) => Arc::clone(&good.taxonomies),
+            None => Arc::new(timings.time("taxonomies", || {
+                taxonomy::collect(&site, &links, &config, &mut diagnostics)
+            })),
+        };
+        let kept = kept.map(|g| (Arc::clone(&g.terms), Arc::clone(&g.kinds)));
         let feeds = timings.time("feeds", || publish::feeds(&site, &links, &config));
         diagnostics.extend(self.theme_problems.iter().cloned());
         let Some(theme) = self.theme.as_mut() else { return Err(diagnostics) };
@@ -282,6 +293,9 @@ impl Session {
             pages_affected(self.good.as_ref(), &new, &config, &shows_any, everything)
         });
         let (terms, kinds) = timings.time("terms and kinds", || {
+            if let Some(kept) = kept {
+                return kept;
+            }
             let terms = Terms::new(&taxonomies);
             let kinds = Kinds::new(&inputs);
             if let Some(good) = &self.good {
@@ -290,25 +304,36 @@ impl Session {
                     affected.render[i] = true;
                 }
             }
-            (terms, kinds)
+            (Arc::new(terms), Arc::new(kinds))
         });
         let which: Vec<usize> = (0..site.pages.len()).filter(|&i| affected.render[i]).collect();
         let rendered = timings.time("render", || {
             render::render(&inputs, &which, &self.highlighter, &mut diagnostics)
         });
-        let old_terms = self.good.as_ref().filter(|_| !everything).map(|g| (&g.terms, &g.site));
+        let old_terms = self.good.as_ref().filter(|_| !everything).map(|g| (&*g.terms, &g.site));
         let listings = timings.time("listings", || {
             render_listings(&inputs, (old_terms, &terms), &affected.old_of, &mut diagnostics)
         });
         // Taken out of the last good build: a failed update drops it, and the next one
         // makes every part again.
-        let mut books = match self.good.as_mut().filter(|_| !everything) {
-            Some(good) => std::mem::take(&mut good.books),
-            None => render::Books::default(),
-        };
+        let books =
+            self.good.as_mut().filter(|_| !everything).map(|g| std::mem::take(&mut g.books));
+        let all = books.is_none();
+        let mut books = books.unwrap_or_default();
         let fresh = |i: usize| affected.render[i];
         let collections = timings.time("collections", || {
-            render::render_collections_kept(&inputs, &mut books, &fresh, &mut diagnostics)
+            let made = render::render_collections_kept(
+                &inputs,
+                &lists,
+                &mut books,
+                &fresh,
+                &mut diagnostics,
+            );
+            let made = made.into_iter().map(|(p, html)| (p, Content::Bytes(html.into_bytes())));
+            match all {
+                true => Made::All(made.collect()),
+                false => Made::Some(made.collect(), Vec::new()),
+            }
         });
         if !diagnostics.is_empty() {
             return Err(diagnostics);
@@ -357,6 +382,7 @@ impl Session {
             files,
             pages,
             shape,
+            taxonomies,
             terms,
             kinds,
             search,
@@ -503,9 +529,7 @@ fn site_files(
     files.replace(Layer::Copied, pairs(outputs.copied), touched);
     files.put(Layer::Listings, outputs.listings, touched);
     files.put(Layer::Cards, outputs.cards, touched);
-    let collections =
-        outputs.collections.into_iter().map(|(p, html)| (p, Content::Bytes(html.into_bytes())));
-    files.replace(Layer::Collections, collections.collect(), touched);
+    files.put(Layer::Collections, outputs.collections, touched);
 }
 
 /// The listing pages: all of them, or after an edit those [`listings::changed`] names.
@@ -700,6 +724,27 @@ fn all_pages(
         }
     }
     pages.into_iter().flatten().collect()
+}
+
+/// Whether the taxonomies, [`Terms`] and [`Kinds`] of the last good build hold for the
+/// new one: the same pages at the same places, each looking the same where lists show
+/// it (tags and fields among that), with the same references, and each kind's entries
+/// in the same order. Collecting them again costs tens of milliseconds on a big site.
+fn same_list_inputs(good: &Good, site: &Site, links: &Links, config: &Config) -> bool {
+    use render::views::Linker;
+    let same_page = |a: &Arc<Page>, b: &Arc<Page>| {
+        Arc::ptr_eq(a, b) || (Linker::same_card(a, b) && a.role == b.role && a.source == b.source)
+    };
+    let same_links = |a: &Arc<link::PageLinks>, b: &Arc<link::PageLinks>| {
+        Arc::ptr_eq(a, b) || a.references == b.references
+    };
+    let (old_site, old_links) = (&good.site, &good.links);
+    old_site.pages.len() == site.pages.len()
+        && old_site.pages.iter().zip(&site.pages).all(|(a, b)| same_page(a, b))
+        && old_links.pages.iter().zip(&links.pages).all(|(a, b)| same_links(a, b))
+        && config.kinds().all(|k| {
+            old_links.index.entries_of_kind(&k.name) == links.index.entries_of_kind(&k.name)
+        })
 }
 
 /// What a page may show of other pages beyond its links, entry lists, [`Terms`] and

@@ -27,7 +27,8 @@ pub fn render_collections(
     inputs: &Inputs<'_>,
     diagnostics: &mut Diagnostics,
 ) -> Vec<(String, String)> {
-    render_collections_kept(inputs, &mut Books::default(), &|_| true, diagnostics)
+    let lists = Lists::new(inputs.site, inputs.config, inputs.links);
+    render_collections_kept(inputs, &lists, &mut Books::default(), &|_| true, diagnostics)
 }
 
 /// Each book's entries: their views (as the template sees them) and their cards as
@@ -46,12 +47,16 @@ struct BookParts {
     urls: Vec<String>,
     views: Vec<Value>,
     cards: Vec<String>,
+    /// Whether the book was put together from these parts.
+    made: bool,
 }
 
 /// Like [`render_collections`], taking the parts of the entries that are not `fresh`
-/// (indices in `site.pages`) from `books`.
+/// (indices in `site.pages`) from `books`, and leaving out the books that are the same
+/// as when `books` last made them.
 pub fn render_collections_kept(
     inputs: &Inputs<'_>,
+    lists: &Lists,
     books: &mut Books,
     fresh: &(dyn Fn(usize) -> bool + Sync),
     diagnostics: &mut Diagnostics,
@@ -64,10 +69,11 @@ pub fn render_collections_kept(
             if let Some(url) = book_url(kind) {
                 let mut parts = books.books.remove(&url).unwrap_or_default();
                 let made = free_url(&url, inputs).and_then(|()| {
-                    book(kind, &url, inputs, (skeleton.as_ref(), fresh), &mut parts)
+                    book(kind, &url, (inputs, lists), (skeleton.as_ref(), fresh), &mut parts)
                 });
                 books.books.insert(url, parts);
-                results.push(made);
+                // `None`: the book is the same as last time.
+                results.extend(made.transpose());
             }
         }
         books.skeleton = Some(skeleton);
@@ -149,18 +155,22 @@ type Making<'m> = (Option<&'m tera::Tera>, &'m (dyn Fn(usize) -> bool + Sync));
 fn book(
     kind: &Kind,
     url: &str,
-    inputs: &Inputs<'_>,
+    (inputs, lists): (&Inputs<'_>, &Lists),
     (skeleton, fresh): Making<'_>,
     parts: &mut BookParts,
-) -> Result<(String, String), Diagnostic> {
+) -> Result<Option<(String, String)>, Diagnostic> {
     let linker = linker(inputs);
-    let lists = Lists::new(inputs.site, inputs.config, inputs.links);
     let root = root_prefix(url);
     let site_view = SiteView::new(inputs.config, &inputs.theme.brand, linker.clean_urls);
     let entries = inputs.links.index.entries_of_kind(&kind.name);
     let urls: Vec<&str> = entries.iter().map(|&e| inputs.site.pages[e].url.as_str()).collect();
     let make: Vec<usize> = if urls.iter().copied().eq(parts.urls.iter().map(String::as_str)) {
-        (0..entries.len()).filter(|&n| fresh(entries[n])).collect()
+        let make: Vec<usize> = (0..entries.len()).filter(|&n| fresh(entries[n])).collect();
+        let index = lists.kind_index.get(&kind.name).copied();
+        if make.is_empty() && parts.made && !index.is_some_and(fresh) {
+            return Ok(None);
+        }
+        make
     } else {
         *parts = kept_in_order(std::mem::take(parts), &urls);
         (0..entries.len()).filter(|&n| fresh(entries[n]) || parts.urls[n].is_empty()).collect()
@@ -172,7 +182,7 @@ fn book(
             let e = entries[n];
             let prefix = format!("{}--", inputs.site.pages[e].slug);
             let options = ViewOptions { root: &root, id_prefix: Some(&prefix) };
-            let view = page_view(e, inputs, &linker, &lists, &highlighter, &options).0;
+            let view = page_view(e, inputs, &linker, lists, &highlighter, &options).0;
             let view = tera::to_value(&view).map_err(|e| tera_error(url, &e.into(), inputs))?;
             let card = match skeleton {
                 Some(tera) => {
@@ -224,10 +234,24 @@ fn book(
         parts.views = views;
     }
     let html = match skeleton {
-        Some(_) => html?.replacen(CARDS_MARK, &parts.cards.concat(), 1),
+        Some(_) => with_cards(&html?, &parts.cards),
         None => html?,
     };
-    Ok((format!("{url}index.html"), html))
+    parts.made = true;
+    Ok(Some((format!("{url}index.html"), html)))
+}
+
+/// The book's skeleton with the cards where [`CARDS_MARK`] is.
+fn with_cards(skeleton: &str, cards: &[String]) -> String {
+    let (before, after) = skeleton.split_once(CARDS_MARK).unwrap_or((skeleton, ""));
+    let size = before.len() + cards.iter().map(String::len).sum::<usize>() + after.len();
+    let mut html = String::with_capacity(size);
+    html.push_str(before);
+    for card in cards {
+        html.push_str(card);
+    }
+    html.push_str(after);
+    html
 }
 
 /// The kept parts of the entries at `urls`, in that order; an entry not kept before

@@ -24,7 +24,7 @@ use super::compound::CompoundSplitter;
 use super::entry::Entry;
 use super::fasthash::{FastMap, FastSet};
 use super::filter::Filters;
-use super::rank::{best_postings, client_order, pivot_length, LEVEL_STEP};
+use super::rank::{best_postings, client_order, pivot_length, rounded_length, LEVEL_STEP};
 use super::synonyms::SynonymTable;
 use super::{encode, fragment, shard, stopwords, tokenize};
 use super::{SearchConfig, SearchDoc, SearchFile, CLIENT_SCRIPT};
@@ -329,7 +329,7 @@ impl State {
             false => old_counts.keys().collect(),
         };
         let touched: Vec<String> = touched.into_iter().cloned().collect();
-        self.rank_again(&touched);
+        let touched = self.rank_again(&touched);
         let mut fragments: BTreeSet<u32> = changed.iter().copied().collect();
         let n = self.docs.len();
         for (term, &before) in &old_counts {
@@ -430,7 +430,7 @@ impl State {
                 old.weights.iter().map(|(t, w)| (t.as_str(), *w)).collect();
             let new_terms: FastSet<&str> = new.weights.iter().map(|(t, _)| t.as_str()).collect();
             // A page's length is in the score of each of its terms.
-            let same_length = old_length == new.length;
+            let same_length = rounded_length(old_length) == rounded_length(new.length);
             for (term, weight) in &new.weights {
                 if same_length && old.get(term.as_str()) == Some(weight) {
                     continue;
@@ -453,8 +453,9 @@ impl State {
         counts
     }
 
-    /// Ranks `terms` again and puts their postings in the client-ordered list.
-    fn rank_again(&mut self, terms: &[String]) {
+    /// Ranks `terms` again and puts their postings in the client-ordered list; hands on
+    /// the terms whose postings changed.
+    fn rank_again(&mut self, terms: &[String]) -> Vec<String> {
         let ranked: Vec<(&String, Option<String>)> = terms
             .par_iter()
             .map(|term| {
@@ -463,18 +464,25 @@ impl State {
                 (term, postings.map(|p| encode::postings(&p)))
             })
             .collect();
+        let mut changed = Vec::new();
         for (term, postings) in ranked {
             let at = self.order.binary_search_by(|(t, _)| client_order(t, term));
             match (at, postings) {
+                (Ok(at), Some(p)) if self.order[at].1 == p => continue,
                 (Ok(at), Some(p)) => self.order[at].1 = p,
                 (Err(at), Some(p)) => self.order.insert(at, (term.clone(), p)),
                 (Ok(at), None) => {
                     self.order.remove(at);
+                    self.lists.remove(term);
                 }
-                (Err(_), None) => {}
+                (Err(_), None) => {
+                    self.lists.remove(term);
+                    continue;
+                }
             }
+            changed.push(term.clone());
         }
-        self.lists.retain(|_, list| !list.is_empty());
+        changed
     }
 
     /// Each shard's boundary, first term and number of terms.

@@ -78,6 +78,12 @@ pub(super) fn pivot_length(total: u64, doc_count: usize) -> f64 {
     ((average.log2() * PIVOT_STEPS).round() / PIVOT_STEPS).exp2()
 }
 
+/// A page's length as BM25 weighs it: rounded like [`pivot_length`], so that a sentence
+/// more or less moves the page's level in none of its terms, most of the time.
+pub(super) fn rounded_length(length: u32) -> f64 {
+    ((f64::from(length.max(1)).log2() * PIVOT_STEPS).round() / PIVOT_STEPS).exp2()
+}
+
 /// Steps of the rounded average length per doubling (about 9% apart).
 const PIVOT_STEPS: f64 = 8.0;
 
@@ -128,7 +134,7 @@ fn idf(doc_count: f64, doc_frequency: f64) -> f64 {
 
 /// BM25's saturated, length-normalised frequency plus the title bonus (idf aside).
 fn relevance(weight: TermWeight, length: u32, average_length: f64) -> f64 {
-    let norm = K1 * (1.0 - B + B * f64::from(length.max(1)) / average_length);
+    let norm = K1 * (1.0 - B + B * rounded_length(length) / average_length);
     weight.frequency * (K1 + 1.0) / (weight.frequency + norm) + TITLE_BONUS * weight.title
 }
 
