@@ -8,12 +8,17 @@
 //! reloading only the changed files and rescanning only changed pages; it then renders
 //! only the pages `affected` names (all of them after a change to `site.yaml` or a
 //! template), plus those whose taxonomy terms, place in their kind or shared values
-//! changed. What is made from all pages (listings, feeds, sitemap, the search index,
-//! book and selection pages, cards) is made again at every update from the kept pages,
-//! and photos go through the same processing (with its cache); it hands on the output
-//! files that changed. `build` is the first update of a new session, so build and serve run one
-//! pipeline; tests check that a series of updates gives a fresh build's output, byte
-//! for byte. A failed update changes nothing: the next one compares with the last good.
+//! changed. What is made from all pages is made again only where the change reaches:
+//! the taxonomies while no page changes what lists show, the listing pages that
+//! `listings` names, the cards of the rendered pages, each book from its entries' kept
+//! parts, and the search index through its own [`search::SearchIndex`], which gets each
+//! page's search document (made again for rendered pages only). Feeds, sitemap and
+//! copied files are cheap and made every time; photos go through the same processing
+//! (with its cache). The non-page files live in `files` layers, which compare only what
+//! was made again and hand on the output files that changed. `build` is the first
+//! update of a new session, so build and serve run one pipeline; tests check that a
+//! series of updates gives a fresh build's output, byte for byte. A failed update
+//! changes nothing: the next one compares with the last good.
 
 mod affected;
 mod files;
@@ -62,6 +67,8 @@ pub struct Session {
     highlighter: Highlighter,
     stale: Stale,
     good: Option<Good>,
+    /// Whether the theme's `get_page` shows the pages of the last good build.
+    functions_good: bool,
 }
 
 /// What to read again at the next update.
@@ -235,6 +242,7 @@ impl Session {
                 touched: BTreeSet::new(),
             },
             good: None,
+            functions_good: false,
         }
     }
 
@@ -249,7 +257,7 @@ impl Session {
             self.mark(path);
         }
         let config = self.reload_config(timings)?;
-        self.reload_theme(&config, timings);
+        let theme_loaded = self.reload_theme(&config, timings);
         self.reload_content(&config, timings);
         let mut diagnostics = Diagnostics::new();
         let site =
@@ -273,7 +281,12 @@ impl Session {
         let feeds = timings.time("feeds", || publish::feeds(&site, &links, &config));
         diagnostics.extend(self.theme_problems.iter().cloned());
         let Some(theme) = self.theme.as_mut() else { return Err(diagnostics) };
-        render::register_functions(theme, &site, &links, &config);
+        // `get_page` shows pages as lists do: the same while they look the same.
+        let same_pages = self.good.as_ref().is_some_and(|g| same_cards(&g.site, &site));
+        if theme_loaded || self.stale.everything || !same_pages || !self.functions_good {
+            self.functions_good = false;
+            timings.time("functions", || render::register_functions(theme, &site, &links, &config));
+        }
         let lists = timings.time("lists", || render::Lists::new(&site, &config, &links));
         let inputs = render::Inputs {
             site: &site,
@@ -286,7 +299,7 @@ impl Session {
         };
         let shape = timings.time("shape", || shape(&inputs));
         let new = Build { site: &site, links: &links, lists: &lists };
-        let shows_any = shows_any_page(&site, &config, theme);
+        let shows_any = timings.time("shows any", || shows_any_page(&site, &config, theme));
         let everything =
             self.stale.everything || self.good.as_ref().is_some_and(|g| g.shape != shape);
         let mut affected = timings.time("affected", || {
@@ -389,6 +402,8 @@ impl Session {
             docs,
             books,
         });
+        timings.time("drop", || drop(good));
+        self.functions_good = true;
         self.stale.everything = false;
         self.stale.touched.clear();
         Ok(Update { photos: photo_stats, ..update })
@@ -425,9 +440,10 @@ impl Session {
     }
 
     /// Templates that changed mean rendering every page; static files alone do not.
-    fn reload_theme(&mut self, config: &Config, timings: &mut Timings) {
+    /// Hands on whether it loaded the theme again.
+    fn reload_theme(&mut self, config: &Config, timings: &mut Timings) -> bool {
         if !self.stale.theme {
-            return;
+            return false;
         }
         let mut problems = Diagnostics::new();
         let theme =
@@ -440,6 +456,7 @@ impl Session {
         self.theme = theme;
         self.theme_problems = problems.into_iter().collect();
         self.stale.theme = false;
+        true
     }
 
     /// Reads the changed files and folders of `content/` again.
@@ -731,20 +748,26 @@ fn all_pages(
 /// it (tags and fields among that), with the same references, and each kind's entries
 /// in the same order. Collecting them again costs tens of milliseconds on a big site.
 fn same_list_inputs(good: &Good, site: &Site, links: &Links, config: &Config) -> bool {
-    use render::views::Linker;
-    let same_page = |a: &Arc<Page>, b: &Arc<Page>| {
-        Arc::ptr_eq(a, b) || (Linker::same_card(a, b) && a.role == b.role && a.source == b.source)
-    };
     let same_links = |a: &Arc<link::PageLinks>, b: &Arc<link::PageLinks>| {
         Arc::ptr_eq(a, b) || a.references == b.references
     };
-    let (old_site, old_links) = (&good.site, &good.links);
-    old_site.pages.len() == site.pages.len()
-        && old_site.pages.iter().zip(&site.pages).all(|(a, b)| same_page(a, b))
+    let old_links = &good.links;
+    same_cards(&good.site, site)
         && old_links.pages.iter().zip(&links.pages).all(|(a, b)| same_links(a, b))
         && config.kinds().all(|k| {
             old_links.index.entries_of_kind(&k.name) == links.index.entries_of_kind(&k.name)
         })
+}
+
+/// Whether every page of `site` looks as it did in `old` wherever other pages show it,
+/// at the same place.
+fn same_cards(old: &Site, site: &Site) -> bool {
+    use render::views::Linker;
+    let same_page = |a: &Arc<Page>, b: &Arc<Page>| {
+        Arc::ptr_eq(a, b) || (Linker::same_card(a, b) && a.role == b.role && a.source == b.source)
+    };
+    old.pages.len() == site.pages.len()
+        && old.pages.iter().zip(&site.pages).all(|(a, b)| same_page(a, b))
 }
 
 /// What a page may show of other pages beyond its links, entry lists, [`Terms`] and

@@ -12,7 +12,8 @@
 //! page, with `synonyms` and `compound` parts) → `rank` (quantised BM25 impacts, posting
 //! lists cut to the best pages) → `shard` (dictionary cut into small files) plus
 //! `fragment` (what a result shows), `filter` (kind and facet lists) and `entry` (the
-//! map to all of it), written through `encode`.
+//! map to all of it), written through `encode`. `index` keeps all of it between builds
+//! ([`SearchIndex`]), so that `serve` writes after an edit only the files it touches.
 //!
 //! Takes the rendered pages as [`SearchDoc`]s and hands on [`SearchFile`]s under
 //! `search/`, byte-identical for the same input:
@@ -21,7 +22,7 @@
 //! |---|---|---|
 //! | `search/search.js` | the client | by the page |
 //! | `search/entry.js` | fold rules, stop words, shard boundaries, kinds, facets, strings | first query or filter |
-//! | `search/s/<n>.js` | terms and their best pages, at most 10 KB | when a query word falls in it |
+//! | `search/s/<name>.js` | terms and their best pages, at most 10 KB; named by the shard's first prefix in hex | when a query word falls in it |
 //! | `search/d/<id>.js` | one page's URL, title, kind, headings, anchors, excerpt text | when the page is shown as a result |
 //! | `search/f/k-<n>.js`, `search/f/<f>-<v>.js` | all pages of a kind or facet value | when that filter is chosen |
 //!

@@ -4,11 +4,16 @@
 //! needs every page's length and every term's frequency). Instead the builder scores each
 //! (term, page) pair with BM25 over the weighted frequency from `analyse` (so title and
 //! heading hits, and shorter pages, score higher) plus a bonus for a title that names the
-//! term (so a title hit stays above any number of body hits), maps the score to one of [`LEVELS`] levels on a
-//! log scale shared by all terms (so levels of different query words can be added), and
-//! keeps for each term only its best [`MAX_POSTINGS`] pages: a common word's full list
-//! would be most of the index, and nobody reads its 2,000th result. Takes [`DocTerms`] in
-//! doc-id order, hands on impact-sorted posting lists.
+//! term (so a title hit stays above any number of body hits), maps the score to one of
+//! [`LEVELS`] levels on a fixed log scale (so levels of different query words can be
+//! added), and keeps for each term only its best [`MAX_POSTINGS`] pages: a common word's
+//! full list would be most of the index, and nobody reads its 2,000th result.
+//!
+//! A term's levels depend only on its own pages, their rounded lengths, the number of
+//! pages and the rounded average length: nothing that an edit to another page moves,
+//! except in the rare edit that crosses a rounding step. So serve ranks again only the
+//! terms an edit touches (see `index`). Takes each term's pages with their weights and
+//! lengths, hands on impact-sorted posting lists.
 
 #[cfg(test)]
 use super::fasthash::FastMap;

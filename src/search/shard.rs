@@ -1,13 +1,15 @@
 //! Splitting the term dictionary into small shards, so a query loads only what it needs.
 //!
 //! Terms are kept in the client's sort order and cut into consecutive runs of at most
-//! [`SHARD_BYTES`]: where terms are dense (many `kinder…` words, long lists) shards cover
-//! a short prefix range, where they are sparse a long one. The entry file lists, for each
-//! shard, the shortest prefix that separates it from the one before, so the client finds
-//! the shard of a word (and of the words it is a prefix of) with a binary search. Inside a
-//! shard each term is stored as `<shared prefix length><rest of term> <postings>`, records
-//! separated by commas: sorted neighbours share most of their letters. Takes the sorted
-//! posting lists, hands on the shard payloads and their boundaries.
+//! [`SHARD_BYTES`], starting where the terms themselves say (see [`starts`]), so that an
+//! edit changes the shards around the terms it touches and no others: where terms are
+//! dense (many `kinder…` words, long lists) shards cover a short prefix range, where they
+//! are sparse a long one. The entry file lists, for each shard, the shortest prefix that
+//! separates it from the one before, so the client finds the shard of a word (and of the
+//! words it is a prefix of) with a binary search; a shard's file is named by that prefix.
+//! Inside a shard each term is stored as `<shared prefix length><rest of term>
+//! <postings>`, records separated by commas: sorted neighbours share most of their
+//! letters. Takes the sorted, encoded posting lists, hands on shard starts and payloads.
 
 use serde_json::Value;
 

@@ -153,7 +153,8 @@ fn loopback_for(ip: IpAddr) -> IpAddr {
 /// One update of the session; a good one replaces the served files and reloads tabs.
 fn rebuild(shared: &Shared, session: &mut Session, changed: &[PathBuf]) {
     let started = Instant::now();
-    match session.update(changed, &mut Timings::default()) {
+    let mut timings = Timings::default();
+    match session.update(changed, &mut timings) {
         Ok(update) => {
             let (rendered, pages) = (update.rendered, update.pages);
             let paths = apply(shared, update.files, update.removed);
@@ -165,6 +166,11 @@ fn rebuild(shared: &Shared, session: &mut Session, changed: &[PathBuf]) {
                     "{what}: rendered {rendered} of {pages} pages, {} files changed ({ms} ms)",
                     paths.len()
                 );
+                if std::env::var_os("SPIEGEL_TIMINGS").is_some() {
+                    for (stage, took) in &timings.stages {
+                        println!("  {stage}: {:.1} ms", took.as_secs_f64() * 1000.0);
+                    }
+                }
             }
         }
         Err(diagnostics) => {
