@@ -12,7 +12,8 @@
 //! ```
 //!
 //! Options after the site folder: `--entry content/x/y.md` (default: the first
-//! entry of `inspiratie/`), `--edits N` (default 20).
+//! entry of `inspiratie/`), `--edits N` (default 20), `--timings` (instead of serving,
+//! run the same edits through an incremental session and print each stage's median).
 
 use std::io::{Read, Write};
 use std::net::{SocketAddr, TcpStream};
@@ -20,7 +21,11 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::{Duration, Instant};
 
+use std::collections::BTreeMap;
+
+use spiegel::incremental::Session;
 use spiegel::serve::{ServeOptions, Server};
+use spiegel::{Purpose, Timings};
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -31,7 +36,11 @@ fn main() -> ExitCode {
     let option = |name: &str| args.windows(2).find(|w| w[0] == name).map(|w| w[1].clone());
     let edits: usize = option("--edits").and_then(|n| n.parse().ok()).unwrap_or(20);
     let copy = std::env::temp_dir().join(format!("spiegel-latency-{}", std::process::id()));
-    let result = run(&site, &copy, option("--entry"), edits);
+    let result = if args.iter().any(|a| a == "--timings") {
+        stage_timings(&site, &copy, option("--entry"), edits)
+    } else {
+        run(&site, &copy, option("--entry"), edits)
+    };
     let _ = std::fs::remove_dir_all(&copy);
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -42,15 +51,68 @@ fn main() -> ExitCode {
     }
 }
 
-fn run(site: &Path, copy: &Path, entry: Option<String>, edits: usize) -> Result<(), String> {
+/// Copies the site; returns the entry to edit.
+fn prepare(site: &Path, copy: &Path, entry: Option<String>) -> Result<PathBuf, String> {
     for part in ["site.yaml", "content", "static", "templates", "themes"] {
         copy_tree(&site.join(part), &copy.join(part))
             .map_err(|e| format!("copying {part}: {e}"))?;
     }
-    let entry = match entry {
-        Some(entry) => PathBuf::from(entry),
-        None => first_entry(copy)?,
+    match entry {
+        Some(entry) => Ok(PathBuf::from(entry)),
+        None => first_entry(copy),
+    }
+}
+
+/// The same edits through a session, without a server: each stage's median.
+fn stage_timings(
+    site: &Path,
+    copy: &Path,
+    entry: Option<String>,
+    edits: usize,
+) -> Result<(), String> {
+    let entry = prepare(site, copy, entry)?;
+    let mut session = Session::new(copy, Purpose::Publish);
+    session
+        .update(&[], &mut Timings::default())
+        .map_err(|d| d.in_language(spiegel::diag::Lang::En).to_string())?;
+    let file = copy.join(&entry);
+    let original = std::fs::read_to_string(&file).map_err(|e| e.to_string())?;
+    let mut stages: BTreeMap<&'static str, Vec<Duration>> = BTreeMap::new();
+    let mut totals = Vec::new();
+    for edit in 0..edits {
+        std::fs::write(&file, format!("{original}\nMeetpunt {edit}.\n"))
+            .map_err(|e| e.to_string())?;
+        let mut timings = Timings::default();
+        let update = session
+            .update(std::slice::from_ref(&entry), &mut timings)
+            .map_err(|d| d.in_language(spiegel::diag::Lang::En).to_string())?;
+        if edit == 0 {
+            println!(
+                "rendered {} of {} pages, {} files changed, {} removed",
+                update.rendered,
+                update.pages,
+                update.files.len(),
+                update.removed.len()
+            );
+        }
+        totals.push(timings.total());
+        for (stage, took) in timings.stages {
+            stages.entry(stage).or_default().push(took);
+        }
+    }
+    let median = |list: &mut Vec<Duration>| {
+        list.sort();
+        list[list.len() / 2].as_secs_f64() * 1000.0
     };
+    for (stage, list) in &mut stages {
+        println!("{stage:>20}: {:8.2} ms", median(list));
+    }
+    println!("{:>20}: {:8.2} ms (median of {edits} updates)", "total", median(&mut totals));
+    Ok(())
+}
+
+fn run(site: &Path, copy: &Path, entry: Option<String>, edits: usize) -> Result<(), String> {
+    let entry = prepare(site, copy, entry)?;
     let stem = entry.file_stem().and_then(|s| s.to_str()).ok_or("bad entry name")?;
     let folder =
         entry.parent().and_then(|p| p.strip_prefix("content").ok()).ok_or("not in content/")?;

@@ -107,9 +107,24 @@ struct Found {
     page: usize,
 }
 
-impl Found {
-    fn value(key: SortKey, label: String, page: usize) -> Found {
-        Found { key, slug: slugify(&label), label, page }
+/// Slugs and folded forms of the values met so far: the same few values recur on
+/// thousands of pages, and serve collects the taxonomies at every edit.
+#[derive(Default)]
+struct Memo(HashMap<String, (String, String)>);
+
+impl Memo {
+    fn slug_and_fold(&mut self, label: &str) -> &(String, String) {
+        if !self.0.contains_key(label) {
+            self.0.insert(label.to_string(), (slugify(label), fold(label)));
+        }
+        &self.0[label]
+    }
+
+    /// A value as found on a page, keyed by `key`, or by its folded text when `None`.
+    fn value(&mut self, key: Option<SortKey>, label: String, page: usize) -> Found {
+        let (slug, folded) = self.slug_and_fold(&label);
+        let key = key.unwrap_or_else(|| SortKey::Text(folded.clone()));
+        Found { key, slug: slug.clone(), label, page }
     }
 }
 
@@ -124,6 +139,7 @@ enum SortKey {
 
 fn facet_values(site: &Site, links: &Links, kind: &Kind, name: &str, field: &Field) -> Vec<Found> {
     let mut found = Vec::new();
+    let mut memo = Memo::default();
     for &i in links.index.entries_of_kind(&kind.name) {
         if field.ty == FieldType::Reference {
             let targets = links.pages[i].references.iter().filter(|(f, _)| f == name);
@@ -153,11 +169,11 @@ fn facet_values(site: &Site, links: &Links, kind: &Kind, name: &str, field: &Fie
             };
             let declared = field.values.as_ref().and_then(|v| v.iter().position(|d| *d == label));
             let key = match (declared, item.as_f64()) {
-                (Some(p), _) => SortKey::Position(p),
-                (None, Some(n)) => SortKey::Number(n),
-                (None, None) => SortKey::Text(fold(&label)),
+                (Some(p), _) => Some(SortKey::Position(p)),
+                (None, Some(n)) => Some(SortKey::Number(n)),
+                (None, None) => None,
             };
-            found.push(Found::value(key, label, i));
+            found.push(memo.value(key, label, i));
         }
     }
     found
@@ -165,9 +181,10 @@ fn facet_values(site: &Site, links: &Links, kind: &Kind, name: &str, field: &Fie
 
 fn tag_values(site: &Site) -> Vec<Found> {
     let mut found = Vec::new();
+    let mut memo = Memo::default();
     for (i, page) in site.pages.iter().enumerate().filter(|(_, p)| p.role != Role::Home) {
         for tag in &page.tags {
-            found.push(Found::value(SortKey::Text(fold(tag)), tag.clone(), i));
+            found.push(memo.value(None, tag.clone(), i));
         }
     }
     found

@@ -1,7 +1,7 @@
 //! Incremental rebuilds equal full builds: a long series of random edits to a generated
-//! site (text, titles, dates, tags, links, references, new, deleted and renamed files,
-//! broken links and their repair, templates, static files, site.yaml), and after each
-//! one the session's output (pages, cards, tag and facet pages, feeds, the search index,
+//! site (text, titles, summaries, dates, tags, facet values, links, references, new,
+//! deleted and renamed files, broken links and their repair, templates, static files,
+//! site.yaml), and after each one the session's output (pages, cards, tag and facet pages, feeds, the search index,
 //! the book) must equal a fresh build's, file for file and byte for byte;
 //! when the fresh build fails, the update must fail with the same problems.
 
@@ -75,7 +75,7 @@ fn edit(root: &Path, rng: &mut Rng, step: usize) -> Vec<PathBuf> {
     let file = rng.pick(&entries).to_path_buf();
     let text = fs::read_to_string(root.join(&file)).unwrap();
     let other = stem(rng.pick(&entries).as_path());
-    let new_text = match rng.below(14) {
+    let new_text = match rng.below(16) {
         0 => format!("{text}\nEen nieuwe alinea {step}.\n"),
         1 => format!("{text}\nZie ook [[{other}]] bij stap {step}.\n"),
         2 => text.replacen("title: \"", &format!("title: \"Stap {step} "), 1),
@@ -99,6 +99,8 @@ fn edit(root: &Path, rng: &mut Rng, step: usize) -> Vec<PathBuf> {
             return vec![file, renamed];
         }
         11 => text.clone(),
+        14 => text.replacen("fase: [\"", "fase: [\"pitstop\", \"", 1),
+        15 => text.replacen("summary: \"", &format!("summary: \"Stap {step} "), 1),
         12 => return edit_site_files(root, rng, step),
         _ => text.replacen("Zie ook [[", "Zie ook [[bouwstenen/", 1),
     };

@@ -8,14 +8,21 @@
 //! reloading only the changed files and rescanning only changed pages; it then renders
 //! only the pages `affected` names (all of them after a change to `site.yaml` or a
 //! template), plus those whose taxonomy terms, place in their kind or shared values
-//! changed. What is made from all pages (listings, feeds, sitemap, the search index,
-//! book and selection pages, cards) is made again at every update from the kept pages,
-//! and photos go through the same processing (with its cache); it hands on the output
-//! files that changed. `build` is the first update of a new session, so build and serve run one
-//! pipeline; tests check that a series of updates gives a fresh build's output, byte
-//! for byte. A failed update changes nothing: the next one compares with the last good.
+//! changed. What is made from all pages is made again only where the change reaches:
+//! the taxonomies while no page changes what lists show, the listing pages that
+//! `listings` names, the cards of the rendered pages, each book from its entries' kept
+//! parts, and the search index through its own [`search::SearchIndex`], which gets each
+//! page's search document (made again for rendered pages only). Feeds, sitemap and
+//! copied files are cheap and made every time; photos go through the same processing
+//! (with its cache). The non-page files live in `files` layers, which compare only what
+//! was made again and hand on the output files that changed. `build` is the first
+//! update of a new session, so build and serve run one pipeline; tests check that a
+//! series of updates gives a fresh build's output, byte for byte. A failed update
+//! changes nothing: the next one compares with the last good.
 
 mod affected;
+mod files;
+mod listings;
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
@@ -31,6 +38,7 @@ use crate::render::{self, theme::Theme};
 use crate::write::{Content, OutputFile};
 use crate::{publish, readers, search, taxonomy, Purpose, Timings};
 use affected::{affected, Affected, Build};
+use files::{Layer, Layers, Made};
 
 /// What an update produced.
 #[derive(Debug, Default)]
@@ -59,6 +67,8 @@ pub struct Session {
     highlighter: Highlighter,
     stale: Stale,
     good: Option<Good>,
+    /// Whether the theme's `get_page` shows the pages of the last good build.
+    functions_good: bool,
 }
 
 /// What to read again at the next update.
@@ -80,13 +90,20 @@ struct Good {
     site: Site,
     links: Links,
     lists: render::Lists,
-    files: SiteFiles,
+    files: Layers,
+    /// The search index, and what it sees of each page (none for the search page).
+    search: Option<search::SearchIndex>,
+    docs: Vec<Option<Arc<search::SearchDoc>>>,
+    /// What the books are put together from.
+    books: render::Books,
     /// Every page as rendered, indexed like `site.pages`.
     pages: Vec<render::RenderedPage>,
     /// What every page may show of the others, see [`shape`].
     shape: String,
-    terms: Terms,
-    kinds: Kinds,
+    /// The taxonomies, [`Terms`] and [`Kinds`], kept while no page changes what lists show.
+    taxonomies: Arc<Vec<taxonomy::Taxonomy>>,
+    terms: Arc<Terms>,
+    kinds: Arc<Kinds>,
 }
 
 /// Each kind's entries in order, by url, with their facet values: an entry shows its
@@ -140,15 +157,15 @@ impl Kinds {
     }
 }
 
-/// Each taxonomy term's label and how many pages it lists, by taxonomy and term url:
-/// pages show them next to their tags and facet values.
-struct Terms(BTreeMap<(String, String), (String, usize)>);
+/// Each taxonomy term's label and the pages it lists, by taxonomy and term url: pages
+/// show the label and count next to their tags and facet values, listing pages the pages.
+struct Terms(BTreeMap<(String, String), (String, Vec<usize>)>);
 
 impl Terms {
     fn new(taxonomies: &[taxonomy::Taxonomy]) -> Terms {
         let terms = taxonomies.iter().flat_map(|t| {
             t.terms.iter().map(|term| {
-                ((t.url.clone(), term.url.clone()), (term.label.clone(), term.pages.len()))
+                ((t.url.clone(), term.url.clone()), (term.label.clone(), term.pages.clone()))
             })
         });
         Terms(terms.collect())
@@ -167,7 +184,8 @@ impl Terms {
         for t in taxonomies {
             for term in &t.terms {
                 let key = (t.url.clone(), term.url.clone());
-                if old.0.get(&key) != self.0.get(&key) {
+                let shown = |terms: &Terms| terms.0.get(&key).map(|(l, p)| (l.clone(), p.len()));
+                if shown(old) != shown(self) {
                     pages.extend(&term.pages);
                     kinds.insert(t.kind.clone());
                 }
@@ -196,13 +214,11 @@ struct Built<'a> {
 /// The output files rendered at every update, not per page.
 struct Outputs<'a> {
     copied: Vec<OutputFile>,
-    listings: Vec<OutputFile>,
-    collections: Vec<(String, String)>,
+    listings: Made,
+    cards: Made,
+    collections: Made,
     taxonomies: &'a [taxonomy::Taxonomy],
 }
-
-/// Output files that are not pages, by output path.
-type SiteFiles = BTreeMap<String, Content>;
 
 impl Session {
     /// A session for the site at `root`; nothing is read until the first update. With
@@ -226,6 +242,7 @@ impl Session {
                 touched: BTreeSet::new(),
             },
             good: None,
+            functions_good: false,
         }
     }
 
@@ -240,7 +257,7 @@ impl Session {
             self.mark(path);
         }
         let config = self.reload_config(timings)?;
-        self.reload_theme(&config, timings);
+        let theme_loaded = self.reload_theme(&config, timings);
         self.reload_content(&config, timings);
         let mut diagnostics = Diagnostics::new();
         let site =
@@ -250,12 +267,27 @@ impl Session {
         if self.purpose == Purpose::Check {
             timings.time("readers", || readers::check(&site, &mut diagnostics));
         }
-        let taxonomies = taxonomy::collect(&site, &links, &config, &mut diagnostics);
-        let feeds = publish::feeds(&site, &links, &config);
+        let kept = self
+            .good
+            .as_ref()
+            .filter(|g| !self.stale.everything && same_list_inputs(g, &site, &links, &config));
+        let taxonomies = match kept {
+            Some(good) => Arc::clone(&good.taxonomies),
+            None => Arc::new(timings.time("taxonomies", || {
+                taxonomy::collect(&site, &links, &config, &mut diagnostics)
+            })),
+        };
+        let kept = kept.map(|g| (Arc::clone(&g.terms), Arc::clone(&g.kinds)));
+        let feeds = timings.time("feeds", || publish::feeds(&site, &links, &config));
         diagnostics.extend(self.theme_problems.iter().cloned());
         let Some(theme) = self.theme.as_mut() else { return Err(diagnostics) };
-        render::register_functions(theme, &site, &links, &config);
-        let lists = render::Lists::new(&site, &config, &links);
+        // `get_page` shows pages as lists do: the same while they look the same.
+        let same_pages = self.good.as_ref().is_some_and(|g| same_cards(&g.site, &site));
+        if theme_loaded || self.stale.everything || !same_pages || !self.functions_good {
+            self.functions_good = false;
+            timings.time("functions", || render::register_functions(theme, &site, &links, &config));
+        }
+        let lists = timings.time("lists", || render::Lists::new(&site, &config, &links));
         let inputs = render::Inputs {
             site: &site,
             links: &links,
@@ -265,44 +297,113 @@ impl Session {
             feeds: &feeds,
             photos: &photos,
         };
-        let shape = shape(&inputs);
+        let shape = timings.time("shape", || shape(&inputs));
         let new = Build { site: &site, links: &links, lists: &lists };
-        let shows_any = shows_any_page(&site, &config, theme);
+        let shows_any = timings.time("shows any", || shows_any_page(&site, &config, theme));
         let everything =
             self.stale.everything || self.good.as_ref().is_some_and(|g| g.shape != shape);
-        let mut affected =
-            pages_affected(self.good.as_ref(), &new, &config, &shows_any, everything);
-        let terms = Terms::new(&taxonomies);
-        let kinds = Kinds::new(&inputs);
-        if let Some(good) = &self.good {
-            let changed = terms.changed_since(&good.terms, &taxonomies, &site);
-            for i in changed.into_iter().chain(kinds.changed_since(&good.kinds, &inputs)) {
-                affected.render[i] = true;
+        let mut affected = timings.time("affected", || {
+            pages_affected(self.good.as_ref(), &new, &config, &shows_any, everything)
+        });
+        let (terms, kinds) = timings.time("terms and kinds", || {
+            if let Some(kept) = kept {
+                return kept;
             }
-        }
+            let terms = Terms::new(&taxonomies);
+            let kinds = Kinds::new(&inputs);
+            if let Some(good) = &self.good {
+                let changed = terms.changed_since(&good.terms, &taxonomies, &site);
+                for i in changed.into_iter().chain(kinds.changed_since(&good.kinds, &inputs)) {
+                    affected.render[i] = true;
+                }
+            }
+            (Arc::new(terms), Arc::new(kinds))
+        });
         let which: Vec<usize> = (0..site.pages.len()).filter(|&i| affected.render[i]).collect();
         let rendered = timings.time("render", || {
             render::render(&inputs, &which, &self.highlighter, &mut diagnostics)
         });
-        let listings =
-            timings.time("listings", || render::listing::render(&inputs, &mut diagnostics));
-        let collections =
-            timings.time("collections", || render::render_collections(&inputs, &mut diagnostics));
+        let old_terms = self.good.as_ref().filter(|_| !everything).map(|g| (&*g.terms, &g.site));
+        let listings = timings.time("listings", || {
+            render_listings(&inputs, (old_terms, &terms), &affected.old_of, &mut diagnostics)
+        });
+        // Taken out of the last good build: a failed update drops it, and the next one
+        // makes every part again.
+        let books =
+            self.good.as_mut().filter(|_| !everything).map(|g| std::mem::take(&mut g.books));
+        let all = books.is_none();
+        let mut books = books.unwrap_or_default();
+        let fresh = |i: usize| affected.render[i];
+        let collections = timings.time("collections", || {
+            let made = render::render_collections_kept(
+                &inputs,
+                &lists,
+                &mut books,
+                &fresh,
+                &mut diagnostics,
+            );
+            let made = made.into_iter().map(|(p, html)| (p, Content::Bytes(html.into_bytes())));
+            match all {
+                true => Made::All(made.collect()),
+                false => Made::Some(made.collect(), Vec::new()),
+            }
+        });
         if !diagnostics.is_empty() {
             return Err(diagnostics);
         }
         let (copied, photo_stats) =
             copied_files(&self.root, self.purpose, (&site, theme, &photos), timings)?;
         // From here on nothing fails: the last good build's pages may be taken apart.
-        let old_pages = self.good.as_mut().map(|g| std::mem::take(&mut g.pages));
+        let mut good = self.good.take();
+        let old_pages = good.as_mut().map(|g| std::mem::take(&mut g.pages));
         let pages = all_pages(rendered, old_pages.unwrap_or_default(), &affected.old_of);
         let built = Built { site: &site, links: &links, config: &config, feeds: &feeds };
-        let outputs = Outputs { copied, listings, collections, taxonomies: &taxonomies };
-        let files = site_files(self.purpose, &built, &pages, outputs, timings);
-        let old = self.good.as_ref().map(|g| (&g.site, &g.files));
+        let (mut files, mut search, old_docs) = match good.as_mut() {
+            Some(g) => (std::mem::take(&mut g.files), g.search.take(), std::mem::take(&mut g.docs)),
+            None => (Layers::default(), None, Vec::new()),
+        };
+        let docs = timings
+            .time("search documents", || search_documents(&built, &pages, &affected, old_docs));
+        if self.purpose == Purpose::Publish {
+            // A new config may bring a new language or synonyms: a new index.
+            let fresh = everything || search.is_none();
+            let index = match &mut search {
+                Some(index) if !fresh => index,
+                _ => search.insert(search::SearchIndex::new(search::config(&config))),
+            };
+            let update =
+                timings.time("search", || index.update(docs.iter().flatten().cloned().collect()));
+            let made = update.files.into_iter().map(|f| (f.path, Content::Bytes(f.bytes)));
+            let made = match fresh {
+                true => Made::All(made.collect()),
+                false => Made::Some(made.collect(), update.removed),
+            };
+            files.put(Layer::Search, made, &self.stale.touched);
+        }
+        let old_site = good.as_ref().map(|g| &g.site);
+        let cards = card_files(&pages, &which, old_site.map(|s| (s, &affected.gone[..])));
+        let outputs = Outputs { copied, listings, cards, collections, taxonomies: &taxonomies };
         let touched = &self.stale.touched;
-        let update = changes(&site, &files, old, &affected.gone, (&pages, &which), touched);
-        self.good = Some(Good { site, links, lists, files, pages, shape, terms, kinds });
+        timings.time("site files", || site_files(&built, &pages, outputs, touched, &mut files));
+        let update = timings.time("changes", || {
+            changes(&site, &mut files, old_site, &affected.gone, (&pages, &which))
+        });
+        self.good = Some(Good {
+            site,
+            links,
+            lists,
+            files,
+            pages,
+            shape,
+            taxonomies,
+            terms,
+            kinds,
+            search,
+            docs,
+            books,
+        });
+        timings.time("drop", || drop(good));
+        self.functions_good = true;
         self.stale.everything = false;
         self.stale.touched.clear();
         Ok(Update { photos: photo_stats, ..update })
@@ -339,9 +440,10 @@ impl Session {
     }
 
     /// Templates that changed mean rendering every page; static files alone do not.
-    fn reload_theme(&mut self, config: &Config, timings: &mut Timings) {
+    /// Hands on whether it loaded the theme again.
+    fn reload_theme(&mut self, config: &Config, timings: &mut Timings) -> bool {
         if !self.stale.theme {
-            return;
+            return false;
         }
         let mut problems = Diagnostics::new();
         let theme =
@@ -354,6 +456,7 @@ impl Session {
         self.theme = theme;
         self.theme_problems = problems.into_iter().collect();
         self.stale.theme = false;
+        true
     }
 
     /// Reads the changed files and folders of `content/` again.
@@ -418,17 +521,17 @@ fn copied_files(
 }
 
 /// The output files that are not pages, from all pages (the last update's where a
-/// page did not render again): feeds, robots.txt and sitemap, the copied files (a
-/// site's own robots.txt wins), the search index, listing pages, cards and the pages
-/// that gather others (book, selection). A later file replaces an earlier one.
+/// page did not render again), into their layers: feeds, robots.txt and sitemap, the
+/// copied files (a site's own robots.txt wins), listing pages, cards and the pages that
+/// gather others (book, selection). The search index is put in by the caller.
 fn site_files(
-    purpose: Purpose,
     built: &Built<'_>,
     pages: &[render::RenderedPage],
     outputs: Outputs<'_>,
-    timings: &mut Timings,
-) -> SiteFiles {
-    let Built { site, links, config, feeds } = *built;
+    touched: &BTreeSet<PathBuf>,
+    files: &mut Layers,
+) {
+    let Built { site, config, feeds, .. } = *built;
     let descriptions: Vec<String> = pages.iter().map(|p| p.description.clone()).collect();
     let listing_urls = render::listing::listing_urls(outputs.taxonomies);
     let published = publish::files(&publish::Published {
@@ -438,26 +541,89 @@ fn site_files(
         descriptions: &descriptions,
         listings: &listing_urls,
     });
-    let mut files: SiteFiles = published.into_iter().map(|f| (f.path, f.content)).collect();
-    files.extend(outputs.copied.into_iter().map(|f| (f.path, f.content)));
-    if purpose == Purpose::Publish {
-        let index = timings.time("search", || {
-            let documents = search::documents(site, links, config, pages);
-            search::build_index(&documents, &search::config(config))
-        });
-        files.extend(index.into_iter().map(|f| (f.path, Content::Bytes(f.bytes))));
-    }
-    files.extend(outputs.listings.into_iter().map(|f| (f.path, f.content)));
-    for page in pages {
-        if let Some(card) = &page.card {
-            let folder = page.path.strip_suffix("index.html").unwrap_or_default();
-            files.insert(format!("{folder}card.js"), Content::Bytes(card.clone().into_bytes()));
+    let pairs = |files: Vec<OutputFile>| files.into_iter().map(|f| (f.path, f.content)).collect();
+    files.replace(Layer::Published, pairs(published), touched);
+    files.replace(Layer::Copied, pairs(outputs.copied), touched);
+    files.put(Layer::Listings, outputs.listings, touched);
+    files.put(Layer::Cards, outputs.cards, touched);
+    files.put(Layer::Collections, outputs.collections, touched);
+}
+
+/// The listing pages: all of them, or after an edit those [`listings::changed`] names.
+fn render_listings(
+    inputs: &render::Inputs<'_>,
+    (old, new): (Option<(&Terms, &Site)>, &Terms),
+    old_of: &[Option<usize>],
+    diagnostics: &mut Diagnostics,
+) -> Made {
+    let pairs = |files: Vec<OutputFile>| files.into_iter().map(|f| (f.path, f.content)).collect();
+    let Some(old) = old else {
+        return Made::All(pairs(render::listing::render(inputs, diagnostics)));
+    };
+    let changed = listings::changed(old, (new, inputs.site), old_of);
+    let wanted = render::listing::Wanted {
+        overview: &|t| changed.overviews.contains(&t.url),
+        term: &|t, term| changed.terms.contains(&(t.url.clone(), term.url.clone())),
+        not_found: false,
+    };
+    let files = render::listing::render_wanted(inputs, &wanted, diagnostics);
+    Made::Some(pairs(files), changed.gone)
+}
+
+/// Each entry's `card.js`: all of them at a first build, afterwards those of the pages
+/// rendered again (`which`), and the gone pages' cards removed.
+fn card_files(
+    pages: &[render::RenderedPage],
+    which: &[usize],
+    old: Option<(&Site, &[usize])>,
+) -> Made {
+    let path =
+        |page: &str| format!("{}card.js", page.strip_suffix("index.html").unwrap_or_default());
+    let card = |page: &render::RenderedPage| {
+        page.card.as_ref().map(|card| (path(&page.path), Content::Bytes(card.clone().into_bytes())))
+    };
+    let Some((old_site, gone)) = old else {
+        return Made::All(pages.iter().filter_map(card).collect());
+    };
+    let mut files = Vec::new();
+    let mut removed: Vec<String> =
+        gone.iter().map(|&o| format!("{}card.js", old_site.pages[o].url)).collect();
+    for page in which.iter().filter_map(|&i| pages.get(i)) {
+        match card(page) {
+            Some(file) => files.push(file),
+            None => removed.push(path(&page.path)),
         }
     }
-    for (path, html) in outputs.collections {
-        files.insert(path, Content::Bytes(html.into_bytes()));
+    Made::Some(files, removed)
+}
+
+/// What search sees of each page, indexed like `site.pages`: made again for the pages
+/// rendered again, the last update's for the others.
+fn search_documents(
+    built: &Built<'_>,
+    pages: &[render::RenderedPage],
+    affected: &Affected,
+    old: Vec<Option<Arc<search::SearchDoc>>>,
+) -> Vec<Option<Arc<search::SearchDoc>>> {
+    use rayon::prelude::*;
+    let Built { site, links, config, .. } = *built;
+    let made: Vec<(usize, Option<Arc<search::SearchDoc>>)> = pages
+        .par_iter()
+        .map(|page| {
+            let i = page.index;
+            let kept = (!affected.render[i]).then(|| affected.old_of[i]).flatten();
+            let doc = match kept.and_then(|o| old.get(o)) {
+                Some(doc) => doc.clone(),
+                None => search::document(site, links, config, page).map(Arc::new),
+            };
+            (i, doc)
+        })
+        .collect();
+    let mut docs = vec![None; site.pages.len()];
+    for (i, doc) in made {
+        docs[i] = doc;
     }
-    files
+    docs
 }
 
 /// The scans of the previous update, found for a page by its place, or by its source
@@ -577,6 +743,33 @@ fn all_pages(
     pages.into_iter().flatten().collect()
 }
 
+/// Whether the taxonomies, [`Terms`] and [`Kinds`] of the last good build hold for the
+/// new one: the same pages at the same places, each looking the same where lists show
+/// it (tags and fields among that), with the same references, and each kind's entries
+/// in the same order. Collecting them again costs tens of milliseconds on a big site.
+fn same_list_inputs(good: &Good, site: &Site, links: &Links, config: &Config) -> bool {
+    let same_links = |a: &Arc<link::PageLinks>, b: &Arc<link::PageLinks>| {
+        Arc::ptr_eq(a, b) || a.references == b.references
+    };
+    let old_links = &good.links;
+    same_cards(&good.site, site)
+        && old_links.pages.iter().zip(&links.pages).all(|(a, b)| same_links(a, b))
+        && config.kinds().all(|k| {
+            old_links.index.entries_of_kind(&k.name) == links.index.entries_of_kind(&k.name)
+        })
+}
+
+/// Whether every page of `site` looks as it did in `old` wherever other pages show it,
+/// at the same place.
+fn same_cards(old: &Site, site: &Site) -> bool {
+    use render::views::Linker;
+    let same_page = |a: &Arc<Page>, b: &Arc<Page>| {
+        Arc::ptr_eq(a, b) || (Linker::same_card(a, b) && a.role == b.role && a.source == b.source)
+    };
+    old.pages.len() == site.pages.len()
+        && old.pages.iter().zip(&site.pages).all(|(a, b)| same_page(a, b))
+}
+
 /// What a page may show of other pages beyond its links, entry lists, [`Terms`] and
 /// [`Kinds`], as text to compare between updates: each kind's index page, the
 /// taxonomies, the feeds (in every page's head) and the planned photos. When it
@@ -611,16 +804,15 @@ fn is_page_path(site: &Site, path: &str) -> bool {
 }
 
 /// The output files that are new or changed, and the paths that are gone: the rendered
-/// pages, the other files that differ from `old`'s or whose source was `touched`, and
-/// the pages and files of `old` that the site no longer has (`gone`: its pages without
-/// a page now).
+/// pages, the other files that `files` noted as changed, and the pages of `old` that the
+/// site no longer has (`gone`: its pages without a page now), unless a file now takes
+/// their place. A page wins over any other file at its path.
 fn changes(
     site: &Site,
-    files: &SiteFiles,
-    old: Option<(&Site, &SiteFiles)>,
+    files: &mut Layers,
+    old: Option<&Site>,
     gone: &[usize],
     (pages, rendered): (&[render::RenderedPage], &[usize]),
-    touched: &BTreeSet<PathBuf>,
 ) -> Update {
     let count = rendered.len();
     let mut out: Vec<OutputFile> = rendered
@@ -633,34 +825,31 @@ fn changes(
             }
         })
         .collect();
-    let before = |path: &str| match old {
-        Some((site, files)) if !is_page_path(site, path) => files.get(path),
-        _ => None,
+    let mut removed = Vec::new();
+    let Some(old_site) = old else {
+        files.take_changed();
+        for (path, content) in files.all() {
+            if !is_page_path(site, path) {
+                out.push(OutputFile { path: path.to_string(), content: content.clone() });
+            }
+        }
+        out.sort_by(|a, b| a.path.cmp(&b.path));
+        return Update {
+            files: out,
+            pages: site.pages.len(),
+            rendered: count,
+            ..Update::default()
+        };
     };
-    let copied_from_touched =
-        |content: &Content| matches!(content, Content::Copy(source) if touched.contains(source));
-    for (path, content) in files {
-        let changed = before(path) != Some(content) || copied_from_touched(content);
-        if changed && !is_page_path(site, path) {
-            out.push(OutputFile { path: path.clone(), content: content.clone() });
+    let mut changed = files.take_changed();
+    changed.extend(gone.iter().map(|&o| format!("{}index.html", old_site.pages[o].url)));
+    for path in changed.into_iter().filter(|path| !is_page_path(site, path)) {
+        match files.get(&path) {
+            Some(content) => out.push(OutputFile { path, content: content.clone() }),
+            None => removed.push(path),
         }
     }
     out.sort_by(|a, b| a.path.cmp(&b.path));
-    let mut removed = Vec::new();
-    if let Some((old_site, old_files)) = old {
-        for &o in gone {
-            let path = format!("{}index.html", old_site.pages[o].url);
-            if !files.contains_key(&path) {
-                removed.push(path);
-            }
-        }
-        for path in old_files.keys() {
-            let still = files.contains_key(path) || is_page_path(site, path);
-            if !still && !is_page_path(old_site, path) {
-                removed.push(path.clone());
-            }
-        }
-    }
     removed.sort();
     Update { files: out, removed, pages: site.pages.len(), rendered: count, ..Update::default() }
 }

@@ -92,7 +92,8 @@ type PagePlan = (Vec<PageImage>, Vec<(String, Planned)>, Vec<Diagnostic>);
 
 fn plan_page(root: &Path, page: &Page) -> PagePlan {
     let mut plan: PagePlan = Default::default();
-    if page.source.as_os_str().is_empty() {
+    // Every Markdown image starts with `![`: most pages need no parsing here.
+    if page.source.as_os_str().is_empty() || !page.body().contains("![") {
         return plan;
     }
     let lines = LineIndex::new(&page.text);

@@ -7,8 +7,10 @@
 //! theme without one simply does not get that page. The selection page is the same for
 //! every reader: which cards it shows lives in the URL and the browser's storage.
 
+use std::collections::HashMap;
+
 use rayon::prelude::*;
-use serde_json::Map;
+use serde_json::{Map, Value};
 
 use super::views::{book_url, root_prefix, PageView, SiteView, SELECTION_URL};
 use super::{
@@ -25,14 +27,56 @@ pub fn render_collections(
     inputs: &Inputs<'_>,
     diagnostics: &mut Diagnostics,
 ) -> Vec<(String, String)> {
+    let lists = Lists::new(inputs.site, inputs.config, inputs.links);
+    render_collections_kept(inputs, &lists, &mut Books::default(), &|_| true, diagnostics)
+}
+
+/// Each book's entries: their views (as the template sees them) and their cards as
+/// rendered inside the book, kept between builds: after an edit serve makes only the
+/// edited entries' parts again and puts the book together from the kept ones.
+#[derive(Default)]
+pub struct Books {
+    books: HashMap<String, BookParts>,
+    /// The theme with `book.html` cut at its cards, when the book can be put together.
+    skeleton: Option<Option<tera::Tera>>,
+}
+
+/// One book's entries, by page url, in order.
+#[derive(Default)]
+struct BookParts {
+    urls: Vec<String>,
+    views: Vec<Value>,
+    cards: Vec<String>,
+    /// Whether the book was put together from these parts.
+    made: bool,
+}
+
+/// Like [`render_collections`], taking the parts of the entries that are not `fresh`
+/// (indices in `site.pages`) from `books`, and leaving out the books that are the same
+/// as when `books` last made them.
+pub fn render_collections_kept(
+    inputs: &Inputs<'_>,
+    lists: &Lists,
+    books: &mut Books,
+    fresh: &(dyn Fn(usize) -> bool + Sync),
+    diagnostics: &mut Diagnostics,
+) -> Vec<(String, String)> {
     let has = |name: &str| inputs.theme.tera.get_template_names().any(|t| t == name);
     let mut results = Vec::new();
     if has("book.html") {
+        let skeleton = books.skeleton.get_or_insert_with(|| skeleton(inputs)).take();
         for kind in inputs.config.kinds() {
             if let Some(url) = book_url(kind) {
-                results.push(free_url(&url, inputs).and_then(|()| book(kind, &url, inputs)));
+                let mut parts = books.books.remove(&url).unwrap_or_default();
+                let made = free_url(&url, inputs).and_then(|()| {
+                    book(kind, &url, (inputs, lists), (skeleton.as_ref(), fresh), &mut parts)
+                });
+                books.books.insert(url, parts);
+                // `None`: the book is the same as last time.
+                results.extend(made.transpose());
             }
         }
+        books.skeleton = Some(skeleton);
     }
     if has("selection.html") {
         results.push(selection_url_is_free(inputs).and_then(|()| selection(inputs)));
@@ -74,20 +118,92 @@ fn selection_url_is_free(inputs: &Inputs<'_>) -> Result<(), Diagnostic> {
     }
 }
 
-fn book(kind: &Kind, url: &str, inputs: &Inputs<'_>) -> Result<(String, String), Diagnostic> {
+/// Where the cards go in the book's skeleton: no template text holds this.
+const CARDS_MARK: &str = "\u{1}spiegel-book-cards\u{1}";
+/// The loop that the default `book.html` draws the cards with.
+const CARDS_LOOP: &str = "{% for page in book %}{% include \"card.html\" %}{% endfor %}";
+
+/// The theme with `book.html` cut where [`CARDS_LOOP`] draws the cards, when the book
+/// can be put together from cards rendered one by one: the loop occurs once, the book
+/// sets no variables, and the card uses neither the loop nor the book.
+fn skeleton(inputs: &Inputs<'_>) -> Option<tera::Tera> {
+    let texts = &inputs.theme.texts;
+    let book = texts.get("book.html")?;
+    let card = without_comments(texts.get("card.html")?);
+    let settles = book.matches(CARDS_LOOP).count() == 1 && !book.contains("set ");
+    if !settles || card.contains("loop") || card.contains("book") {
+        return None;
+    }
+    let mut tera = inputs.theme.tera.clone();
+    tera.add_raw_template("book.html", &book.replacen(CARDS_LOOP, CARDS_MARK, 1)).ok()?;
+    Some(tera)
+}
+
+/// Template text without its `{# … #}` comments.
+fn without_comments(text: &str) -> String {
+    let mut out = String::new();
+    let mut rest = text;
+    while let Some(start) = rest.find("{#") {
+        out.push_str(&rest[..start]);
+        rest = rest[start..].find("#}").map_or("", |end| &rest[start + end + 2..]);
+    }
+    out.push_str(rest);
+    out
+}
+
+/// The theme cut at the cards (none: render the whole template), and which entries to
+/// make again.
+type Making<'m> = (Option<&'m tera::Tera>, &'m (dyn Fn(usize) -> bool + Sync));
+
+fn book(
+    kind: &Kind,
+    url: &str,
+    (inputs, lists): (&Inputs<'_>, &Lists),
+    (skeleton, fresh): Making<'_>,
+    parts: &mut BookParts,
+) -> Result<Option<(String, String)>, Diagnostic> {
     let linker = linker(inputs);
-    let lists = Lists::new(inputs.site, inputs.config, inputs.links);
-    let highlighter = Highlighter::default();
     let root = root_prefix(url);
+    let site_view = SiteView::new(inputs.config, &inputs.theme.brand, linker.clean_urls);
     let entries = inputs.links.index.entries_of_kind(&kind.name);
-    let views: Vec<PageView<'_>> = entries
+    let urls: Vec<&str> = entries.iter().map(|&e| inputs.site.pages[e].url.as_str()).collect();
+    let make: Vec<usize> = if urls.iter().copied().eq(parts.urls.iter().map(String::as_str)) {
+        let make: Vec<usize> = (0..entries.len()).filter(|&n| fresh(entries[n])).collect();
+        let index = lists.kind_index.get(&kind.name).copied();
+        if make.is_empty() && parts.made && !index.is_some_and(fresh) {
+            return Ok(None);
+        }
+        make
+    } else {
+        *parts = kept_in_order(std::mem::take(parts), &urls);
+        (0..entries.len()).filter(|&n| fresh(entries[n]) || parts.urls[n].is_empty()).collect()
+    };
+    let highlighter = Highlighter::default();
+    let made: Vec<Result<(Value, String), Diagnostic>> = make
         .par_iter()
-        .map(|&e| {
+        .map(|&n| {
+            let e = entries[n];
             let prefix = format!("{}--", inputs.site.pages[e].slug);
             let options = ViewOptions { root: &root, id_prefix: Some(&prefix) };
-            page_view(e, inputs, &linker, &lists, &highlighter, &options).0
+            let view = page_view(e, inputs, &linker, lists, &highlighter, &options).0;
+            let view = tera::to_value(&view).map_err(|e| tera_error(url, &e.into(), inputs))?;
+            let card = match skeleton {
+                Some(tera) => {
+                    let mut context = tera::Context::new();
+                    context.insert("site", &site_view);
+                    context.insert("page", &view);
+                    context.insert("root", &root);
+                    tera.render("card.html", &context).map_err(|e| tera_error(url, &e, inputs))?
+                }
+                None => String::new(),
+            };
+            Ok((view, card))
         })
         .collect();
+    for (n, made) in make.into_iter().zip(made) {
+        let (view, card) = made?;
+        (parts.urls[n], parts.views[n], parts.cards[n]) = (urls[n].to_string(), view, card);
+    }
     let fields = Map::new();
     let index = lists.kind_index.get(&kind.name).map(|&i| &inputs.site.pages[i]);
     let page = PageView {
@@ -105,12 +221,67 @@ fn book(kind: &Kind, url: &str, inputs: &Inputs<'_>) -> Result<(String, String),
         ..PageView::empty(&fields)
     };
     let mut context = tera::Context::new();
-    context.insert("site", &SiteView::new(inputs.config, &inputs.theme.brand, linker.clean_urls));
+    context.insert("site", &site_view);
     context.insert("page", &page);
-    context.insert("book", &views);
     context.insert("root", &root);
-    let html = render_template(inputs.theme, "book.html", &context, url)?;
-    Ok((format!("{url}index.html"), html))
+    // The views move into the context and back, not copied: a book has thousands.
+    let views = Value::Array(std::mem::take(&mut parts.views));
+    let mut book = Map::new();
+    book.insert("book".into(), views);
+    context.extend(tera::Context::from_value(Value::Object(book)).unwrap_or_default());
+    let html = match skeleton {
+        Some(tera) => tera.render("book.html", &context).map_err(|e| tera_error(url, &e, inputs)),
+        None => render_template(inputs.theme, "book.html", &context, url),
+    };
+    if let Some(Value::Array(views)) = context.remove("book") {
+        parts.views = views;
+    }
+    let html = match skeleton {
+        Some(_) => with_cards(&html?, &parts.cards),
+        None => html?,
+    };
+    parts.made = true;
+    Ok(Some((format!("{url}index.html"), html)))
+}
+
+/// The book's skeleton with the cards where [`CARDS_MARK`] is.
+fn with_cards(skeleton: &str, cards: &[String]) -> String {
+    let (before, after) = skeleton.split_once(CARDS_MARK).unwrap_or((skeleton, ""));
+    let size = before.len() + cards.iter().map(String::len).sum::<usize>() + after.len();
+    let mut html = String::with_capacity(size);
+    html.push_str(before);
+    for card in cards {
+        html.push_str(card);
+    }
+    html.push_str(after);
+    html
+}
+
+/// The kept parts of the entries at `urls`, in that order; an entry not kept before
+/// gets an empty url, to be made.
+fn kept_in_order(mut old: BookParts, urls: &[&str]) -> BookParts {
+    let at: HashMap<&str, usize> =
+        old.urls.iter().enumerate().map(|(n, u)| (u.as_str(), n)).collect();
+    let mut parts = BookParts::default();
+    for url in urls {
+        match at.get(url) {
+            Some(&o) => {
+                parts.urls.push(url.to_string());
+                parts.views.push(std::mem::take(&mut old.views[o]));
+                parts.cards.push(std::mem::take(&mut old.cards[o]));
+            }
+            None => {
+                parts.urls.push(String::new());
+                parts.views.push(Value::Null);
+                parts.cards.push(String::new());
+            }
+        }
+    }
+    parts
+}
+
+fn tera_error(url: &str, error: &tera::Error, inputs: &Inputs<'_>) -> Diagnostic {
+    super::render_error(url, "book.html", error, inputs.theme)
 }
 
 fn selection(inputs: &Inputs<'_>) -> Result<(String, String), Diagnostic> {

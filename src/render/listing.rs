@@ -80,17 +80,42 @@ pub(super) fn facets<'a>(
 
 /// Every listing page and the 404 page.
 pub fn render(inputs: &Inputs<'_>, diagnostics: &mut Diagnostics) -> Vec<OutputFile> {
+    render_wanted(
+        inputs,
+        &Wanted { overview: &|_| true, term: &|_, _| true, not_found: true },
+        diagnostics,
+    )
+}
+
+/// Which listing pages to render: after an edit, serve renders only those whose
+/// inputs changed.
+pub struct Wanted<'w> {
+    /// A taxonomy's overview of all its values.
+    pub overview: &'w (dyn Fn(&Taxonomy) -> bool + Sync),
+    /// One value's page.
+    pub term: &'w (dyn Fn(&Taxonomy, &Term) -> bool + Sync),
+    pub not_found: bool,
+}
+
+/// The listing pages `wanted` names.
+pub fn render_wanted(
+    inputs: &Inputs<'_>,
+    wanted: &Wanted<'_>,
+    diagnostics: &mut Diagnostics,
+) -> Vec<OutputFile> {
     let mut files = Vec::new();
     let mut problems = Vec::new();
     for taxonomy in inputs.taxonomies {
-        match render_taxonomy(inputs, taxonomy) {
+        match render_taxonomy(inputs, taxonomy, wanted) {
             Ok(pages) => files.extend(pages),
             Err(d) => problems.push(d),
         }
     }
-    match render_not_found(inputs) {
-        Ok(file) => files.push(file),
-        Err(d) => problems.push(d),
+    if wanted.not_found {
+        match render_not_found(inputs) {
+            Ok(file) => files.push(file),
+            Err(d) => problems.push(d),
+        }
     }
     // One broken template would fail every listing: report each error once.
     let mut seen = std::collections::HashSet::new();
@@ -109,47 +134,62 @@ struct Parent<'a> {
 fn render_taxonomy(
     inputs: &Inputs<'_>,
     taxonomy: &Taxonomy,
+    wanted: &Wanted<'_>,
 ) -> Result<Vec<OutputFile>, Diagnostic> {
+    use rayon::prelude::*;
     let clean = clean_urls(inputs.config);
     let linker = super::linker(inputs);
     let kind = taxonomy.kind.as_deref().and_then(|k| inputs.config.kind(k));
     let empty = Map::new();
-    let kind_parent = kind
-        .map(|k| Parent { label: &k.plural, href: href_for_url(&format!("{}/", k.folder), clean) });
-    let terms: Vec<TermLink<'_>> = taxonomy.terms.iter().map(|t| term_link(t, clean)).collect();
-    let title = match kind {
-        Some(k) => format!("{}: {}", k.plural, taxonomy.label),
-        None => taxonomy.label.clone(),
-    };
-    let mut files = vec![listing_page(
-        inputs,
-        &ListingPage {
-            title: &title,
-            role: "taxonomy",
-            kind,
-            url: &taxonomy.url,
-            parent: kind_parent.as_ref(),
-            terms: &terms,
-            entries: Vec::new(),
-            fields: &empty,
-        },
-    )?];
-    let parent = Parent { label: &taxonomy.label, href: href_for_url(&taxonomy.url, clean) };
-    for term in &taxonomy.terms {
-        let entries: Vec<LinkView<'_>> = term.pages.iter().map(|&i| linker.link(i)).collect();
+    let mut files = Vec::new();
+    if (wanted.overview)(taxonomy) {
+        let kind_parent = kind.map(|k| Parent {
+            label: &k.plural,
+            href: href_for_url(&format!("{}/", k.folder), clean),
+        });
+        let terms: Vec<TermLink<'_>> = taxonomy.terms.iter().map(|t| term_link(t, clean)).collect();
+        let title = match kind {
+            Some(k) => format!("{}: {}", k.plural, taxonomy.label),
+            None => taxonomy.label.clone(),
+        };
         files.push(listing_page(
             inputs,
             &ListingPage {
-                title: &term.label,
-                role: "term",
+                title: &title,
+                role: "taxonomy",
                 kind,
-                url: &term.url,
-                parent: Some(&parent),
-                terms: &[],
-                entries,
+                url: &taxonomy.url,
+                parent: kind_parent.as_ref(),
+                terms: &terms,
+                entries: Vec::new(),
                 fields: &empty,
             },
         )?);
+    }
+    let parent = Parent { label: &taxonomy.label, href: href_for_url(&taxonomy.url, clean) };
+    let terms: Vec<&Term> = taxonomy.terms.iter().filter(|t| (wanted.term)(taxonomy, t)).collect();
+    // Rendered in parallel, the first problem in term order reported.
+    let pages: Vec<Result<OutputFile, Diagnostic>> = terms
+        .par_iter()
+        .map(|term| {
+            let entries: Vec<LinkView<'_>> = term.pages.iter().map(|&i| linker.link(i)).collect();
+            listing_page(
+                inputs,
+                &ListingPage {
+                    title: &term.label,
+                    role: "term",
+                    kind,
+                    url: &term.url,
+                    parent: Some(&parent),
+                    terms: &[],
+                    entries,
+                    fields: &empty,
+                },
+            )
+        })
+        .collect();
+    for page in pages {
+        files.push(page?);
     }
     Ok(files)
 }

@@ -27,7 +27,7 @@ use crate::link::Heading;
 use crate::link::Links;
 use crate::load::{Page, Role, Site};
 use crate::markdown::{self, Highlighter, LinkWriter, Section};
-pub use collections::render_collections;
+pub use collections::{render_collections, render_collections_kept, Books};
 use theme::{error_chain, Theme};
 use views::{role_name, root_prefix, LinkView, Linker, PageView, Property, Sequence, SiteView};
 

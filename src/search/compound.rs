@@ -49,6 +49,16 @@ impl CompoundSplitter {
         parts
     }
 
+    /// A word the site now uses: serve's index keeps one splitter between builds.
+    pub(super) fn add(&mut self, word: &str) {
+        self.vocabulary.insert(word.to_string());
+    }
+
+    /// A word the site no longer uses.
+    pub(super) fn remove(&mut self, word: &str) {
+        self.vocabulary.remove(word);
+    }
+
     fn known(&self, word: &str) -> bool {
         self.vocabulary.contains(word)
     }

@@ -30,32 +30,35 @@ pub fn documents(
     config: &Config,
     rendered: &[RenderedPage],
 ) -> Vec<SearchDoc> {
-    let clean = clean_urls(config);
-    rendered
-        .iter()
-        .filter(|r| site.pages[r.index].role != Role::SearchIndex)
-        .map(|r| {
-            let page = &site.pages[r.index];
-            let kind = page.kind.as_deref().and_then(|k| config.kind(k));
-            SearchDoc {
-                url: href_for_url(&page.url, clean),
-                title: page.title.clone(),
-                kind: page.kind.clone().unwrap_or_default(),
-                kind_label: kind.map(|k| k.singular.clone()).unwrap_or_default(),
-                sections: r
-                    .sections
-                    .iter()
-                    .map(|s| SearchSection {
-                        anchor: s.anchor.clone(),
-                        heading: s.heading.clone(),
-                        text: s.text.clone(),
-                    })
-                    .collect(),
-                tags: page.tags.clone(),
-                facets: facets(site, links, config, r.index, page),
-            }
-        })
-        .collect()
+    rendered.iter().filter_map(|r| document(site, links, config, r)).collect()
+}
+
+/// What search sees of one rendered page; nothing for the search page itself.
+pub fn document(
+    site: &Site,
+    links: &Links,
+    config: &Config,
+    rendered: &RenderedPage,
+) -> Option<SearchDoc> {
+    let page = &site.pages[rendered.index];
+    if page.role == Role::SearchIndex {
+        return None;
+    }
+    let kind = page.kind.as_deref().and_then(|k| config.kind(k));
+    let sections = rendered.sections.iter().map(|s| SearchSection {
+        anchor: s.anchor.clone(),
+        heading: s.heading.clone(),
+        text: s.text.clone(),
+    });
+    Some(SearchDoc {
+        url: href_for_url(&page.url, clean_urls(config)),
+        title: page.title.clone(),
+        kind: page.kind.clone().unwrap_or_default(),
+        kind_label: kind.map(|k| k.singular.clone()).unwrap_or_default(),
+        sections: sections.collect(),
+        tags: page.tags.clone(),
+        facets: facets(site, links, config, rendered.index, page),
+    })
 }
 
 fn facets(

@@ -12,7 +12,8 @@
 //! page, with `synonyms` and `compound` parts) → `rank` (quantised BM25 impacts, posting
 //! lists cut to the best pages) → `shard` (dictionary cut into small files) plus
 //! `fragment` (what a result shows), `filter` (kind and facet lists) and `entry` (the
-//! map to all of it), written through `encode`.
+//! map to all of it), written through `encode`. `index` keeps all of it between builds
+//! ([`SearchIndex`]), so that `serve` writes after an edit only the files it touches.
 //!
 //! Takes the rendered pages as [`SearchDoc`]s and hands on [`SearchFile`]s under
 //! `search/`, byte-identical for the same input:
@@ -21,7 +22,7 @@
 //! |---|---|---|
 //! | `search/search.js` | the client | by the page |
 //! | `search/entry.js` | fold rules, stop words, shard boundaries, kinds, facets, strings | first query or filter |
-//! | `search/s/<n>.js` | terms and their best pages, at most 10 KB | when a query word falls in it |
+//! | `search/s/<name>.js` | terms and their best pages, at most 10 KB; named by the shard's first prefix in hex | when a query word falls in it |
 //! | `search/d/<id>.js` | one page's URL, title, kind, headings, anchors, excerpt text | when the page is shown as a result |
 //! | `search/f/k-<n>.js`, `search/f/<f>-<v>.js` | all pages of a kind or facet value | when that filter is chosen |
 //!
@@ -54,6 +55,7 @@ mod fasthash;
 mod filter;
 mod fragment;
 mod from_site;
+mod index;
 mod rank;
 mod shard;
 mod stopwords;
@@ -67,17 +69,8 @@ mod synthetic;
 #[cfg(test)]
 mod tests;
 
-use rayon::prelude::*;
-
-use analyse::{with_compound_parts, Analyser, DocTerms};
-use compound::CompoundSplitter;
-use entry::Entry;
-use fasthash::{FastMap, FastSet};
-use filter::Filters;
-use rank::Ranking;
-use synonyms::SynonymTable;
-
-pub use from_site::{config, documents};
+pub use from_site::{config, document, documents};
+pub use index::{IndexUpdate, SearchIndex};
 pub use synonyms::default_synonyms;
 
 /// One page as search sees it.
@@ -133,89 +126,14 @@ pub struct SearchFile {
 /// The client, written beside the index as `search/search.js`.
 const CLIENT_SCRIPT: &str = include_str!("search.js");
 
-/// Builds the index and the client for `docs`, sorted by path.
+/// Builds the index and the client for `docs`, sorted by path: the first update of a
+/// [`SearchIndex`], which `serve` keeps to update after each change.
 pub fn build_index(docs: &[SearchDoc], config: &SearchConfig) -> Vec<SearchFile> {
-    let docs = in_title_order(docs);
-    let stop_words = stopwords::stop_words(&config.language);
-    let synonyms = SynonymTable::new(&config.synonyms);
-    let analyser = Analyser::new(stop_words, &synonyms);
-    let analysed: Vec<DocTerms> = docs.par_iter().map(|doc| analyser.analyse(doc)).collect();
-    let analysed =
-        if splits_compounds(&config.language) { add_compound_parts(analysed) } else { analysed };
-    let ranking = rank::rank(&analysed);
-    let shards = shard::pack(&ranking.terms);
-    let filters = Filters::collect(&docs);
-    let entry = Entry {
-        language: &config.language,
-        doc_count: docs.len(),
-        stop_words,
-        shard_boundaries: shards.iter().map(|s| s.boundary.as_str()).collect(),
-        level_step: ranking.level_step,
-        filters: &filters,
-        synonyms: synonyms.folded_groups(),
-    };
-    let mut files = vec![
-        entry.file(),
-        SearchFile { path: "search/search.js".into(), bytes: CLIENT_SCRIPT.into() },
-    ];
-    files.extend(shard::files(&shards));
-    files.extend(fragment_files(&docs, &filters, &ranking));
-    files.extend(filters.files());
-    files.sort_by(|a, b| a.path.cmp(&b.path));
-    files
-}
-
-/// Doc ids follow the folded title (then URL), so that browsing a filter lists pages
-/// alphabetically and the output does not depend on the order pages were handed in.
-fn in_title_order(docs: &[SearchDoc]) -> Vec<&SearchDoc> {
-    let mut keyed: Vec<(String, &SearchDoc)> =
-        docs.iter().map(|d| (tokenize::fold(&d.title), d)).collect();
-    keyed.sort_by(|a, b| {
-        a.0.cmp(&b.0).then_with(|| a.1.title.cmp(&b.1.title)).then_with(|| a.1.url.cmp(&b.1.url))
-    });
-    keyed.into_iter().map(|(_, doc)| doc).collect()
+    let docs = docs.iter().cloned().map(std::sync::Arc::new).collect();
+    SearchIndex::new(config.clone()).update(docs).files
 }
 
 /// Languages that write compounds as one word.
-fn splits_compounds(language: &str) -> bool {
+pub(super) fn splits_compounds(language: &str) -> bool {
     language == "nl"
-}
-
-/// Splits compounds against the site's vocabulary: every word it uses of at least three
-/// letters, not numbers. Even a word used once is a word the site's readers know; a small
-/// site (the default one has a few dozen pages) would have too few words otherwise.
-fn add_compound_parts(docs: Vec<DocTerms>) -> Vec<DocTerms> {
-    let distinct: FastSet<&str> =
-        docs.iter().flat_map(|d| d.weights.iter().map(|(t, _)| t.as_str())).collect();
-    let words: Vec<&str> = distinct.into_iter().collect();
-    let vocabulary = words
-        .iter()
-        .filter(|word| word.chars().count() >= 3 && !word.chars().all(char::is_numeric))
-        .map(|word| word.to_string());
-    let splitter = CompoundSplitter::new(vocabulary);
-    let parts: FastMap<String, Vec<String>> = words
-        .par_iter()
-        .map(|word| (word.to_string(), splitter.parts(word)))
-        .filter(|(_, parts)| !parts.is_empty())
-        .collect();
-    docs.into_par_iter().map(|doc| with_compound_parts(doc, &parts)).collect()
-}
-
-/// One fragment file per page, `search/d/<id>.js`.
-fn fragment_files(docs: &[&SearchDoc], filters: &Filters, ranking: &Ranking) -> Vec<SearchFile> {
-    let doc_count = docs.len() as f64;
-    let idf = |term: &str| {
-        ranking.doc_frequency.get(term).map_or(0.0, |&df| (doc_count / f64::from(df)).ln())
-    };
-    docs.par_iter()
-        .enumerate()
-        .map(|(id, doc)| {
-            let kind = filters.kind_index(&doc.kind);
-            let payload = fragment::fragment(doc, kind, &idf);
-            SearchFile {
-                path: format!("search/d/{id}.js"),
-                bytes: encode::registration(&format!("d{id}"), &payload),
-            }
-        })
-        .collect()
 }

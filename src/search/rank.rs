@@ -4,18 +4,27 @@
 //! needs every page's length and every term's frequency). Instead the builder scores each
 //! (term, page) pair with BM25 over the weighted frequency from `analyse` (so title and
 //! heading hits, and shorter pages, score higher) plus a bonus for a title that names the
-//! term (so a title hit stays above any number of body hits), maps the score to one of [`LEVELS`] levels on a
-//! log scale shared by all terms (so levels of different query words can be added), and
-//! keeps for each term only its best [`MAX_POSTINGS`] pages: a common word's full list
-//! would be most of the index, and nobody reads its 2,000th result. Takes [`DocTerms`] in
-//! doc-id order, hands on impact-sorted posting lists.
+//! term (so a title hit stays above any number of body hits), maps the score to one of
+//! [`LEVELS`] levels on a fixed log scale (so levels of different query words can be
+//! added), and keeps for each term only its best [`MAX_POSTINGS`] pages: a common word's
+//! full list would be most of the index, and nobody reads its 2,000th result.
+//!
+//! A term's levels depend only on its own pages, their rounded lengths, the number of
+//! pages and the rounded average length: nothing that an edit to another page moves,
+//! except in the rare edit that crosses a rounding step. So serve ranks again only the
+//! terms an edit touches (see `index`). Takes each term's pages with their weights and
+//! lengths, hands on impact-sorted posting lists.
 
+#[cfg(test)]
 use super::fasthash::FastMap;
 use std::cmp::Ordering;
 
+#[cfg(test)]
 use rayon::prelude::*;
 
-use super::analyse::{DocTerms, TermWeight};
+#[cfg(test)]
+use super::analyse::DocTerms;
+use super::analyse::TermWeight;
 
 /// BM25's saturation: the fifth mention of a word adds much less than the first.
 const K1: f64 = 1.2;
@@ -32,45 +41,72 @@ pub(super) const LEVELS: u8 = 127;
 pub(super) const MAX_POSTINGS: usize = 300;
 
 /// One term's best pages as `(doc id, level)`, highest level first, then by doc id.
+#[cfg(test)]
 #[derive(Debug, Clone, PartialEq)]
 pub(super) struct TermPostings {
     pub(super) term: String,
     pub(super) postings: Vec<(u32, u8)>,
 }
 
-/// All posting lists, sorted in the client's string order, plus what it needs to turn a
-/// level back into a score (`exp(level * level_step)`) and the document frequencies.
+/// All posting lists, sorted in the client's string order, and the document frequencies.
+#[cfg(test)]
 pub(super) struct Ranking {
     pub(super) terms: Vec<TermPostings>,
-    pub(super) level_step: f64,
     pub(super) doc_frequency: FastMap<String, u32>,
 }
 
+#[cfg(test)]
 pub(super) fn rank(docs: &[DocTerms]) -> Ranking {
     let inverted = invert(docs);
-    let doc_count = docs.len() as f64;
-    let average_length =
-        docs.iter().map(|d| f64::from(d.length.max(1))).sum::<f64>() / doc_count.max(1.0);
-    let scored: Vec<(&str, Vec<(u32, f64)>)> = inverted
+    let lengths: Vec<u32> = docs.iter().map(|d| d.length).collect();
+    let total: u64 = lengths.iter().map(|&l| u64::from(l.max(1))).sum();
+    let pivot = pivot_length(total, docs.len());
+    let doc_frequency =
+        inverted.iter().map(|(term, list)| (term.to_string(), list.len() as u32)).collect();
+    let mut terms: Vec<TermPostings> = inverted
         .into_par_iter()
-        .map(|(term, list)| {
-            let idf = idf(doc_count, list.len() as f64);
-            let scores = list
-                .iter()
-                .map(|&(doc, weight)| {
-                    (doc, idf * relevance(weight, docs[doc as usize].length, average_length))
-                })
-                .collect();
-            (term, scores)
+        .map(|(term, list)| TermPostings {
+            term: term.to_string(),
+            postings: best_postings(&list, &lengths, pivot),
         })
         .collect();
-    let scale = LevelScale::fit(scored.iter().flat_map(|(_, list)| list.iter().map(|p| p.1)));
-    let doc_frequency =
-        scored.iter().map(|(term, list)| (term.to_string(), list.len() as u32)).collect();
-    let mut terms: Vec<TermPostings> =
-        scored.into_par_iter().map(|(term, list)| best_postings(term, &list, &scale)).collect();
     terms.sort_by(|a, b| client_order(&a.term, &b.term));
-    Ranking { terms, level_step: scale.step, doc_frequency }
+    Ranking { terms, doc_frequency }
+}
+
+/// The page length BM25 compares each page with: the average length (`total` terms over
+/// `doc_count` pages), rounded to one of a few values per doubling. Rounded, so that an
+/// edit to one page changes it only when it crosses a step, and does not change the
+/// level of every term on every other page (see `index`).
+pub(super) fn pivot_length(total: u64, doc_count: usize) -> f64 {
+    let average = (total as f64 / doc_count.max(1) as f64).max(1.0);
+    ((average.log2() * PIVOT_STEPS).round() / PIVOT_STEPS).exp2()
+}
+
+/// A page's length as BM25 weighs it: rounded like [`pivot_length`], so that a sentence
+/// more or less moves the page's level in none of its terms, most of the time.
+pub(super) fn rounded_length(length: u32) -> f64 {
+    ((f64::from(length.max(1)).log2() * PIVOT_STEPS).round() / PIVOT_STEPS).exp2()
+}
+
+/// Steps of the rounded average length per doubling (about 9% apart).
+const PIVOT_STEPS: f64 = 8.0;
+
+/// One term's best pages as `(doc id, level)`: `list` holds every page with the term, in
+/// ascending doc order, `lengths` every page's length.
+pub(super) fn best_postings(
+    list: &[(u32, TermWeight)],
+    lengths: &[u32],
+    pivot: f64,
+) -> Vec<(u32, u8)> {
+    let idf = idf(lengths.len() as f64, list.len() as f64);
+    let mut postings: Vec<(u32, u8)> = list
+        .iter()
+        .map(|&(doc, weight)| (doc, level(idf * relevance(weight, lengths[doc as usize], pivot))))
+        .collect();
+    postings.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+    postings.truncate(MAX_POSTINGS);
+    postings
 }
 
 /// The order in which the client compares strings: UTF-16 code units. It differs from
@@ -81,6 +117,7 @@ pub(super) fn client_order(a: &str, b: &str) -> Ordering {
 }
 
 /// term → `(doc, weight)` in ascending doc order, terms in sorted order.
+#[cfg(test)]
 fn invert(docs: &[DocTerms]) -> Vec<(&str, Vec<(u32, TermWeight)>)> {
     let mut inverted: FastMap<&str, Vec<(u32, TermWeight)>> = FastMap::default();
     for (id, doc) in docs.iter().enumerate() {
@@ -102,40 +139,22 @@ fn idf(doc_count: f64, doc_frequency: f64) -> f64 {
 
 /// BM25's saturated, length-normalised frequency plus the title bonus (idf aside).
 fn relevance(weight: TermWeight, length: u32, average_length: f64) -> f64 {
-    let norm = K1 * (1.0 - B + B * f64::from(length.max(1)) / average_length);
+    let norm = K1 * (1.0 - B + B * rounded_length(length) / average_length);
     weight.frequency * (K1 + 1.0) / (weight.frequency + norm) + TITLE_BONUS * weight.title
 }
 
-fn best_postings(term: &str, scores: &[(u32, f64)], scale: &LevelScale) -> TermPostings {
-    let mut postings: Vec<(u32, u8)> =
-        scores.iter().map(|&(doc, score)| (doc, scale.level(score))).collect();
-    postings.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
-    postings.truncate(MAX_POSTINGS);
-    TermPostings { term: term.to_string(), postings }
-}
+/// Scores mapped to levels on one fixed log scale, the same for every site and every
+/// term: a level depends only on its own score, so levels of different query words can
+/// be added, and a change to one page moves no other page's levels.
+const LOWEST_SCORE: f64 = 0.02;
+#[cfg(test)]
+const HIGHEST_SCORE: f64 = 40.0;
+/// `ln(HIGHEST_SCORE / LOWEST_SCORE) / (LEVELS - 1)`: neighbouring levels differ by about 6%.
+pub(super) const LEVEL_STEP: f64 = 0.060_324_622_694_778_43;
 
-/// Maps scores to levels on a log scale spanning every score of the site.
-struct LevelScale {
-    log_min: f64,
-    step: f64,
-}
-
-impl LevelScale {
-    fn fit(scores: impl Iterator<Item = f64>) -> Self {
-        let (min, max) = scores
-            .filter(|s| *s > 0.0)
-            .fold((f64::MAX, f64::MIN), |(lo, hi), s| (lo.min(s), hi.max(s)));
-        if min >= max {
-            return LevelScale { log_min: min.max(f64::MIN_POSITIVE).ln(), step: 1.0 };
-        }
-        let step = (max.ln() - min.ln()) / f64::from(LEVELS - 1);
-        LevelScale { log_min: min.ln() - step, step }
-    }
-
-    fn level(&self, score: f64) -> u8 {
-        let level = ((score.max(f64::MIN_POSITIVE).ln() - self.log_min) / self.step).round();
-        level.clamp(1.0, f64::from(LEVELS)) as u8
-    }
+fn level(score: f64) -> u8 {
+    let from_lowest = (score.max(f64::MIN_POSITIVE).ln() - LOWEST_SCORE.ln()) / LEVEL_STEP;
+    (from_lowest.round() + 1.0).clamp(1.0, f64::from(LEVELS)) as u8
 }
 
 #[cfg(test)]
@@ -149,7 +168,7 @@ mod tests {
         DocTerms { weights: weights.collect(), length }
     }
 
-    fn level(ranking: &Ranking, term: &str, doc: u32) -> u8 {
+    fn level_of(ranking: &Ranking, term: &str, doc: u32) -> u8 {
         let list = &ranking.terms.iter().find(|t| t.term == term).expect("term").postings;
         list.iter().find(|p| p.0 == doc).expect("posting").1
     }
@@ -158,7 +177,7 @@ mod tests {
     fn shorter_page_with_the_term_ranks_higher() {
         let ranking =
             rank(&[doc(&[("spel", 1.0)], 50), doc(&[("spel", 1.0)], 800), doc(&[("x", 1.0)], 400)]);
-        assert!(level(&ranking, "spel", 0) > level(&ranking, "spel", 1));
+        assert!(level_of(&ranking, "spel", 0) > level_of(&ranking, "spel", 1));
     }
 
     #[test]
@@ -167,7 +186,7 @@ mod tests {
         let mut in_title = doc(&[], 400);
         in_title.weights.push(("spel".into(), TermWeight { frequency: 6.0, title: 1.0 }));
         let ranking = rank(&[in_title, doc(&[("spel", 60.0)], 400), doc(&[("x", 1.0)], 400)]);
-        assert!(level(&ranking, "spel", 0) > level(&ranking, "spel", 1));
+        assert!(level_of(&ranking, "spel", 0) > level_of(&ranking, "spel", 1));
     }
 
     #[test]
@@ -183,11 +202,29 @@ mod tests {
     }
 
     #[test]
-    fn levels_span_one_to_max() {
-        let ranking =
-            rank(&[doc(&[("a", 0.1)], 900), doc(&[("b", 20.0)], 10), doc(&[("c", 1.0)], 100)]);
-        assert_eq!(level(&ranking, "a", 0), 1);
-        assert_eq!(level(&ranking, "b", 1), LEVELS);
+    fn levels_follow_a_fixed_scale_that_other_pages_do_not_move() {
+        assert!(
+            (LEVEL_STEP - (HIGHEST_SCORE / LOWEST_SCORE).ln() / f64::from(LEVELS - 1)).abs()
+                < 1e-12
+        );
+        assert_eq!(level(LOWEST_SCORE), 1);
+        assert_eq!(level(HIGHEST_SCORE), LEVELS);
+        let docs = [doc(&[("a", 0.1)], 900), doc(&[("b", 20.0)], 10), doc(&[("c", 1.0)], 100)];
+        let mut other = docs.to_vec();
+        other[2] = doc(&[("d", 3.0), ("e", 0.01)], 100);
+        let (few, many) = (rank(&docs), rank(&other));
+        assert_eq!(
+            level_of(&few, "b", 1),
+            level_of(&many, "b", 1),
+            "same pages, length pivot and document frequency"
+        );
+    }
+
+    #[test]
+    fn the_pivot_length_moves_in_steps() {
+        assert_eq!(pivot_length(4000, 10), pivot_length(4010, 10));
+        assert!(pivot_length(8000, 10) > pivot_length(4000, 10));
+        assert_eq!(pivot_length(0, 0), 1.0);
     }
 
     #[test]

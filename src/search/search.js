@@ -57,6 +57,10 @@
     return shard;
   }
 
+  // A shard's file is named by its boundary: UTF-8 bytes in hex, '0' for the first (shard.rs).
+  const hex = (c) => { const u = encodeURIComponent(c); return u[0] === '%' ? u.replace(/%/g, '').toLowerCase() : c.charCodeAt(0).toString(16).padStart(2, '0'); };
+  const shardName = (boundary) => (boundary ? [...boundary].map(hex).join('') : '0');
+
   function prepareEntry(e) {
     const letters = Object.keys(e.fold.letters).join('');
     e.fold.re = letters && new RegExp(`[${letters}]`, 'gu');
@@ -122,7 +126,7 @@
       last = --first;
       while (last + 1 < Math.min(e.shards.length, first + SPAN) && e.shards[last + 1].startsWith(word)) last++;
       const loading = [];
-      for (let n = first; n <= last; n++) loading.push(this.load(`s${n}`, `s/${n}.js`, parseShard));
+      for (let n = first; n <= last; n++) { const name = shardName(e.shards[n]); loading.push(this.load(`s${name}`, `s/${name}.js`, parseShard)); }
       const scores = new Map(), found = [];
       const add = (shard, i, weight) => {
         found.push(shard.terms[i]);

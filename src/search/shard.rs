@@ -1,25 +1,34 @@
 //! Splitting the term dictionary into small shards, so a query loads only what it needs.
 //!
 //! Terms are kept in the client's sort order and cut into consecutive runs of at most
-//! [`SHARD_BYTES`]: where terms are dense (many `kinder…` words, long lists) shards cover
-//! a short prefix range, where they are sparse a long one. The entry file lists, for each
-//! shard, the shortest prefix that separates it from the one before, so the client finds
-//! the shard of a word (and of the words it is a prefix of) with a binary search. Inside a
-//! shard each term is stored as `<shared prefix length><rest of term> <postings>`, records
-//! separated by commas: sorted neighbours share most of their letters. Takes the sorted
-//! posting lists, hands on the shard payloads and their boundaries.
+//! [`SHARD_BYTES`], starting where the terms themselves say (see [`starts`]), so that an
+//! edit changes the shards around the terms it touches and no others: where terms are
+//! dense (many `kinder…` words, long lists) shards cover a short prefix range, where they
+//! are sparse a long one. The entry file lists, for each shard, the shortest prefix that
+//! separates it from the one before, so the client finds the shard of a word (and of the
+//! words it is a prefix of) with a binary search; a shard's file is named by that prefix.
+//! Inside a shard each term is stored as `<shared prefix length><rest of term>
+//! <postings>`, records separated by commas: sorted neighbours share most of their
+//! letters. Takes the sorted, encoded posting lists, hands on shard starts and payloads.
 
 use serde_json::Value;
 
-use super::encode::{postings, push_number, registration};
-use super::rank::{client_order, TermPostings};
+#[cfg(test)]
+use super::encode::postings;
+use super::encode::{push_number, registration};
+use super::rank::client_order;
+#[cfg(test)]
+use super::rank::TermPostings;
 use super::SearchFile;
 
 /// The largest shard file, in bytes: small enough that a first query stays below its 60 KB
 /// budget even when its word's completions span two shards, large enough that a 10,000-page
 /// site needs only a few hundred shards (the entry file lists them all).
 pub(super) const SHARD_BYTES: usize = 10 * 1024;
-/// What the registration call around a shard's payload costs, with room to spare.
+/// The size shards have on average (many are cut where the content says, see [`starts`]).
+const TARGET_SHARD_BYTES: usize = 6 * 1024;
+/// What the registration call around a shard's payload costs, with room to spare, besides
+/// the shard's name (twice the boundary's length).
 const WRAPPER_BYTES: usize = 40;
 /// The shared prefix length is one base-32 digit.
 const MAX_SHARED: usize = 31;
@@ -31,50 +40,111 @@ pub(super) struct SearchShard {
     pub(super) records: String,
 }
 
-/// Packs the terms (in client order) into shards of at most [`SHARD_BYTES`].
-pub(super) fn pack(terms: &[TermPostings]) -> Vec<SearchShard> {
-    let mut shards = Vec::new();
-    let mut records = String::new();
-    let mut boundary = String::new();
-    let mut previous: Option<&str> = None;
-    for term in terms {
-        let mut record = encode_record(previous.unwrap_or(""), term);
-        let full = WRAPPER_BYTES + file_bytes(&records) + 1 + file_bytes(&record) > SHARD_BYTES;
-        if full && !records.is_empty() {
-            shards.push(SearchShard { boundary, records: std::mem::take(&mut records) });
-            boundary = separating_prefix(previous.unwrap_or(""), &term.term);
-            record = encode_record("", term);
+/// Where shards start, for terms in client order given as `(term, encoded postings)`:
+/// `(index of the first term, boundary)` per shard, the first at 0 with boundary `""`.
+///
+/// Shards start where the content says, not where the previous shard filled up: a shard
+/// starts before a term whose [`starts_shard`] holds (about one term per
+/// [`TARGET_SHARD_BYTES`]), and only when a shard would outgrow [`SHARD_BYTES`] before
+/// such a term does it start early. So a change to one term's postings changes the shards
+/// from the last content-defined start before it to the next one after it, not every
+/// shard after it, and serve writes a few shard files per edit instead of all of them.
+pub(super) fn starts<'t>(terms: impl Iterator<Item = (&'t str, &'t str)>) -> Vec<(usize, String)> {
+    let mut starts = vec![(0, String::new())];
+    let mut bytes = WRAPPER_BYTES + 1;
+    let mut previous = "";
+    for (n, (term, postings)) in terms.enumerate() {
+        let record = record_bytes(previous, term, postings);
+        let early = bytes + 1 + record > SHARD_BYTES;
+        if n > 0 && (starts_shard(term, postings) || early) {
+            let boundary = separating_prefix(previous, term);
+            bytes = WRAPPER_BYTES + 2 * boundary.len() + record_bytes("", term, postings);
+            starts.push((n, boundary));
+        } else {
+            bytes += record + usize::from(n > 0);
         }
-        if !records.is_empty() {
-            records.push(',');
-        }
-        records.push_str(&record);
-        previous = Some(&term.term);
+        previous = term;
     }
-    shards.push(SearchShard { boundary, records });
-    shards
+    starts
 }
 
-/// The shard files, `search/s/<n>.js`.
-pub(super) fn files(shards: &[SearchShard]) -> Vec<SearchFile> {
-    shards
+/// Packs the terms (in client order) into shards of at most [`SHARD_BYTES`].
+#[cfg(test)]
+pub(super) fn pack(terms: &[TermPostings]) -> Vec<SearchShard> {
+    let encoded: Vec<(&str, String)> =
+        terms.iter().map(|t| (t.term.as_str(), postings(&t.postings))).collect();
+    let starts = starts(encoded.iter().map(|(t, p)| (*t, p.as_str())));
+    let ends = starts.iter().skip(1).map(|s| s.0).chain([encoded.len()]);
+    starts
         .iter()
-        .enumerate()
-        .map(|(n, shard)| SearchFile {
-            path: format!("search/s/{n}.js"),
-            bytes: registration(&format!("s{n}"), &Value::String(shard.records.clone())),
+        .zip(ends)
+        .map(|((start, boundary), end)| SearchShard {
+            boundary: boundary.clone(),
+            records: records(encoded[*start..end].iter().map(|(t, p)| (*t, p.as_str()))),
         })
         .collect()
 }
 
-fn encode_record(previous: &str, term: &TermPostings) -> String {
-    let (shared_units, rest) = shared_prefix(previous, &term.term);
-    let mut record = String::with_capacity(rest.len() + term.postings.len() * 2 + 4);
-    push_number(&mut record, shared_units as u32);
-    record.push_str(rest);
-    record.push(' ');
-    record.push_str(&postings(&term.postings));
-    record
+/// A shard's records: `(term, encoded postings)` in client order.
+pub(super) fn records<'t>(terms: impl Iterator<Item = (&'t str, &'t str)>) -> String {
+    let mut records = String::new();
+    let mut previous = "";
+    for (term, postings) in terms {
+        if !records.is_empty() {
+            records.push(',');
+        }
+        let (shared_units, rest) = shared_prefix(previous, term);
+        push_number(&mut records, shared_units as u32);
+        records.push_str(rest);
+        records.push(' ');
+        records.push_str(postings);
+        previous = term;
+    }
+    records
+}
+
+/// The file of the shard at `boundary`.
+pub(super) fn file(shard: &SearchShard) -> SearchFile {
+    let name = name(&shard.boundary);
+    SearchFile {
+        path: format!("search/s/{name}.js"),
+        bytes: registration(&format!("s{name}"), &Value::String(shard.records.clone())),
+    }
+}
+
+/// The shard files, `search/s/<name>.js`.
+#[cfg(test)]
+pub(super) fn files(shards: &[SearchShard]) -> Vec<SearchFile> {
+    shards.iter().map(file).collect()
+}
+
+/// A shard's file name: its boundary's UTF-8 bytes in hex, `0` for the first shard (no
+/// other name has an odd length). Named by boundary, not by number, so that a shard added
+/// or dropped does not rename every shard after it; `search.js` computes the same name.
+pub(super) fn name(boundary: &str) -> String {
+    if boundary.is_empty() {
+        return "0".into();
+    }
+    boundary.bytes().map(|b| format!("{b:02x}")).collect()
+}
+
+/// Shards start before about one term in [`TARGET_SHARD_BYTES`] of records: a term starts
+/// a shard when a hash of it falls below its record's share of that size.
+fn starts_shard(term: &str, postings: &str) -> bool {
+    let share = (term.len() + postings.len() + 2) as u64;
+    stable_hash(term) / (u64::MAX / TARGET_SHARD_BYTES as u64) < share
+}
+
+/// FNV-1a: the same on every machine and in every release, unlike std's hasher.
+fn stable_hash(text: &str) -> u64 {
+    text.bytes()
+        .fold(0xcbf2_9ce4_8422_2325, |hash, b| (hash ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3))
+}
+
+/// Bytes the record of `term` takes in its file after `previous`.
+fn record_bytes(previous: &str, term: &str, postings: &str) -> usize {
+    let (_, rest) = shared_prefix(previous, term);
+    1 + file_bytes(rest) + 1 + postings.len()
 }
 
 /// The length of the shared prefix in UTF-16 units (the client slices JS strings) and the

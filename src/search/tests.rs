@@ -1,7 +1,8 @@
 //! Tests of the whole build: what lands in the files, read back the way the client reads
 //! it. The client's own behaviour is tested in `client_tests`.
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
+use std::sync::Arc;
 
 use serde_json::Value;
 
@@ -10,7 +11,7 @@ use super::encode::decode;
 use super::fragment::FRAGMENT_TEXT_CHARS;
 use super::shard::SHARD_BYTES;
 use super::synthetic::site;
-use super::{build_index, SearchConfig, SearchDoc, SearchFile};
+use super::{build_index, SearchConfig, SearchDoc, SearchFile, SearchIndex};
 
 /// The payload of an index file: `spiegelSearch.add("key",<payload>);`.
 fn payload(file: &SearchFile) -> Value {
@@ -173,4 +174,55 @@ fn an_empty_site_still_gets_a_working_index() {
         &SearchConfig::default(),
     );
     assert!(one.iter().any(|f| f.path == "search/d/0.js"));
+}
+
+/// The files of an index update applied to the files served so far; hands on how many
+/// shard and fragment files it wrote.
+fn apply(served: &mut BTreeMap<String, Vec<u8>>, update: super::IndexUpdate) -> (usize, usize) {
+    for path in update.removed {
+        served.remove(&path);
+    }
+    let count = |dir: &str| update.files.iter().filter(|f| f.path.starts_with(dir)).count();
+    let written = (count("search/s/"), count("search/d/"));
+    served.extend(update.files.into_iter().map(|f| (f.path, f.bytes)));
+    written
+}
+
+/// A page, an edit to it, and whether the edit is small.
+type Edit<'e> = (usize, &'e dyn Fn(&mut SearchDoc), bool);
+
+#[test]
+fn an_edit_to_one_page_rewrites_a_few_files_and_equals_a_full_build() {
+    let config = SearchConfig::new("nl");
+    let mut docs = site(1_000);
+    let arcs = |docs: &[SearchDoc]| docs.iter().cloned().map(Arc::new).collect::<Vec<_>>();
+    let mut index = SearchIndex::new(config.clone());
+    let mut served = BTreeMap::new();
+    let all = apply(&mut served, index.update(arcs(&docs)));
+    // (page, edit, whether it is small: a sentence, a tag, a heading)
+    let edits: [Edit<'_>; 5] = [
+        (17, &|d| d.sections[0].text.push_str(" Een zin over het sprookjesbos."), true),
+        (17, &|d| d.sections[0].text.push_str(" Meetpunt 12345 in de kinderopvangtuin."), true),
+        (90, &|d| d.tags.push("nieuwtag".into()), true),
+        (3, &|d| d.sections[0].heading = "Speelhoek".into(), true),
+        (404, &|d| d.sections.truncate(1), false),
+    ];
+    for (step, (page, edit, small)) in edits.iter().enumerate() {
+        edit(&mut docs[*page]);
+        let (shards, fragments) = apply(&mut served, index.update(arcs(&docs)));
+        // Shards hold the changed terms; fragments are the page's own and those of
+        // pages sharing a word whose rounded rarity moved (a few per word).
+        if *small {
+            assert!(shards <= 8, "step {step}: {shards} of {} shards written", all.0);
+            assert!(fragments <= 100, "step {step}: {fragments} of {} fragments", all.1);
+        }
+        let full: BTreeMap<String, Vec<u8>> =
+            build_index(&docs, &config).into_iter().map(|f| (f.path, f.bytes)).collect();
+        assert!(served == full, "step {step}: the index differs from a full build");
+    }
+    docs[5].title = "Aaaa een nieuwe titel".into();
+    apply(&mut served, index.update(arcs(&docs)));
+    let full: BTreeMap<String, Vec<u8>> =
+        build_index(&docs, &config).into_iter().map(|f| (f.path, f.bytes)).collect();
+    assert!(served == full, "after a title change, which moves doc ids");
 }

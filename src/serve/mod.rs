@@ -155,7 +155,8 @@ fn loopback_for(ip: IpAddr) -> IpAddr {
 /// One update of the session; a good one replaces the served files and reloads tabs.
 fn rebuild(shared: &Shared, session: &mut Session, changed: &[PathBuf]) {
     let started = Instant::now();
-    match session.update(changed, &mut Timings::default()) {
+    let mut timings = Timings::default();
+    match session.update(changed, &mut timings) {
         Ok(update) => {
             let (rendered, pages) = (update.rendered, update.pages);
             let paths = apply(shared, update.files, update.removed);
@@ -165,6 +166,11 @@ fn rebuild(shared: &Shared, session: &mut Session, changed: &[PathBuf]) {
                 let ms = started.elapsed().as_millis();
                 let note = Note::Rebuilt { change, rendered, pages, files: paths.len(), ms };
                 println!("{}", note.text(Lang::of_site(&shared.root)));
+                if std::env::var_os("SPIEGEL_TIMINGS").is_some() {
+                    for (stage, took) in &timings.stages {
+                        println!("  {stage}: {:.1} ms", took.as_secs_f64() * 1000.0);
+                    }
+                }
             }
         }
         Err(diagnostics) => {
