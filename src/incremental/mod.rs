@@ -59,6 +59,9 @@ pub struct Session {
     highlighter: Highlighter,
     stale: Stale,
     good: Option<Good>,
+    /// Whether there will be a next update: if not ([`Session::once`]), an update hands
+    /// its output over instead of copying it, and keeps nothing.
+    keep: bool,
 }
 
 /// What to read again at the next update.
@@ -81,7 +84,8 @@ struct Good {
     links: Links,
     lists: render::Lists,
     files: SiteFiles,
-    /// Every page as rendered, indexed like `site.pages`.
+    /// Every page as rendered, indexed like `site.pages`; their html went out with the
+    /// update that rendered them (only pages that render again are written again).
     pages: Vec<render::RenderedPage>,
     /// What every page may show of the others, see [`shape`].
     shape: String,
@@ -226,7 +230,14 @@ impl Session {
                 touched: BTreeSet::new(),
             },
             good: None,
+            keep: true,
         }
+    }
+
+    /// A session for one update only (`build`, `check`): its output files are moved
+    /// into the update rather than copied, so a large site is not held twice.
+    pub fn once(root: &Path, purpose: Purpose) -> Session {
+        Session { keep: false, ..Session::new(root, purpose) }
     }
 
     /// Builds again after `changed` (paths of the site, absolute or relative to the
@@ -298,11 +309,16 @@ impl Session {
         let pages = all_pages(rendered, old_pages.unwrap_or_default(), &affected.old_of);
         let built = Built { site: &site, links: &links, config: &config, feeds: &feeds };
         let outputs = Outputs { copied, listings, collections, taxonomies: &taxonomies };
-        let files = site_files(self.purpose, &built, &pages, outputs, timings);
+        let mut files = site_files(self.purpose, &built, &pages, outputs, timings);
         let old = self.good.as_ref().map(|g| (&g.site, &g.files));
         let touched = &self.stale.touched;
-        let update = changes(&site, &files, old, &affected.gone, (&pages, &which), touched);
-        self.good = Some(Good { site, links, lists, files, pages, shape, terms, kinds });
+        let mut pages = pages;
+        let rendered = (pages.as_mut_slice(), which.as_slice());
+        let update =
+            changes(&site, (&mut files, self.keep), old, &affected.gone, rendered, touched);
+        if self.keep {
+            self.good = Some(Good { site, links, lists, files, pages, shape, terms, kinds });
+        }
         self.stale.everything = false;
         self.stale.touched.clear();
         Ok(Update { photos: photo_stats, ..update })
@@ -613,24 +629,23 @@ fn is_page_path(site: &Site, path: &str) -> bool {
 /// The output files that are new or changed, and the paths that are gone: the rendered
 /// pages, the other files that differ from `old`'s or whose source was `touched`, and
 /// the pages and files of `old` that the site no longer has (`gone`: its pages without
-/// a page now).
+/// a page now). The pages' html moves into the update; the other files are copied when
+/// the session `keep`s them for the next update, else moved too.
 fn changes(
     site: &Site,
-    files: &SiteFiles,
+    (files, keep): (&mut SiteFiles, bool),
     old: Option<(&Site, &SiteFiles)>,
     gone: &[usize],
-    (pages, rendered): (&[render::RenderedPage], &[usize]),
+    (pages, rendered): (&mut [render::RenderedPage], &[usize]),
     touched: &BTreeSet<PathBuf>,
 ) -> Update {
     let count = rendered.len();
     let mut out: Vec<OutputFile> = rendered
         .iter()
         .map(|&i| {
-            let page = &pages[i];
-            OutputFile {
-                path: page.path.clone(),
-                content: Content::Bytes(page.html.clone().into_bytes()),
-            }
+            let page = &mut pages[i];
+            let html = std::mem::take(&mut page.html);
+            OutputFile { path: page.path.clone(), content: Content::Bytes(html.into_bytes()) }
         })
         .collect();
     let before = |path: &str| match old {
@@ -639,10 +654,14 @@ fn changes(
     };
     let copied_from_touched =
         |content: &Content| matches!(content, Content::Copy(source) if touched.contains(source));
-    for (path, content) in files {
+    for (path, content) in files.iter_mut() {
         let changed = before(path) != Some(content) || copied_from_touched(content);
         if changed && !is_page_path(site, path) {
-            out.push(OutputFile { path: path.clone(), content: content.clone() });
+            let content = match keep {
+                true => content.clone(),
+                false => std::mem::replace(content, Content::Bytes(Vec::new())),
+            };
+            out.push(OutputFile { path: path.clone(), content });
         }
     }
     out.sort_by(|a, b| a.path.cmp(&b.path));
