@@ -37,17 +37,22 @@ pub(super) fn pack(terms: &[TermPostings]) -> Vec<SearchShard> {
     let mut records = String::new();
     let mut boundary = String::new();
     let mut previous: Option<&str> = None;
+    // `file_bytes(&records)`, kept as records are added rather than counted again.
+    let mut records_bytes = 0;
     for term in terms {
         let mut record = encode_record(previous.unwrap_or(""), term);
-        let full = WRAPPER_BYTES + file_bytes(&records) + 1 + file_bytes(&record) > SHARD_BYTES;
+        let full = WRAPPER_BYTES + records_bytes + 1 + file_bytes(&record) > SHARD_BYTES;
         if full && !records.is_empty() {
             shards.push(SearchShard { boundary, records: std::mem::take(&mut records) });
+            records_bytes = 0;
             boundary = separating_prefix(previous.unwrap_or(""), &term.term);
             record = encode_record("", term);
         }
         if !records.is_empty() {
             records.push(',');
+            records_bytes += 1;
         }
+        records_bytes += file_bytes(&record);
         records.push_str(&record);
         previous = Some(&term.term);
     }
