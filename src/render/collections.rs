@@ -8,7 +8,7 @@
 //! every reader: which cards it shows lives in the URL and the browser's storage.
 
 use rayon::prelude::*;
-use serde_json::Map;
+use serde_json::{Map, Value};
 
 use super::views::{book_url, root_prefix, PageView, SiteView, SELECTION_URL};
 use super::{
@@ -28,11 +28,12 @@ pub fn render_collections(
     let has = |name: &str| inputs.theme.tera.get_template_names().any(|t| t == name);
     let mut results = Vec::new();
     if has("book.html") {
-        for kind in inputs.config.kinds() {
-            if let Some(url) = book_url(kind) {
-                results.push(free_url(&url, inputs).and_then(|()| book(kind, &url, inputs)));
-            }
-        }
+        let books: Vec<(&Kind, String)> =
+            inputs.config.kinds().filter_map(|k| Some((k, book_url(k)?))).collect();
+        results = books
+            .par_iter()
+            .map(|(kind, url)| free_url(url, inputs).and_then(|()| book(kind, url, inputs)))
+            .collect();
     }
     if has("selection.html") {
         results.push(selection_url_is_free(inputs).and_then(|()| selection(inputs)));
@@ -77,12 +78,15 @@ fn book(kind: &Kind, url: &str, inputs: &Inputs<'_>) -> Result<(String, String),
     let highlighter = Highlighter::default();
     let root = root_prefix(url);
     let entries = inputs.links.index.entries_of_kind(&kind.name);
-    let views: Vec<PageView<'_>> = entries
+    // Each entry's view becomes template data on its own thread and is dropped there: a
+    // book holds every entry's text, which should not be held twice.
+    let views: Vec<Value> = entries
         .par_iter()
         .map(|&e| {
             let prefix = format!("{}--", inputs.site.pages[e].slug);
             let options = ViewOptions { root: &root, id_prefix: Some(&prefix) };
-            page_view(e, inputs, &linker, &lists, &highlighter, &options).0
+            let view = page_view(e, inputs, &linker, &lists, &highlighter, &options).0;
+            serde_json::to_value(&view).unwrap_or_default()
         })
         .collect();
     let fields = Map::new();
@@ -101,11 +105,14 @@ fn book(kind: &Kind, url: &str, inputs: &Inputs<'_>) -> Result<(String, String),
         kind_href: index.map(|p| linker.href(p)),
         ..PageView::empty(&fields)
     };
-    let mut context = tera::Context::new();
-    context.insert("site", &SiteView::new(inputs.config, &inputs.theme.brand, linker.clean_urls));
-    context.insert("page", &page);
-    context.insert("book", &views);
-    context.insert("root", &root);
+    let site = SiteView::new(inputs.config, &inputs.theme.brand, linker.clean_urls);
+    let mut data = Map::new();
+    data.insert("site".into(), serde_json::to_value(&site).unwrap_or_default());
+    data.insert("page".into(), serde_json::to_value(&page).unwrap_or_default());
+    data.insert("book".into(), Value::Array(views));
+    data.insert("root".into(), Value::String(root.clone()));
+    // Moved into the context, not copied as `insert` would.
+    let context = tera::Context::from_value(Value::Object(data)).unwrap_or_default();
     let html = render_template(inputs.theme, "book.html", &context, url)?;
     Ok((format!("{url}index.html"), html))
 }

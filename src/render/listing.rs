@@ -5,6 +5,7 @@
 //! Takes the render [`Inputs`]; hands on output files. Listing pages are not part of
 //! `site.pages`, so they are neither link targets nor search results.
 
+use rayon::prelude::*;
 use serde_json::{Map, Value};
 
 use super::views::{href_for_url, root_prefix, FacetLinks, LinkView, PageView, TermLink};
@@ -135,21 +136,28 @@ fn render_taxonomy(
         },
     )?];
     let parent = Parent { label: &taxonomy.label, href: href_for_url(&taxonomy.url, clean) };
-    for term in &taxonomy.terms {
-        let entries: Vec<LinkView<'_>> = term.pages.iter().map(|&i| linker.link(i)).collect();
-        files.push(listing_page(
-            inputs,
-            &ListingPage {
-                title: &term.label,
-                role: "term",
-                kind,
-                url: &term.url,
-                parent: Some(&parent),
-                terms: &[],
-                entries,
-                fields: &empty,
-            },
-        )?);
+    let term_pages: Vec<Result<OutputFile, Diagnostic>> = taxonomy
+        .terms
+        .par_iter()
+        .map(|term| {
+            let entries: Vec<LinkView<'_>> = term.pages.iter().map(|&i| linker.link(i)).collect();
+            listing_page(
+                inputs,
+                &ListingPage {
+                    title: &term.label,
+                    role: "term",
+                    kind,
+                    url: &term.url,
+                    parent: Some(&parent),
+                    terms: &[],
+                    entries,
+                    fields: &empty,
+                },
+            )
+        })
+        .collect();
+    for page in term_pages {
+        files.push(page?);
     }
     Ok(files)
 }
