@@ -77,7 +77,7 @@ pub fn check_output_dir(root: &Path, output: &Path) -> Result<(), Diagnostic> {
 /// any other fails. A full disk, a vanished source file or a folder that cannot be written
 /// to leaves the previous output as it was.
 pub fn write(output: &Path, files: &[OutputFile]) -> Result<WriteStats, Diagnostic> {
-    prepare(output)?;
+    let fresh = prepare(output)?;
     let results: Vec<Result<Option<Staged>, Diagnostic>> =
         files.par_iter().map(|f| stage(output, f)).collect();
     let mut staged = Vec::new();
@@ -106,7 +106,8 @@ pub fn write(output: &Path, files: &[OutputFile]) -> Result<WriteStats, Diagnost
     }
     stats.written = staged.len();
     let produced: BTreeSet<&str> = files.iter().map(|f| f.path.as_str()).collect();
-    stats.removed = remove_stale(output, &produced)?;
+    // A folder that held nothing before has nothing stale: no need to walk it.
+    stats.removed = if fresh { 0 } else { remove_stale(output, &produced)? };
     Ok(stats)
 }
 
@@ -244,13 +245,16 @@ fn io_error(path: &Path, action: &str, e: &std::io::Error) -> Diagnostic {
 }
 
 /// Creates the folder, or checks that an existing one is ours (or empty), and marks it.
-fn prepare(output: &Path) -> Result<(), Diagnostic> {
+/// Returns whether it held nothing before (no folder, an empty one, or only the marker).
+fn prepare(output: &Path) -> Result<bool, Diagnostic> {
+    let mut fresh = true;
     if output.is_dir() {
         let ours = output.join(MARKER).is_file();
         let empty = fs::read_dir(output)
             .map_err(|e| io_error(output, "read the output folder", &e))?
             .next()
             .is_none();
+        fresh = empty || ours && only_marker(output);
         if !ours && !empty {
             return Err(Diagnostic::file(output, "the output folder already holds files that spiegel did not write")
                 .with_hint(format!("spiegel only replaces folders it made (they contain {MARKER}); choose an empty or new --output")));
@@ -266,7 +270,12 @@ fn prepare(output: &Path) -> Result<(), Diagnostic> {
         )
         .map_err(|e| io_error(&marker, "write", &e))?;
     }
-    Ok(())
+    Ok(fresh)
+}
+
+fn only_marker(output: &Path) -> bool {
+    fs::read_dir(output)
+        .is_ok_and(|mut entries| entries.all(|e| e.is_ok_and(|e| e.file_name() == MARKER)))
 }
 
 /// Removes files (and then empty folders) under `output` that were not produced.
