@@ -33,6 +33,8 @@ measure() {
   local times=() mems=()
   for _ in $(seq "$RUNS"); do
     rm -rf "$out"
+    # Flush what the previous run wrote, so no tool pays for another's disk writes.
+    sync
     local line
     /usr/bin/time -o "$BENCH_DIR/time.txt" -f "%e %M" "$@" >/dev/null 2>&1
     line=$(tail -n 1 "$BENCH_DIR/time.txt")
@@ -67,6 +69,7 @@ HTML
   cp "$dir/layouts/_default/list.html" "$dir/layouts/index.html"
 }
 
+echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg) ($(nproc) cores)"
 printf '%-8s %-8s %10s %10s %12s %10s\n' entries tool "wall (s)" "pages/s" "peak (MiB)" "content"
 for n in $SIZES; do
   site="$BENCH_DIR/site-$n"
@@ -84,6 +87,7 @@ for n in $SIZES; do
   printf '%-8s %-8s %10s\n' "$n" "ratio" "hugo/spiegel = $(echo "scale=2; $h_time / $s_time" | bc -l)x"
 
   echo "  spiegel stages (one more run):"
-  rm -rf "$BENCH_DIR/out-spiegel-$n"
+  rm -rf "$BENCH_DIR/out-spiegel-$n"; sync
   "$SPIEGEL" build --root "$site" --output "$BENCH_DIR/out-spiegel-$n" --timings | sed -n '3,$p'
+  echo "  load average: $(cut -d' ' -f1-3 /proc/loadavg)"
 done

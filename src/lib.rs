@@ -90,7 +90,7 @@ pub enum Purpose {
 }
 
 /// Runs the pipeline up to, not including, writing. All problems of all stages that
-/// could run come back together. This is the first update of an [`incremental::Session`],
+/// could run come back together. This is the only update of an [`incremental::Session`],
 /// the same code `serve` runs after every change.
 pub fn render_site(root: &Path, timings: &mut Timings) -> Result<Rendered, Diagnostics> {
     run_pipeline(root, Purpose::Publish, timings)
@@ -108,7 +108,7 @@ fn run_pipeline(
     purpose: Purpose,
     timings: &mut Timings,
 ) -> Result<Rendered, Diagnostics> {
-    let update = incremental::Session::new(root, purpose).update(&[], timings)?;
+    let update = incremental::Session::once(root, purpose).update(&[], timings)?;
     Ok(Rendered { files: update.files, pages: update.pages, photos: update.photos })
 }
 

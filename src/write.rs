@@ -1,8 +1,9 @@
 //! Writing the output folder, only after everything rendered without error.
 //!
 //! Takes the complete list of output files; replaces each changed file atomically
-//! (temporary file in the same folder, then rename), leaves unchanged files alone so
-//! repeated builds stay fast, and removes files the site no longer produces. It refuses
+//! (temporary file in the same folder, then rename), writes new files straight into
+//! place (removed again if the build fails), leaves unchanged files alone so repeated
+//! builds stay fast, and removes files the site no longer produces. It refuses
 //! output folders that would put the site itself at risk, and folders it did not make.
 
 use std::collections::BTreeSet;
@@ -74,10 +75,11 @@ pub fn check_output_dir(root: &Path, output: &Path) -> Result<(), Diagnostic> {
 /// Writes `files` into `output`. Nothing is written if the folder is not ours, and
 /// nothing is replaced unless every changed file could be written first: each goes to
 /// a temporary file beside its target, and only when all are there are they renamed
-/// into place. A full disk, a vanished source file or a folder that cannot be written
+/// into place; a file that is new goes straight to its place, and is removed again if
+/// any other fails. A full disk, a vanished source file or a folder that cannot be written
 /// to leaves the previous output as it was.
 pub fn write(output: &Path, files: &[OutputFile]) -> Result<WriteStats, Diagnostic> {
-    prepare(output)?;
+    let fresh = prepare(output)?;
     let results: Vec<Result<Option<Staged>, Diagnostic>> =
         files.par_iter().map(|f| stage(output, f)).collect();
     let mut staged = Vec::new();
@@ -96,6 +98,8 @@ pub fn write(output: &Path, files: &[OutputFile]) -> Result<WriteStats, Diagnost
         discard(output, &staged);
         return Err(e);
     }
+    // Renames first: should one fail, the new files written in place (last) go too.
+    staged.sort_by_key(Staged::in_place);
     for (i, file) in staged.iter().enumerate() {
         if let Err(e) = commit(file) {
             discard(output, &staged[i..]);
@@ -104,14 +108,22 @@ pub fn write(output: &Path, files: &[OutputFile]) -> Result<WriteStats, Diagnost
     }
     stats.written = staged.len();
     let produced: BTreeSet<&str> = files.iter().map(|f| f.path.as_str()).collect();
-    stats.removed = remove_stale(output, &produced)?;
+    // A folder that held nothing before has nothing stale: no need to walk it.
+    stats.removed = if fresh { 0 } else { remove_stale(output, &produced)? };
     Ok(stats)
 }
 
-/// A changed file written to its temporary place, waiting to be renamed onto `target`.
+/// A changed file written to its temporary place, waiting to be renamed onto `target`;
+/// or a new file, written in place (`temporary` is `target`).
 struct Staged {
     temporary: PathBuf,
     target: PathBuf,
+}
+
+impl Staged {
+    fn in_place(&self) -> bool {
+        self.temporary == self.target
+    }
 }
 
 /// Writes one file's new bytes beside its target; `None` if its bytes did not change.
@@ -123,13 +135,29 @@ fn stage(output: &Path, file: &OutputFile) -> Result<Option<Staged>, Diagnostic>
             fs::read(source).map_err(|e| io_error(source, Action::Read, &e))?,
         ),
     };
-    if let Ok(meta) = fs::metadata(&target) {
-        if meta.len() == bytes.len() as u64 && fs::read(&target).is_ok_and(|old| old == *bytes) {
-            return Ok(None);
+    let exists = match fs::symlink_metadata(&target) {
+        Ok(meta) => {
+            let same = meta.is_file()
+                && meta.len() == bytes.len() as u64
+                && fs::read(&target).is_ok_and(|old| old == *bytes);
+            if same {
+                return Ok(None);
+            }
+            true
         }
-    }
+        Err(_) => false,
+    };
     let parent = target.parent().unwrap_or(output);
     fs::create_dir_all(parent).map_err(|e| io_error(parent, Action::CreateFolder, &e))?;
+    // A new file has nothing to protect: it goes straight to its place (`create_new`
+    // refuses to replace anything that appeared meanwhile), saving a rename per file.
+    if !exists {
+        match write_new(&target, &bytes) {
+            Ok(()) => return Ok(Some(Staged { temporary: target.clone(), target })),
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {}
+            Err(e) => return Err(io_error(&target, Action::Write, &e)),
+        }
+    }
     let name = target.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
     let temporary = parent.join(format!(".{name}.spiegel-tmp"));
     let written = fs::File::create(&temporary).and_then(|mut f| {
@@ -141,6 +169,16 @@ fn stage(output: &Path, file: &OutputFile) -> Result<Option<Staged>, Diagnostic>
         return Err(io_error(&target, Action::Write, &e));
     }
     Ok(Some(Staged { temporary, target }))
+}
+
+/// Writes a file that must not exist yet; a partly written one is removed again.
+fn write_new(target: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    let mut file = fs::File::create_new(target)?;
+    let written = file.write_all(bytes).and_then(|()| file.flush());
+    if written.is_err() {
+        let _ = fs::remove_file(target);
+    }
+    written
 }
 
 /// `output/path`, refusing a path that could lead out of the output folder: not plain
@@ -156,17 +194,27 @@ fn target_path(output: &Path, path: &str) -> Result<PathBuf, Diagnostic> {
         return Err(refuse(Refusal::LeavesOutput));
     }
     let mut at = output.to_path_buf();
-    for part in Path::new(path).components() {
+    let mut parts = Path::new(path).components();
+    for part in parts.by_ref() {
         at.push(part);
-        if fs::symlink_metadata(&at).is_ok_and(|m| m.file_type().is_symlink()) {
-            return Err(refuse(Refusal::LinkOnTheWay));
+        match fs::symlink_metadata(&at) {
+            Ok(m) if m.file_type().is_symlink() => {
+                return Err(refuse(Refusal::LinkOnTheWay));
+            }
+            Ok(_) => {}
+            // Nothing below a missing folder can exist, let alone be a link.
+            Err(_) => break,
         }
     }
+    at.extend(parts);
     Ok(at)
 }
 
 /// Puts a staged file in place of its target.
 fn commit(file: &Staged) -> Result<(), Diagnostic> {
+    if file.in_place() {
+        return Ok(());
+    }
     if fs::symlink_metadata(&file.target).is_ok_and(|m| m.is_dir()) {
         fs::remove_dir_all(&file.target)
             .map_err(|e| io_error(&file.target, Action::ReplaceFolder, &e))?;
@@ -199,13 +247,16 @@ fn io_error(path: &Path, action: Action, e: &std::io::Error) -> Diagnostic {
 }
 
 /// Creates the folder, or checks that an existing one is ours (or empty), and marks it.
-fn prepare(output: &Path) -> Result<(), Diagnostic> {
+/// Returns whether it held nothing before (no folder, an empty one, or only the marker).
+fn prepare(output: &Path) -> Result<bool, Diagnostic> {
+    let mut fresh = true;
     if output.is_dir() {
         let ours = output.join(MARKER).is_file();
         let empty = fs::read_dir(output)
             .map_err(|e| io_error(output, Action::ReadOutput, &e))?
             .next()
             .is_none();
+        fresh = empty || ours && only_marker(output);
         if !ours && !empty {
             return Err(Diagnostic::file(output, Message::OutputNotOurs)
                 .with_hint(Hint::OnlyOurFolders { marker: MARKER.to_string() }));
@@ -221,7 +272,12 @@ fn prepare(output: &Path) -> Result<(), Diagnostic> {
         )
         .map_err(|e| io_error(&marker, Action::Write, &e))?;
     }
-    Ok(())
+    Ok(fresh)
+}
+
+fn only_marker(output: &Path) -> bool {
+    fs::read_dir(output)
+        .is_ok_and(|mut entries| entries.all(|e| e.is_ok_and(|e| e.file_name() == MARKER)))
 }
 
 /// Removes files (and then empty folders) under `output` that were not produced.

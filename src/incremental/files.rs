@@ -109,6 +109,11 @@ impl Layers {
         }
         all
     }
+
+    /// All files, the winning one at each path, taken out of the layers.
+    pub(super) fn into_all(self) -> BTreeMap<String, Content> {
+        self.layers.into_iter().flatten().collect()
+    }
 }
 
 #[cfg(test)]

@@ -69,6 +69,9 @@ pub struct Session {
     good: Option<Good>,
     /// Whether the theme's `get_page` shows the pages of the last good build.
     functions_good: bool,
+    /// Whether there will be a next update: if not ([`Session::once`]), an update hands
+    /// its output over instead of copying it, and keeps nothing.
+    keep: bool,
 }
 
 /// What to read again at the next update.
@@ -243,7 +246,14 @@ impl Session {
             },
             good: None,
             functions_good: false,
+            keep: true,
         }
+    }
+
+    /// A session for one update only (`build`, `check`): its output is handed over, not
+    /// copied, and nothing is kept for a next update.
+    pub fn once(root: &Path, purpose: Purpose) -> Session {
+        Session { keep: false, ..Session::new(root, purpose) }
     }
 
     /// Builds again after `changed` (paths of the site, absolute or relative to the
@@ -385,9 +395,14 @@ impl Session {
         let outputs = Outputs { copied, listings, cards, collections, taxonomies: &taxonomies };
         let touched = &self.stale.touched;
         timings.time("site files", || site_files(&built, &pages, outputs, touched, &mut files));
+        let mut pages = pages;
         let update = timings.time("changes", || {
-            changes(&site, &mut files, old_site, &affected.gone, (&pages, &which))
+            let rendered = (pages.as_mut_slice(), which.as_slice());
+            changes(&site, (&mut files, self.keep), old_site, &affected.gone, rendered)
         });
+        if !self.keep {
+            return Ok(Update { photos: photo_stats, ..update });
+        }
         self.good = Some(Good {
             site,
             links,
@@ -806,31 +821,35 @@ fn is_page_path(site: &Site, path: &str) -> bool {
 /// The output files that are new or changed, and the paths that are gone: the rendered
 /// pages, the other files that `files` noted as changed, and the pages of `old` that the
 /// site no longer has (`gone`: its pages without a page now), unless a file now takes
-/// their place. A page wins over any other file at its path.
+/// their place. A page wins over any other file at its path. The pages' html moves into
+/// the update (nothing reads it again); the other files are copied when the session
+/// `keep`s them for the next update, else moved too.
 fn changes(
     site: &Site,
-    files: &mut Layers,
+    (files, keep): (&mut Layers, bool),
     old: Option<&Site>,
     gone: &[usize],
-    (pages, rendered): (&[render::RenderedPage], &[usize]),
+    (pages, rendered): (&mut [render::RenderedPage], &[usize]),
 ) -> Update {
     let count = rendered.len();
     let mut out: Vec<OutputFile> = rendered
         .iter()
         .map(|&i| {
-            let page = &pages[i];
-            OutputFile {
-                path: page.path.clone(),
-                content: Content::Bytes(page.html.clone().into_bytes()),
-            }
+            let page = &mut pages[i];
+            let html = std::mem::take(&mut page.html);
+            OutputFile { path: page.path.clone(), content: Content::Bytes(html.into_bytes()) }
         })
         .collect();
     let mut removed = Vec::new();
     let Some(old_site) = old else {
         files.take_changed();
-        for (path, content) in files.all() {
-            if !is_page_path(site, path) {
-                out.push(OutputFile { path: path.to_string(), content: content.clone() });
+        let all = match keep {
+            true => files.all().into_iter().map(|(p, c)| (p.to_string(), c.clone())).collect(),
+            false => std::mem::take(files).into_all(),
+        };
+        for (path, content) in all {
+            if !is_page_path(site, &path) {
+                out.push(OutputFile { path, content });
             }
         }
         out.sort_by(|a, b| a.path.cmp(&b.path));

@@ -12,7 +12,7 @@
 use serde_json::{json, Value};
 
 use super::fasthash::FastMap;
-use super::tokenize::terms;
+use super::tokenize::{fold, split_folded};
 use super::SearchDoc;
 
 /// Text budget per page, in characters (headings included).
@@ -68,14 +68,17 @@ fn snippets<'d>(doc: &'d SearchDoc, idf: &dyn Fn(&str) -> f64) -> (Vec<Snippet<'
     for (section, content) in doc.sections.iter().enumerate() {
         for sentence in sentences(&content.text) {
             for text in pieces(sentence, SNIPPET_CHARS) {
-                let mut ids: Vec<usize> = terms(text)
-                    .into_iter()
-                    .map(|term| {
-                        let next = words.rarity.len();
-                        *index.entry(term).or_insert_with_key(|term| {
+                let folded = fold(text);
+                // Words repeat within a page: look them up borrowed, own only new ones.
+                let mut ids: Vec<usize> = split_folded(&folded)
+                    .map(|term| match index.get(term) {
+                        Some(&id) => id,
+                        None => {
+                            let id = words.rarity.len();
                             words.rarity.push(idf(term));
-                            next
-                        })
+                            index.insert(term.to_string(), id);
+                            id
+                        }
                     })
                     .collect();
                 ids.sort_unstable();

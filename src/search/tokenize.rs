@@ -8,8 +8,7 @@
 //! folded terms; the client receives [`LETTER_FOLDS`] and the limits through the entry file
 //! and applies the same steps, which `testdata/fold_cases.json` proves on both sides.
 
-use unicode_normalization::char::is_combining_mark;
-use unicode_normalization::UnicodeNormalization;
+use unicode_normalization::char::{decompose_compatible, is_combining_mark};
 
 /// Letters that NFKD leaves alone but that readers type without their special form.
 /// Final sigma folds to sigma so that the context rules of lowercasing cannot matter.
@@ -34,19 +33,38 @@ pub(super) const MAX_TERM_CHARS: usize = 40;
 pub(super) const TYPO_MIN_CHARS: usize = 5;
 
 /// Folds case and diacritics: NFKD, drop combining marks, lowercase, [`LETTER_FOLDS`].
+///
+/// Character by character, which gives what folding the whole text's NFKD gives: NFKD
+/// is each character's decomposition, then a reordering that moves only characters of a
+/// non-zero combining class, and all of those are combining marks, which go (a test
+/// checks every character). Lowercasing a whole text differs from lowercasing each
+/// character only in the final sigma, and [`LETTER_FOLDS`] makes both sigmas one.
 pub fn fold(text: &str) -> String {
     if text.is_ascii() {
         return text.to_ascii_lowercase();
     }
-    let unmarked: String = text.nfkd().filter(|&c| !is_combining_mark(c)).collect();
-    let mut out = String::with_capacity(unmarked.len());
-    for c in unmarked.to_lowercase().chars() {
-        match LETTER_FOLDS.iter().find(|(from, _)| *from == c) {
-            Some((_, to)) => out.push_str(to),
-            None => out.push(c),
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        if c.is_ascii() {
+            out.push(c.to_ascii_lowercase());
+            continue;
         }
+        decompose_compatible(c, |d| {
+            if !is_combining_mark(d) {
+                for lower in d.to_lowercase() {
+                    push_folded(&mut out, lower);
+                }
+            }
+        });
     }
     out
+}
+
+fn push_folded(out: &mut String, c: char) {
+    match LETTER_FOLDS.iter().find(|(from, _)| *from == c) {
+        Some((_, to)) => out.push_str(to),
+        None => out.push(c),
+    }
 }
 
 /// The terms of `text`, in order, repeats kept.
@@ -95,6 +113,35 @@ mod tests {
         assert_eq!(fold("creëren"), fold("CREËREN"));
         assert_eq!(fold("creëren"), "creeren");
         assert_eq!(fold("creeren"), "creeren");
+    }
+
+    /// Folding the whole text at once, as defined: the reference for [`fold`].
+    fn fold_whole(text: &str) -> String {
+        use unicode_normalization::UnicodeNormalization;
+        let unmarked: String = text.nfkd().filter(|&c| !is_combining_mark(c)).collect();
+        let mut out = String::new();
+        for c in unmarked.to_lowercase().chars() {
+            push_folded(&mut out, c);
+        }
+        out
+    }
+
+    #[test]
+    fn folding_by_character_is_folding_the_whole_text() {
+        use unicode_normalization::char::canonical_combining_class;
+        let all = || (0..=0x10FFFF_u32).filter_map(char::from_u32);
+        for c in all().filter(|&c| canonical_combining_class(c) != 0) {
+            assert!(is_combining_mark(c), "{c:?} is reordered by NFKD but kept by fold");
+        }
+        let every: String = all().collect();
+        for chunk in every.chars().collect::<Vec<_>>().chunks(97) {
+            let text: String = chunk.iter().collect();
+            assert_eq!(fold(&text), fold_whole(&text), "{text:?}");
+        }
+        for text in ["ΟΔΟΣ Σ σς", "e\u{301}\u{327}x", "İstanbul Straße", "ﬁ ½ Ⅻ 한글 ǅ"]
+        {
+            assert_eq!(fold(text), fold_whole(text), "{text:?}");
+        }
     }
 
     #[test]
