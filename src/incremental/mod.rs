@@ -342,10 +342,9 @@ impl Session {
                 &fresh,
                 &mut diagnostics,
             );
-            let made = made.into_iter().map(|(p, html)| (p, Content::Bytes(html.into_bytes())));
             match all {
-                true => Made::All(made.collect()),
-                false => Made::Some(made.collect(), Vec::new()),
+                true => Made::All(made),
+                false => Made::Some(made, Vec::new()),
             }
         });
         if !diagnostics.is_empty() {
