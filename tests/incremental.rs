@@ -303,3 +303,36 @@ fn a_one_entry_edit_changes_only_its_parts_of_the_book() {
     assert_eq!(after.join(), fresh.join(), "the book equals a fresh build's, byte for byte");
     assert_ne!(before.join(), after.join());
 }
+
+#[test]
+fn a_kept_photo_plan_follows_its_image_moving_away_and_back() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("site");
+    let fixture = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/photos");
+    support::copy_tree(&fixture, &root);
+    let mut session = Session::new(&root, Purpose::Publish);
+    let mut served = Files::new();
+    apply(&mut served, session.update(&[], &mut Timings::default()).unwrap());
+    // An edit elsewhere keeps the page's plan; the photo is still there.
+    let other = PathBuf::from("content/_index.md");
+    let text = fs::read_to_string(root.join(&other)).unwrap();
+    fs::write(root.join(&other), format!("{text}\nNog een zin.\n")).unwrap();
+    apply(&mut served, session.update(&[other], &mut Timings::default()).unwrap());
+    assert_same(&served, &full_build(&root).unwrap(), 1);
+    let photo = PathBuf::from("content/verhalen/gps-orientation.jpg");
+    let moved = root.join("gps-orientation.jpg");
+    fs::rename(root.join(&photo), &moved).unwrap();
+    let problems = session.update(std::slice::from_ref(&photo), &mut Timings::default());
+    let problems = problems.expect_err("the page shows a photo that is gone");
+    assert_eq!(
+        Err(problems
+            .into_sorted()
+            .iter()
+            .map(|d| d.in_language(spiegel::diag::Lang::Nl).to_string())
+            .collect()),
+        full_build(&root).map(|_| ())
+    );
+    fs::rename(&moved, root.join(&photo)).unwrap();
+    apply(&mut served, session.update(&[photo], &mut Timings::default()).unwrap());
+    assert_same(&served, &full_build(&root).unwrap(), 2);
+}

@@ -64,6 +64,8 @@ pub struct Session {
     entries: Entries,
     /// Each page's scan at the last update, reused while the page is the same loaded file.
     scans: Vec<(Arc<Page>, Arc<Scan>)>,
+    /// Each page's photo plan at the last update.
+    plans: photos::Plans,
     highlighter: Highlighter,
     stale: Stale,
     good: Option<Good>,
@@ -233,6 +235,7 @@ impl Session {
             theme_problems: Vec::new(),
             entries: Entries::new(),
             scans: Vec::new(),
+            plans: photos::Plans::default(),
             highlighter: Highlighter::default(),
             stale: Stale {
                 config: true,
@@ -263,7 +266,11 @@ impl Session {
         let site =
             timings.time("load", || load::site_from(&self.entries, &config, &mut diagnostics));
         let links = timings.time("link", || self.link(&site, &config, &mut diagnostics));
-        let photos = timings.time("photos", || photos::plan(&self.root, &site, &mut diagnostics));
+        // Only other files than Markdown can change where an unchanged page's images lead.
+        let reuse = self.stale.touched.iter().all(|p| p.extension().is_some_and(|e| e == "md"));
+        let photos = timings.time("photos", || {
+            photos::plan_kept(&self.root, &site, (&mut self.plans, reuse), &mut diagnostics)
+        });
         if self.purpose == Purpose::Check {
             timings.time("readers", || readers::check(&site, &mut diagnostics));
         }
