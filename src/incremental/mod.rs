@@ -408,7 +408,11 @@ impl Session {
             docs,
             books,
         });
-        timings.time("drop", || drop(good));
+        // The last good build is large (every page as rendered): let it go off the way.
+        if let Some(good) = good {
+            let _ =
+                std::thread::Builder::new().name("spiegel-drop".into()).spawn(move || drop(good));
+        }
         self.functions_good = true;
         self.stale.everything = false;
         self.stale.touched.clear();
@@ -700,12 +704,11 @@ fn shows_any_page(site: &Site, config: &Config, theme: &Theme) -> Vec<bool> {
         let quoted = [format!("\"{name}\""), format!("'{name}'")];
         theme.texts.values().any(|t| quoted.iter().any(|q| t.contains(q.as_str())))
     });
-    let page_templates: BTreeSet<&str> =
-        site.pages.iter().map(|p| render::template_name(p, config)).collect();
-    if shared || calls.iter().any(|name| !page_templates.contains(name)) {
+    let names: Vec<&str> = site.pages.iter().map(|p| render::template_name(p, config)).collect();
+    if shared || calls.iter().any(|name| !names.contains(name)) {
         return vec![!calls.is_empty(); site.pages.len()];
     }
-    site.pages.iter().map(|p| calls.contains(&render::template_name(p, config))).collect()
+    names.iter().map(|name| calls.contains(name)).collect()
 }
 
 /// Removes the entries at `prefix` and under it (everything for ``).
