@@ -242,15 +242,21 @@ fn a_one_entry_edit_renders_only_the_pages_that_show_it() {
     assert!(paths.contains(&"inspiratie/index.html"), "the kind index lists the new title");
 }
 
-#[test]
-fn photos_are_served_processed_and_follow_their_source() {
-    let dir = tempfile::tempdir().unwrap();
-    let root = dir.path().join("site");
+/// The photos fixture in `dir`, and a session's first build of it.
+fn photo_site(dir: &Path) -> (PathBuf, Session, Files) {
+    let root = dir.join("site");
     let fixture = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/photos");
     support::copy_tree(&fixture, &root);
     let mut session = Session::new(&root, Purpose::Publish);
     let mut served = Files::new();
     apply(&mut served, session.update(&[], &mut Timings::default()).unwrap());
+    (root, session, served)
+}
+
+#[test]
+fn photos_are_served_processed_and_follow_their_source() {
+    let dir = tempfile::tempdir().unwrap();
+    let (root, mut session, mut served) = photo_site(dir.path());
     assert_same(&served, &full_build(&root).unwrap(), 0);
     let photo = "verhalen/gps-orientation.jpg";
     let source = PathBuf::from("content").join(photo);
@@ -307,12 +313,7 @@ fn a_one_entry_edit_changes_only_its_parts_of_the_book() {
 #[test]
 fn a_kept_photo_plan_follows_its_image_moving_away_and_back() {
     let dir = tempfile::tempdir().unwrap();
-    let root = dir.path().join("site");
-    let fixture = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/photos");
-    support::copy_tree(&fixture, &root);
-    let mut session = Session::new(&root, Purpose::Publish);
-    let mut served = Files::new();
-    apply(&mut served, session.update(&[], &mut Timings::default()).unwrap());
+    let (root, mut session, mut served) = photo_site(dir.path());
     // An edit elsewhere keeps the page's plan; the photo is still there.
     let other = PathBuf::from("content/_index.md");
     let text = fs::read_to_string(root.join(&other)).unwrap();
