@@ -35,6 +35,7 @@ pub fn write_zip(path: &Path, folder: &str, files: &[OutputFile]) -> Result<(), 
         for file in sorted {
             let bytes = match &file.content {
                 Content::Bytes(bytes) => std::borrow::Cow::Borrowed(bytes.as_slice()),
+                Content::Parts(parts) => std::borrow::Cow::Owned(parts.join()),
                 Content::Copy(source) => {
                     std::borrow::Cow::Owned(fs::read(source).map_err(|e| {
                         let cause = e.to_string();

@@ -25,6 +25,34 @@ pub enum Content {
     Bytes(Vec<u8>),
     /// Copied from a file of the site or theme.
     Copy(PathBuf),
+    /// Text put together from parts, one after another: a page gathering many kept
+    /// parts (a book), which an update changes a part at a time without copying the rest.
+    Parts(Parts),
+}
+
+/// Shared parts of a text, in order; cloning shares them.
+#[derive(Debug, Clone)]
+pub struct Parts(pub std::sync::Arc<[std::sync::Arc<str>]>);
+
+impl Parts {
+    /// The whole text.
+    pub fn join(&self) -> Vec<u8> {
+        let mut bytes = Vec::with_capacity(self.0.iter().map(|p| p.len()).sum());
+        for part in self.0.iter() {
+            bytes.extend_from_slice(part.as_bytes());
+        }
+        bytes
+    }
+}
+
+/// Parts kept between updates are the same parts: only the others are compared.
+impl PartialEq for Parts {
+    fn eq(&self, other: &Parts) -> bool {
+        let same = |(a, b): (&std::sync::Arc<str>, &std::sync::Arc<str>)| {
+            std::sync::Arc::ptr_eq(a, b) || a == b
+        };
+        self.0.len() == other.0.len() && self.0.iter().zip(other.0.iter()).all(same)
+    }
 }
 
 /// One file of the output, site-relative path with `/` separators.
@@ -134,6 +162,7 @@ fn stage(output: &Path, file: &OutputFile) -> Result<Option<Staged>, Diagnostic>
         Content::Copy(source) => std::borrow::Cow::Owned(
             fs::read(source).map_err(|e| io_error(source, Action::Read, &e))?,
         ),
+        Content::Parts(parts) => std::borrow::Cow::Owned(parts.join()),
     };
     let exists = match fs::symlink_metadata(&target) {
         Ok(meta) => {

@@ -201,12 +201,14 @@ fn random_edits_give_the_same_output_as_full_builds() {
 fn assert_same(served: &Files, full: &Files, step: usize) {
     let paths = |f: &Files| f.keys().cloned().collect::<Vec<_>>();
     assert_eq!(paths(served), paths(full), "step {step}: the same files");
+    // A book is compared as the text it writes, whatever its parts.
+    let text = |c: &Content| match c {
+        Content::Bytes(b) => String::from_utf8_lossy(b).into_owned(),
+        Content::Parts(parts) => String::from_utf8_lossy(&parts.join()).into_owned(),
+        Content::Copy(p) => format!("copy of {}", p.display()),
+    };
     for (path, content) in full {
-        if served[path] != *content {
-            let text = |c: &Content| match c {
-                Content::Bytes(b) => String::from_utf8_lossy(b).into_owned(),
-                Content::Copy(p) => format!("copy of {}", p.display()),
-            };
+        if text(&served[path]) != text(content) {
             panic!(
                 "step {step}: {path} differs\n--- incremental\n{}\n--- full\n{}",
                 text(&served[path]),
@@ -240,15 +242,21 @@ fn a_one_entry_edit_renders_only_the_pages_that_show_it() {
     assert!(paths.contains(&"inspiratie/index.html"), "the kind index lists the new title");
 }
 
-#[test]
-fn photos_are_served_processed_and_follow_their_source() {
-    let dir = tempfile::tempdir().unwrap();
-    let root = dir.path().join("site");
+/// The photos fixture in `dir`, and a session's first build of it.
+fn photo_site(dir: &Path) -> (PathBuf, Session, Files) {
+    let root = dir.join("site");
     let fixture = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/photos");
     support::copy_tree(&fixture, &root);
     let mut session = Session::new(&root, Purpose::Publish);
     let mut served = Files::new();
     apply(&mut served, session.update(&[], &mut Timings::default()).unwrap());
+    (root, session, served)
+}
+
+#[test]
+fn photos_are_served_processed_and_follow_their_source() {
+    let dir = tempfile::tempdir().unwrap();
+    let (root, mut session, mut served) = photo_site(dir.path());
     assert_same(&served, &full_build(&root).unwrap(), 0);
     let photo = "verhalen/gps-orientation.jpg";
     let source = PathBuf::from("content").join(photo);
@@ -262,4 +270,70 @@ fn photos_are_served_processed_and_follow_their_source() {
     apply(&mut served, session.update(&[source], &mut Timings::default()).unwrap());
     assert_same(&served, &full_build(&root).unwrap(), 1);
     assert_ne!(served[photo], before, "the new photo is served");
+}
+
+#[test]
+fn a_one_entry_edit_changes_only_its_parts_of_the_book() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().to_path_buf();
+    spiegel::generate::generate(&root, 40, 3).unwrap();
+    let book = "inspiratie/boek/index.html";
+    let parts_of = |files: &[spiegel::write::OutputFile]| match files
+        .iter()
+        .find(|f| f.path == book)
+    {
+        Some(spiegel::write::OutputFile { content: Content::Parts(parts), .. }) => parts.clone(),
+        other => panic!("the book is put together from parts: {other:?}"),
+    };
+    let mut session = Session::new(&root, Purpose::Publish);
+    let before = parts_of(&session.update(&[], &mut Timings::default()).unwrap().files);
+    let file = PathBuf::from("content/inspiratie/inspiratie-00002.md");
+    let text = fs::read_to_string(root.join(&file)).unwrap();
+    fs::write(root.join(&file), format!("{text}\nEen zin voor het boek.\n")).unwrap();
+    let update = session.update(std::slice::from_ref(&file), &mut Timings::default()).unwrap();
+    let after = parts_of(&update.files);
+    assert_eq!(before.0.len(), after.0.len(), "a part per entry and loop, and the text between");
+    let made: Vec<&str> = before
+        .0
+        .iter()
+        .zip(after.0.iter())
+        .filter(|(a, b)| !std::sync::Arc::ptr_eq(a, b))
+        .map(|(_, b)| &**b)
+        .collect();
+    let entry_parts = made.iter().filter(|p| p.contains("inspiratie-00002")).count();
+    assert_eq!(entry_parts, 2, "its card and its line in the contents: {made:?}");
+    assert!(made.len() <= 2 + 3, "besides those only the text around the loops: {}", made.len());
+    assert!(made.iter().any(|p| p.contains("Een zin voor het boek.")));
+    let full = full_build(&root).unwrap();
+    let Content::Parts(fresh) = &full[book] else { panic!("a fresh build's book has parts too") };
+    assert_eq!(after.join(), fresh.join(), "the book equals a fresh build's, byte for byte");
+    assert_ne!(before.join(), after.join());
+}
+
+#[test]
+fn a_kept_photo_plan_follows_its_image_moving_away_and_back() {
+    let dir = tempfile::tempdir().unwrap();
+    let (root, mut session, mut served) = photo_site(dir.path());
+    // An edit elsewhere keeps the page's plan; the photo is still there.
+    let other = PathBuf::from("content/_index.md");
+    let text = fs::read_to_string(root.join(&other)).unwrap();
+    fs::write(root.join(&other), format!("{text}\nNog een zin.\n")).unwrap();
+    apply(&mut served, session.update(&[other], &mut Timings::default()).unwrap());
+    assert_same(&served, &full_build(&root).unwrap(), 1);
+    let photo = PathBuf::from("content/verhalen/gps-orientation.jpg");
+    let moved = root.join("gps-orientation.jpg");
+    fs::rename(root.join(&photo), &moved).unwrap();
+    let problems = session.update(std::slice::from_ref(&photo), &mut Timings::default());
+    let problems = problems.expect_err("the page shows a photo that is gone");
+    assert_eq!(
+        Err(problems
+            .into_sorted()
+            .iter()
+            .map(|d| d.in_language(spiegel::diag::Lang::Nl).to_string())
+            .collect()),
+        full_build(&root).map(|_| ())
+    );
+    fs::rename(&moved, root.join(&photo)).unwrap();
+    apply(&mut served, session.update(&[photo], &mut Timings::default()).unwrap());
+    assert_same(&served, &full_build(&root).unwrap(), 2);
 }

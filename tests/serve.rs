@@ -226,6 +226,19 @@ fn the_problems_are_sent_in_the_sites_language() {
 }
 
 #[test]
+fn a_new_language_in_site_yaml_is_used_for_the_next_problems() {
+    let site = links_site();
+    let server = site.serve();
+    let mut stream = events(&server);
+    let yaml = std::fs::read_to_string(site.root().join("site.yaml")).unwrap();
+    site.write("site.yaml", &format!("{yaml}language: fr\n"));
+    next_event(&mut stream, "reload");
+    site.write("content/notes/los.md", "---\ntitle: Los\n---\nNaar [[betta]].\n");
+    let news: serde_json::Value = serde_json::from_str(&next_event(&mut stream, "errors")).unwrap();
+    assert_eq!(news["title"], "1 problème dans le site ; voici la dernière bonne version.");
+}
+
+#[test]
 fn many_files_at_once_make_one_rebuild() {
     let site = links_site();
     let server = site.serve();

@@ -64,6 +64,8 @@ pub struct Session {
     entries: Entries,
     /// Each page's scan at the last update, reused while the page is the same loaded file.
     scans: Vec<(Arc<Page>, Arc<Scan>)>,
+    /// Each page's photo plan at the last update.
+    plans: photos::Plans,
     highlighter: Highlighter,
     stale: Stale,
     good: Option<Good>,
@@ -236,6 +238,7 @@ impl Session {
             theme_problems: Vec::new(),
             entries: Entries::new(),
             scans: Vec::new(),
+            plans: photos::Plans::default(),
             highlighter: Highlighter::default(),
             stale: Stale {
                 config: true,
@@ -273,7 +276,11 @@ impl Session {
         let site =
             timings.time("load", || load::site_from(&self.entries, &config, &mut diagnostics));
         let links = timings.time("link", || self.link(&site, &config, &mut diagnostics));
-        let photos = timings.time("photos", || photos::plan(&self.root, &site, &mut diagnostics));
+        // Only other files than Markdown can change where an unchanged page's images lead.
+        let reuse = self.stale.touched.iter().all(|p| p.extension().is_some_and(|e| e == "md"));
+        let photos = timings.time("photos", || {
+            photos::plan_kept(&self.root, &site, (&mut self.plans, reuse), &mut diagnostics)
+        });
         if self.purpose == Purpose::Check {
             timings.time("readers", || readers::check(&site, &mut diagnostics));
         }
@@ -352,10 +359,9 @@ impl Session {
                 &fresh,
                 &mut diagnostics,
             );
-            let made = made.into_iter().map(|(p, html)| (p, Content::Bytes(html.into_bytes())));
             match all {
-                true => Made::All(made.collect()),
-                false => Made::Some(made.collect(), Vec::new()),
+                true => Made::All(made),
+                false => Made::Some(made, Vec::new()),
             }
         });
         if !diagnostics.is_empty() {
@@ -417,7 +423,11 @@ impl Session {
             docs,
             books,
         });
-        timings.time("drop", || drop(good));
+        // The last good build is large (every page as rendered): let it go off the way.
+        if let Some(good) = good {
+            let _ =
+                std::thread::Builder::new().name("spiegel-drop".into()).spawn(move || drop(good));
+        }
         self.functions_good = true;
         self.stale.everything = false;
         self.stale.touched.clear();
@@ -709,12 +719,11 @@ fn shows_any_page(site: &Site, config: &Config, theme: &Theme) -> Vec<bool> {
         let quoted = [format!("\"{name}\""), format!("'{name}'")];
         theme.texts.values().any(|t| quoted.iter().any(|q| t.contains(q.as_str())))
     });
-    let page_templates: BTreeSet<&str> =
-        site.pages.iter().map(|p| render::template_name(p, config)).collect();
-    if shared || calls.iter().any(|name| !page_templates.contains(name)) {
+    let names: Vec<&str> = site.pages.iter().map(|p| render::template_name(p, config)).collect();
+    if shared || calls.iter().any(|name| !names.contains(name)) {
         return vec![!calls.is_empty(); site.pages.len()];
     }
-    site.pages.iter().map(|p| calls.contains(&render::template_name(p, config))).collect()
+    names.iter().map(|name| calls.contains(name)).collect()
 }
 
 /// Removes the entries at `prefix` and under it (everything for ``).

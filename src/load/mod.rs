@@ -443,7 +443,8 @@ fn add_missing_indexes(pages: &mut Vec<Arc<Page>>, config: &Config) {
         }
     }
     let (slug, title) = search_page_name(&config.language);
-    if !pages.iter().any(|p| p.url == format!("{slug}/")) {
+    let url = format!("{slug}/");
+    if !pages.iter().any(|p| p.url == url) {
         generated.push(generated_page(
             Role::SearchIndex,
             None,

@@ -11,8 +11,9 @@
 
 pub mod process;
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::path::{Component, Path, PathBuf};
+use std::sync::Arc;
 
 use image::metadata::Orientation;
 use image::ImageDecoder as _;
@@ -78,13 +79,45 @@ pub struct Photos {
 
 /// Finds and resolves the images of every page.
 pub fn plan(root: &Path, site: &Site, diagnostics: &mut Diagnostics) -> Photos {
-    let results: Vec<PagePlan> = site.pages.par_iter().map(|page| plan_page(root, page)).collect();
+    plan_kept(root, site, (&mut Plans::default(), false), diagnostics)
+}
+
+/// Each page's plan at the last [`plan_kept`], by the address of the loaded page it was
+/// made from (held here, so that no other page takes that address).
+#[derive(Default)]
+pub struct Plans(HashMap<usize, (Arc<Page>, Arc<PagePlan>)>);
+
+/// Like [`plan`], taking a page's plan from `kept` while it is the same loaded page and
+/// `reuse` holds: no file but Markdown changed since, so every image resolves as it did.
+/// A plan with problems, or that shows a Markdown file, is made again every time.
+pub fn plan_kept(
+    root: &Path,
+    site: &Site,
+    (kept, reuse): (&mut Plans, bool),
+    diagnostics: &mut Diagnostics,
+) -> Photos {
+    let key = |page: &Arc<Page>| Arc::as_ptr(page) as usize;
+    let results: Vec<Arc<PagePlan>> = site
+        .pages
+        .par_iter()
+        .map(|page| match kept.0.get(&key(page)).filter(|_| reuse) {
+            Some((_, plan)) => Arc::clone(plan),
+            None => Arc::new(plan_page(root, page)),
+        })
+        .collect();
     let mut photos = Photos::default();
-    for (images, planned, problems) in results {
-        photos.pages.push(images);
-        photos.planned.extend(planned);
-        diagnostics.extend(problems);
+    let mut plans = HashMap::with_capacity(results.len());
+    for (page, plan) in site.pages.iter().zip(results) {
+        let (images, planned, problems) = &*plan;
+        photos.pages.push(images.clone());
+        photos.planned.extend(planned.iter().cloned());
+        diagnostics.extend(problems.iter().cloned());
+        let shows_markdown = images.iter().any(|i| i.src.to_ascii_lowercase().ends_with(".md"));
+        if problems.is_empty() && !shows_markdown {
+            plans.insert(key(page), (Arc::clone(page), plan));
+        }
     }
+    kept.0 = plans;
     photos
 }
 

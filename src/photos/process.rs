@@ -86,10 +86,11 @@ pub fn process(
 fn run(root: &Path, cache: &Path, job: &Job<'_>) -> Result<(Vec<OutputFile>, bool), Diagnostic> {
     let shown = |content: &Content| match content {
         Content::Copy(source) => source.strip_prefix(root).unwrap_or(source).to_path_buf(),
-        Content::Bytes(_) => PathBuf::from(job.path),
+        Content::Bytes(_) | Content::Parts(_) => PathBuf::from(job.path),
     };
     let bytes = match job.content {
         Content::Bytes(bytes) => bytes.clone(),
+        Content::Parts(parts) => parts.join(),
         Content::Copy(source) => fs::read(source).map_err(|e| {
             Diagnostic::file(shown(job.content), Message::CannotReadPhoto { cause: e.to_string() })
                 .with_hint(Hint::CheckFile)

@@ -8,6 +8,7 @@
 //! every reader: which cards it shows lives in the URL and the browser's storage.
 
 use std::collections::HashMap;
+use std::sync::Arc;
 
 use rayon::prelude::*;
 use serde_json::{Map, Value};
@@ -21,24 +22,27 @@ use crate::config::{Kind, FILE_NAME};
 use crate::diag::{Diagnostic, Diagnostics};
 use crate::load::Role;
 use crate::markdown::Highlighter;
+use crate::write::{Content, Parts};
 
 /// The books of the kinds that have one, and the selection page.
 pub fn render_collections(
     inputs: &Inputs<'_>,
     diagnostics: &mut Diagnostics,
-) -> Vec<(String, String)> {
+) -> Vec<(String, Content)> {
     let lists = Lists::new(inputs.site, inputs.config, inputs.links);
     render_collections_kept(inputs, &lists, &mut Books::default(), &|_| true, diagnostics)
 }
 
-/// Each book's entries: their views (as the template sees them) and their cards as
-/// rendered inside the book, kept between builds: after an edit serve makes only the
-/// edited entries' parts again and puts the book together from the kept ones.
+/// Each book's entries: their views (as the template sees them) and their parts of the
+/// book (a card, a line of the table of contents) as rendered inside it, kept between
+/// builds: after an edit serve makes only the edited entries' parts again and puts the
+/// book together from the kept ones, as shared parts that nothing copies.
 #[derive(Default)]
 pub struct Books {
     books: HashMap<String, BookParts>,
-    /// The theme with `book.html` cut at its cards, when the book can be put together.
-    skeleton: Option<Option<tera::Tera>>,
+    /// The theme with `book.html` cut at its loops over the entries, when the book can be
+    /// put together.
+    skeleton: Option<Option<Skeleton>>,
 }
 
 /// One book's entries, by page url, in order.
@@ -46,7 +50,8 @@ pub struct Books {
 struct BookParts {
     urls: Vec<String>,
     views: Vec<Value>,
-    cards: Vec<String>,
+    /// Per entry, its part for each of the skeleton's loops.
+    parts: Vec<Vec<Arc<str>>>,
     /// Whether the book was put together from these parts.
     made: bool,
 }
@@ -60,7 +65,7 @@ pub fn render_collections_kept(
     books: &mut Books,
     fresh: &(dyn Fn(usize) -> bool + Sync),
     diagnostics: &mut Diagnostics,
-) -> Vec<(String, String)> {
+) -> Vec<(String, Content)> {
     let has = |name: &str| inputs.theme.tera.get_template_names().any(|t| t == name);
     let mut results = Vec::new();
     if has("book.html") {
@@ -79,13 +84,13 @@ pub fn render_collections_kept(
         books.skeleton = Some(skeleton);
     }
     if has("selection.html") {
-        results.push(selection_url_is_free(inputs).and_then(|()| selection(inputs)));
+        let selection = selection_url_is_free(inputs).and_then(|()| selection(inputs));
+        results.push(selection.map(|(path, html)| (path, Content::Bytes(html.into_bytes()))));
     }
     let (files, errors) = split_results(results);
     report_once(errors, diagnostics);
     files
 }
-
 /// A kind's book may not take the place of a page.
 fn free_url(url: &str, inputs: &Inputs<'_>) -> Result<(), Diagnostic> {
     let Some(page) = inputs.site.pages.iter().find(|p| p.url == url) else { return Ok(()) };
@@ -118,25 +123,88 @@ fn selection_url_is_free(inputs: &Inputs<'_>) -> Result<(), Diagnostic> {
     }
 }
 
-/// Where the cards go in the book's skeleton: no template text holds this.
-const CARDS_MARK: &str = "\u{1}spiegel-book-cards\u{1}";
-/// The loop that the default `book.html` draws the cards with.
-const CARDS_LOOP: &str = "{% for page in book %}{% include \"card.html\" %}{% endfor %}";
+/// Where a loop's parts go in the book's skeleton, followed by the loop's number and
+/// this again: no template text holds this.
+const MARK: &str = "\u{1}spiegel-book-";
 
-/// The theme with `book.html` cut where [`CARDS_LOOP`] draws the cards, when the book
-/// can be put together from cards rendered one by one: the loop occurs once, the book
-/// sets no variables, and the card uses neither the loop nor the book.
-fn skeleton(inputs: &Inputs<'_>) -> Option<tera::Tera> {
+/// The theme with `book.html` cut at its loops over the book's entries, each loop's
+/// body a template of its own that draws one entry's part.
+struct Skeleton {
+    tera: tera::Tera,
+    /// Each loop's variable, by loop number.
+    loops: Vec<String>,
+}
+
+fn part_template(n: usize) -> String {
+    format!("spiegel-book-part-{n}.html")
+}
+
+/// The theme with `book.html` cut at each `{% for NAME in book %}…{% endfor %}`, when
+/// the book can be put together from parts rendered one by one: the book sets no
+/// variables, and a loop's body (with what it includes) nests no loop and uses neither
+/// `loop`, nor the book, nor the book's macros.
+fn skeleton(inputs: &Inputs<'_>) -> Option<Skeleton> {
     let texts = &inputs.theme.texts;
     let book = texts.get("book.html")?;
-    let card = without_comments(texts.get("card.html")?);
-    let settles = book.matches(CARDS_LOOP).count() == 1 && !book.contains("set ");
-    if !settles || card.contains("loop") || card.contains("book") {
+    if book.contains("set ") {
         return None;
     }
     let mut tera = inputs.theme.tera.clone();
-    tera.add_raw_template("book.html", &book.replacen(CARDS_LOOP, CARDS_MARK, 1)).ok()?;
-    Some(tera)
+    let (mut cut, mut rest, mut loops) = (String::new(), book.as_str(), Vec::new());
+    while let Some((before, name, body, after)) = next_book_loop(rest) {
+        if !stands_alone(body, texts) {
+            return None;
+        }
+        tera.add_raw_template(&part_template(loops.len()), body).ok()?;
+        cut.push_str(before);
+        cut.push_str(&format!("{MARK}{}\u{1}", loops.len()));
+        loops.push(name.to_string());
+        rest = after;
+    }
+    cut.push_str(rest);
+    if loops.is_empty() {
+        return None;
+    }
+    tera.add_raw_template("book.html", &cut).ok()?;
+    Some(Skeleton { tera, loops })
+}
+
+/// The first loop over the book in `text`: the text before it, its variable, its body
+/// and the text after it.
+fn next_book_loop(text: &str) -> Option<(&str, &str, &str, &str)> {
+    let mut from = 0;
+    loop {
+        let start = from + text[from..].find("{% for ")?;
+        let head_end = start + text[start..].find("%}")? + 2;
+        let head = text[start + "{% for ".len()..head_end - 2].trim();
+        from = head_end;
+        let Some((name, "book")) = head.split_once(" in ").map(|(n, c)| (n.trim(), c.trim()))
+        else {
+            continue;
+        };
+        let body_end = head_end + text[head_end..].find("{% endfor %}")?;
+        let after = &text[body_end + "{% endfor %}".len()..];
+        return Some((&text[..start], name, &text[head_end..body_end], after));
+    }
+}
+
+/// Whether a loop's body draws the same outside the loop: see [`skeleton`].
+fn stands_alone(body: &str, texts: &std::collections::BTreeMap<String, String>) -> bool {
+    let uses_book = |text: &str| text.contains("loop") || text.contains("book");
+    let nests = ["{% for", "{%- for", "set ", "::"].iter().any(|word| body.contains(word));
+    if nests || uses_book(body) {
+        return false;
+    }
+    let mut rest = body;
+    while let Some(at) = rest.find("include \"") {
+        rest = &rest[at + "include \"".len()..];
+        let name = rest.split('"').next().unwrap_or_default();
+        match texts.get(name) {
+            Some(text) if !uses_book(&without_comments(text)) => {}
+            _ => return false,
+        }
+    }
+    true
 }
 
 /// Template text without its `{# … #}` comments.
@@ -151,9 +219,9 @@ fn without_comments(text: &str) -> String {
     out
 }
 
-/// The theme cut at the cards (none: render the whole template), and which entries to
-/// make again.
-type Making<'m> = (Option<&'m tera::Tera>, &'m (dyn Fn(usize) -> bool + Sync));
+/// The theme cut at the book's loops (none: render the whole template), and which
+/// entries to make again.
+type Making<'m> = (Option<&'m Skeleton>, &'m (dyn Fn(usize) -> bool + Sync));
 
 fn book(
     kind: &Kind,
@@ -161,10 +229,8 @@ fn book(
     (inputs, lists): (&Inputs<'_>, &Lists),
     (skeleton, fresh): Making<'_>,
     parts: &mut BookParts,
-) -> Result<Option<(String, String)>, Diagnostic> {
+) -> Result<Option<(String, Content)>, Diagnostic> {
     let linker = linker(inputs);
-    let root = root_prefix(url);
-    let site_view = SiteView::new(inputs.config, &inputs.theme.brand, linker.clean_urls);
     let entries = inputs.links.index.entries_of_kind(&kind.name);
     let urls: Vec<&str> = entries.iter().map(|&e| inputs.site.pages[e].url.as_str()).collect();
     let make: Vec<usize> = if urls.iter().copied().eq(parts.urls.iter().map(String::as_str)) {
@@ -178,32 +244,6 @@ fn book(
         *parts = kept_in_order(std::mem::take(parts), &urls);
         (0..entries.len()).filter(|&n| fresh(entries[n]) || parts.urls[n].is_empty()).collect()
     };
-    let highlighter = Highlighter::default();
-    let made: Vec<Result<(Value, String), Diagnostic>> = make
-        .par_iter()
-        .map(|&n| {
-            let e = entries[n];
-            let prefix = format!("{}--", inputs.site.pages[e].slug);
-            let options = ViewOptions { root: &root, id_prefix: Some(&prefix) };
-            let view = page_view(e, inputs, &linker, lists, &highlighter, &options).0;
-            let view = tera::to_value(&view).map_err(|e| tera_error(url, &e.into(), inputs))?;
-            let card = match skeleton {
-                Some(tera) => {
-                    let mut context = tera::Context::new();
-                    context.insert("site", &site_view);
-                    context.insert("page", &view);
-                    context.insert("root", &root);
-                    tera.render("card.html", &context).map_err(|e| tera_error(url, &e, inputs))?
-                }
-                None => String::new(),
-            };
-            Ok((view, card))
-        })
-        .collect();
-    for (n, made) in make.into_iter().zip(made) {
-        let (view, card) = made?;
-        (parts.urls[n], parts.views[n], parts.cards[n]) = (urls[n].to_string(), view, card);
-    }
     let fields = Map::new();
     let index = lists.kind_index.get(&kind.name).map(|&i| &inputs.site.pages[i]);
     let page = PageView {
@@ -220,41 +260,108 @@ fn book(
         kind_href: index.map(|p| linker.href(p)),
         ..PageView::empty(&fields)
     };
+    let root = root_prefix(url);
     let mut context = tera::Context::new();
-    context.insert("site", &site_view);
+    context.insert("site", &SiteView::new(inputs.config, &inputs.theme.brand, linker.clean_urls));
     context.insert("page", &page);
     context.insert("root", &root);
-    // The views move into the context and back, not copied: a book has thousands.
-    let views = Value::Array(std::mem::take(&mut parts.views));
-    let mut book = Map::new();
-    book.insert("book".into(), views);
-    context.extend(tera::Context::from_value(Value::Object(book)).unwrap_or_default());
-    let html = match skeleton {
-        Some(tera) => tera.render("book.html", &context).map_err(|e| tera_error(url, &e, inputs)),
-        None => render_template(inputs.theme, "book.html", &context, url),
-    };
-    if let Some(Value::Array(views)) = context.remove("book") {
-        parts.views = views;
+    let making = Entries { url, inputs, lists, skeleton, context: &context };
+    for (n, made) in make.iter().zip(making.make(&make, entries)) {
+        let (view, entry_parts) = made?;
+        (parts.urls[*n], parts.views[*n], parts.parts[*n]) =
+            (urls[*n].to_string(), view, entry_parts);
     }
-    let html = match skeleton {
-        Some(_) => with_cards(&html?, &parts.cards),
-        None => html?,
-    };
+    let content = put_together(url, inputs, (skeleton, context), parts)?;
     parts.made = true;
-    Ok(Some((format!("{url}index.html"), html)))
+    Ok(Some((format!("{url}index.html"), content)))
 }
 
-/// The book's skeleton with the cards where [`CARDS_MARK`] is.
-fn with_cards(skeleton: &str, cards: &[String]) -> String {
-    let (before, after) = skeleton.split_once(CARDS_MARK).unwrap_or((skeleton, ""));
-    let size = before.len() + cards.iter().map(String::len).sum::<usize>() + after.len();
-    let mut html = String::with_capacity(size);
-    html.push_str(before);
-    for card in cards {
-        html.push_str(card);
+/// An entry's view, and its part for each of the book's loops.
+type EntryParts = (Value, Vec<Arc<str>>);
+
+/// What rendering a book's entries takes: the book's own context among that.
+struct Entries<'e> {
+    url: &'e str,
+    inputs: &'e Inputs<'e>,
+    lists: &'e Lists,
+    skeleton: Option<&'e Skeleton>,
+    context: &'e tera::Context,
+}
+
+impl Entries<'_> {
+    /// The view and the parts of the book's `n`th entries for each `n` in `make`.
+    fn make(&self, make: &[usize], entries: &[usize]) -> Vec<Result<EntryParts, Diagnostic>> {
+        let (inputs, url) = (self.inputs, self.url);
+        let linker = linker(inputs);
+        let root = root_prefix(url);
+        let highlighter = Highlighter::default();
+        make.par_iter()
+            .map(|&n| {
+                let e = entries[n];
+                let prefix = format!("{}--", inputs.site.pages[e].slug);
+                let options = ViewOptions { root: &root, id_prefix: Some(&prefix) };
+                let view = page_view(e, inputs, &linker, self.lists, &highlighter, &options).0;
+                let view = tera::to_value(&view).map_err(|e| tera_error(url, &e.into(), inputs))?;
+                let Some(skeleton) = self.skeleton else { return Ok((view, Vec::new())) };
+                let mut parts = Vec::with_capacity(skeleton.loops.len());
+                for (i, name) in skeleton.loops.iter().enumerate() {
+                    let mut context = self.context.clone();
+                    context.insert(name.as_str(), &view);
+                    let part = skeleton.tera.render(&part_template(i), &context);
+                    parts.push(Arc::from(part.map_err(|e| tera_error(url, &e, inputs))?));
+                }
+                Ok((view, parts))
+            })
+            .collect()
     }
-    html.push_str(after);
-    html
+}
+/// The book: its skeleton rendered, with the entries' kept parts where its loops were;
+/// or the whole template rendered, where the theme's book cannot be cut.
+fn put_together(
+    url: &str,
+    inputs: &Inputs<'_>,
+    (skeleton, mut context): (Option<&Skeleton>, tera::Context),
+    parts: &mut BookParts,
+) -> Result<Content, Diagnostic> {
+    // The views move into the context and back, not copied: a book has thousands.
+    let render = |tera: &tera::Tera, context: &mut tera::Context, parts: &mut BookParts| {
+        let mut book = Map::new();
+        book.insert("book".into(), Value::Array(std::mem::take(&mut parts.views)));
+        context.extend(tera::Context::from_value(Value::Object(book)).unwrap_or_default());
+        let html = tera.render("book.html", context).map_err(|e| tera_error(url, &e, inputs));
+        if let Some(Value::Array(views)) = context.remove("book") {
+            parts.views = views;
+        }
+        html
+    };
+    if let Some(skeleton) = skeleton {
+        let html = render(&skeleton.tera, &mut context, parts)?;
+        if let Some(joined) = with_parts(&html, skeleton.loops.len(), &parts.parts) {
+            return Ok(Content::Parts(joined));
+        }
+    }
+    Ok(Content::Bytes(render(&inputs.theme.tera, &mut context, parts)?.into_bytes()))
+}
+
+/// The book's skeleton with each loop's parts where its mark is, or `None` when the
+/// skeleton does not show each loop once.
+fn with_parts(skeleton: &str, loops: usize, entries: &[Vec<Arc<str>>]) -> Option<Parts> {
+    let mut joined: Vec<Arc<str>> = Vec::with_capacity(loops * (entries.len() + 1) + 1);
+    let mut seen = vec![false; loops];
+    let mut rest = skeleton;
+    while let Some(at) = rest.find(MARK) {
+        let (n, after) = rest[at + MARK.len()..].split_once('\u{1}')?;
+        let n: usize = n.parse().ok()?;
+        if std::mem::replace(seen.get_mut(n)?, true) {
+            return None;
+        }
+        joined.push(Arc::from(&rest[..at]));
+        joined
+            .extend(entries.iter().map(|parts| parts.get(n).cloned()).collect::<Option<Vec<_>>>()?);
+        rest = after;
+    }
+    joined.push(Arc::from(rest));
+    seen.iter().all(|&s| s).then(|| Parts(joined.into()))
 }
 
 /// The kept parts of the entries at `urls`, in that order; an entry not kept before
@@ -268,12 +375,12 @@ fn kept_in_order(mut old: BookParts, urls: &[&str]) -> BookParts {
             Some(&o) => {
                 parts.urls.push(url.to_string());
                 parts.views.push(std::mem::take(&mut old.views[o]));
-                parts.cards.push(std::mem::take(&mut old.cards[o]));
+                parts.parts.push(std::mem::take(&mut old.parts[o]));
             }
             None => {
                 parts.urls.push(String::new());
                 parts.views.push(Value::Null);
-                parts.cards.push(String::new());
+                parts.parts.push(Vec::new());
             }
         }
     }

@@ -134,16 +134,29 @@ impl Lists {
         let mut recent: Vec<usize> = (0..pages.len())
             .filter(|&i| pages[i].role == Role::Entry && pages[i].date.is_some())
             .collect();
-        recent.sort_by(|&a, &b| {
+        let newest_first = |&a: &usize, &b: &usize| {
             pages[b].date.cmp(&pages[a].date).then(pages[a].url.cmp(&pages[b].url))
-        });
-        recent.truncate(6);
+        };
+        // The six newest, without sorting all (this runs at every serve update).
+        if recent.len() > 6 {
+            recent.select_nth_unstable_by(6, newest_first);
+            recent.truncate(6);
+        }
+        recent.sort_by(newest_first);
         let mut children: BTreeMap<String, Vec<usize>> = BTreeMap::new();
         let mut kind_index = BTreeMap::new();
         for (i, page) in pages.iter().enumerate() {
             if matches!(page.role, Role::Page | Role::Entry) {
                 let parent = page.url.trim_end_matches('/').rsplit_once('/').map_or("", |(p, _)| p);
-                children.entry(format!("{parent}/")).or_default().push(i);
+                // `{parent}/`, which begins the url, unless the parent is the root.
+                let key = match parent {
+                    "" => "/",
+                    _ => &page.url[..parent.len() + 1],
+                };
+                match children.get_mut(key) {
+                    Some(list) => list.push(i),
+                    None => drop(children.insert(key.to_string(), vec![i])),
+                }
             }
             if let (Role::KindIndex, Some(kind)) = (page.role, &page.kind) {
                 kind_index.insert(kind.clone(), i);

@@ -150,6 +150,13 @@ fn record_bytes(previous: &str, term: &str, postings: &str) -> usize {
 /// The length of the shared prefix in UTF-16 units (the client slices JS strings) and the
 /// rest of `term`. The prefix ends on a character boundary and is at most [`MAX_SHARED`].
 fn shared_prefix<'t>(previous: &str, term: &'t str) -> (usize, &'t str) {
+    // Most terms are ASCII, a unit a byte: compare bytes (every term's record is sized at
+    // every update).
+    let same = previous.bytes().zip(term.bytes()).take_while(|(a, b)| a == b).count();
+    if term.as_bytes()[..same].is_ascii() && term.as_bytes().get(same).is_none_or(u8::is_ascii) {
+        let units = same.min(MAX_SHARED);
+        return (units, &term[units..]);
+    }
     let mut units = 0;
     let mut bytes = 0;
     for (a, b) in previous.chars().zip(term.chars()) {
@@ -233,6 +240,9 @@ mod tests {
     #[test]
     fn shared_prefix_counts_utf16_units_and_is_capped() {
         assert_eq!(shared_prefix("kind", "kinderen"), (4, "eren"));
+        assert_eq!(shared_prefix("kaé", "kaè"), (2, "è"), "a character differing in its last byte");
+        assert_eq!(shared_prefix("ka", "kaè"), (2, "è"));
+        assert_eq!(shared_prefix("kaé", "ka"), (2, ""));
         assert_eq!(shared_prefix("a\u{1F476}b", "a\u{1F476}c"), (3, "c"));
         let long = "x".repeat(40);
         assert_eq!(shared_prefix(&long, &(long.clone() + "y")).0, MAX_SHARED);

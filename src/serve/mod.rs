@@ -62,6 +62,14 @@ struct Shared {
     stopping: AtomicBool,
     connections: AtomicUsize,
     verbose: bool,
+    /// The language of the site's messages, read again when `site.yaml` changes.
+    lang: RwLock<Lang>,
+}
+
+impl Shared {
+    fn lang(&self) -> Lang {
+        *self.lang.read().unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
 }
 
 impl Server {
@@ -90,6 +98,7 @@ impl Server {
             stopping: AtomicBool::new(false),
             connections: AtomicUsize::new(0),
             verbose: options.verbose,
+            lang: RwLock::new(Lang::of_site(&root)),
         });
         // Watch before the first build, so that no edit made during it is missed.
         let mut watch = Watch::start(&root)?;
@@ -155,6 +164,10 @@ fn loopback_for(ip: IpAddr) -> IpAddr {
 /// One update of the session; a good one replaces the served files and reloads tabs.
 fn rebuild(shared: &Shared, session: &mut Session, changed: &[PathBuf]) {
     let started = Instant::now();
+    if changed.iter().any(|p| p.file_name() == Some(crate::config::FILE_NAME.as_ref())) {
+        let lang = Lang::of_site(&shared.root);
+        *shared.lang.write().unwrap_or_else(std::sync::PoisonError::into_inner) = lang;
+    }
     let mut timings = Timings::default();
     match session.update(changed, &mut timings) {
         Ok(update) => {
@@ -165,7 +178,7 @@ fn rebuild(shared: &Shared, session: &mut Session, changed: &[PathBuf]) {
                 let change = what_changed(&shared.root, changed);
                 let ms = started.elapsed().as_millis();
                 let note = Note::Rebuilt { change, rendered, pages, files: paths.len(), ms };
-                println!("{}", note.text(Lang::of_site(&shared.root)));
+                println!("{}", note.text(shared.lang()));
                 if std::env::var_os("SPIEGEL_TIMINGS").is_some() {
                     for (stage, took) in &timings.stages {
                         println!("  {stage}: {:.1} ms", took.as_secs_f64() * 1000.0);
@@ -174,7 +187,7 @@ fn rebuild(shared: &Shared, session: &mut Session, changed: &[PathBuf]) {
             }
         }
         Err(diagnostics) => {
-            let lang = Lang::of_site(&shared.root);
+            let lang = shared.lang();
             shared.hub.publish_errors(&diagnostics, lang);
             if shared.verbose {
                 report_problems(&diagnostics, lang);
@@ -317,7 +330,7 @@ fn not_found(shared: &Shared, path: &str) -> Response {
     };
     let body = own
         .and_then(|c| http::read_content(&c, &shared.root).ok())
-        .unwrap_or_else(|| live::not_found_page(path, Lang::of_site(&shared.root)));
+        .unwrap_or_else(|| live::not_found_page(path, shared.lang()));
     Response {
         status: "404 Not Found",
         content_type: "text/html; charset=utf-8",
