@@ -67,6 +67,9 @@ fn a_missing_ui_string_is_an_error_at_the_template_line() {
         site.build_err(),
         ["templates/page.html:3:14: de tekst \"welkom\" ontbreekt in (built-in theme)/i18n/nl.yaml"]
     );
+    let problems = site.build().unwrap_err().into_sorted();
+    let hint = problems[0].hint.as_ref().map(|h| h.text(spiegel::diag::Lang::Nl));
+    assert_eq!(hint.as_deref(), Some("voeg `welkom: …` toe aan i18n/nl.yaml"));
     site.write("i18n/nl.yaml", "welkom: Dag!\n");
     site.build_ok();
 }

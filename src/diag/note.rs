@@ -133,19 +133,25 @@ impl Note {
                     fr("{n} {} : aucun problème trouvé", if one { "page vérifiée" } else { "pages vérifiées" }),
                     en("checked {n} {}: no problems found", if one { "page" } else { "pages" }))
             }
-            Note::Built { pages, files, written, unchanged, removed, output, ms } => tr!(lang,
-                nl("{pages} pagina's gebouwd ({files} bestanden: {written} geschreven, {unchanged} ongewijzigd, {removed} verwijderd) in {output} in {ms} ms"),
-                fr("{pages} pages construites ({files} fichiers : {written} écrits, {unchanged} inchangés, {removed} supprimés) dans {output} en {ms} ms"),
-                en("built {pages} pages ({files} files: {written} written, {unchanged} unchanged, {removed} removed) into {output} in {ms} ms")),
+            Note::Built { pages, files, written, unchanged, removed, output, ms } => {
+                let one = *pages == 1;
+                tr!(lang,
+                    nl("{pages} {} gebouwd ({files} bestanden: {written} geschreven, {unchanged} ongewijzigd, {removed} verwijderd) in {output} in {ms} ms", if one { "pagina" } else { "pagina's" }),
+                    fr("{pages} {} ({files} fichiers : {written} écrits, {unchanged} inchangés, {removed} supprimés) dans {output} en {ms} ms", if one { "page construite" } else { "pages construites" }),
+                    en("built {pages} {} ({files} files: {written} written, {unchanged} unchanged, {removed} removed) into {output} in {ms} ms", if one { "page" } else { "pages" }))
+            }
             Note::Photos { processed, cached } => tr!(lang,
                 nl("foto's: {processed} verwerkt, {cached} ongewijzigd (uit de cache)"),
                 fr("photos : {processed} traitées, {cached} inchangées (depuis le cache)"),
                 en("photos: {processed} processed, {cached} unchanged (from the cache)")),
             Note::Open { path } => tr!(lang, nl("open {path}"), fr("ouvrez {path}"), en("open {path}")),
-            Note::BuiltZip { pages, files, zip } => tr!(lang,
-                nl("{pages} pagina's gebouwd ({files} bestanden) in {zip}"),
-                fr("{pages} pages construites ({files} fichiers) dans {zip}"),
-                en("built {pages} pages ({files} files) into {zip}")),
+            Note::BuiltZip { pages, files, zip } => {
+                let one = *pages == 1;
+                tr!(lang,
+                    nl("{pages} {} gebouwd ({files} bestanden) in {zip}", if one { "pagina" } else { "pagina's" }),
+                    fr("{pages} {} ({files} fichiers) dans {zip}", if one { "page construite" } else { "pages construites" }),
+                    en("built {pages} {} ({files} files) into {zip}", if one { "page" } else { "pages" }))
+            }
             Note::UnpackZip => tr!(lang,
                 nl("pak het uit en open index.html in de map, of zet de map online"),
                 fr("décompressez-le et ouvrez index.html dans son dossier, ou mettez le dossier en ligne"),
@@ -200,5 +206,29 @@ impl Change {
                 en("{n} files changed")
             ),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn one_page_is_one_page() {
+        let built = |pages| Note::Built {
+            pages,
+            files: 9,
+            written: 9,
+            unchanged: 0,
+            removed: 0,
+            output: "public".into(),
+            ms: 5,
+        };
+        assert!(built(1).text(Lang::Nl).starts_with("1 pagina gebouwd ("));
+        assert!(built(2).text(Lang::Nl).starts_with("2 pagina's gebouwd ("));
+        assert!(built(1).text(Lang::Fr).starts_with("1 page construite ("));
+        assert!(built(1).text(Lang::En).starts_with("built 1 page ("));
+        let zip = Note::BuiltZip { pages: 1, files: 3, zip: "site.zip".into() };
+        assert_eq!(zip.text(Lang::Nl), "1 pagina gebouwd (3 bestanden) in site.zip");
     }
 }

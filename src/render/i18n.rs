@@ -88,13 +88,16 @@ fn no_language(config: &Config, theme: &Source<'_>, file: &str) -> Diagnostic {
 }
 
 /// Every `t(key="…")` with a literal key in the templates must name a defined string.
+/// The hint names the site's own file of the language: the one place a writer can always
+/// add a string (a built-in theme's files cannot be edited).
 pub fn check_keys(
     texts: &BTreeMap<String, String>,
     sources: &BTreeMap<String, PathBuf>,
     strings: &Strings,
-    defined_in: &Path,
+    (defined_in, language): (&Path, &str),
     diagnostics: &mut Diagnostics,
 ) {
+    let add_to = format!("{I18N_DIR}/{language}.yaml");
     for (name, text) in texts {
         let lines = LineIndex::new(text);
         for (offset, key) in literal_keys(text) {
@@ -113,10 +116,7 @@ pub fn check_keys(
                         file: defined_in.display().to_string(),
                     },
                 )
-                .with_hint(Hint::AddUiString {
-                    key: key.to_string(),
-                    file: defined_in.display().to_string(),
-                })
+                .with_hint(Hint::AddUiString { key: key.to_string(), file: add_to.clone() })
                 .with_source(text),
             );
         }

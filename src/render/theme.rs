@@ -73,7 +73,7 @@ pub fn load(root: &Path, config: &Config, diagnostics: &mut Diagnostics) -> Opti
     let mut tera = compile(&texts, &sources, diagnostics)?;
     check_kind_templates(config, &tera, diagnostics);
     let (strings, defined_in) = strings?;
-    i18n::check_keys(&texts, &sources, &strings, &defined_in, diagnostics);
+    i18n::check_keys(&texts, &sources, &strings, (&defined_in, &config.language), diagnostics);
     let language = config.language.clone();
     tera.register_function("t", i18n::Translate { strings: strings.clone(), language });
     Some(Theme { tera, sources, texts, static_files, strings, brand: brand? })
