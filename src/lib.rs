@@ -128,14 +128,20 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, Diagnostics> {
 pub fn build_zip(root: &Path, zip: &Path) -> Result<BuildReport, Diagnostics> {
     let mut timings = Timings::default();
     archive::check_zip_path(root, zip)?;
-    let rendered = render_site(root, &mut timings)?;
-    let config = config::load(root)?;
-    let name =
-        if config.organisation.name.is_empty() { &config.title } else { &config.organisation.name };
+    let mut session = incremental::Session::once(root, Purpose::Publish);
+    let update = session.update(&[], &mut timings)?;
+    // The settings the build just read name the folder: not read from disk again.
+    let name = session.config().map_or("", |c| {
+        if c.organisation.name.is_empty() {
+            &c.title
+        } else {
+            &c.organisation.name
+        }
+    });
     let folder =
         Some(slug::slugify(name)).filter(|s| !s.is_empty()).unwrap_or_else(|| "site".into());
-    timings.time("zip", || archive::write_zip(zip, &folder, &rendered.files))?;
-    let (pages, files, photos) = (rendered.pages, rendered.files.len(), rendered.photos);
+    timings.time("zip", || archive::write_zip(zip, &folder, &update.files))?;
+    let (pages, files, photos) = (update.pages, update.files.len(), update.photos);
     let written = WriteStats { written: files, ..WriteStats::default() };
     Ok(BuildReport { pages, files, written, photos, timings })
 }

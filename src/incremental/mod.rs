@@ -259,6 +259,11 @@ impl Session {
         Session { keep: false, ..Session::new(root, purpose) }
     }
 
+    /// The site's settings as the last update read them.
+    pub fn config(&self) -> Option<&Config> {
+        self.config.as_ref()
+    }
+
     /// Builds again after `changed` (paths of the site, absolute or relative to the
     /// root) changed on disk. On any problem the last good build stays as it was.
     pub fn update(
