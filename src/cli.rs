@@ -293,10 +293,20 @@ fn print_report(options: &BuildOptions, report: &BuildReport, show_timings: bool
     let path = options.output.join("index.html").display().to_string();
     say!("{}", Note::Open { path }.text(lang));
     if show_timings {
-        for (stage, duration) in &report.timings.stages {
-            say!("  {stage:<10} {:>8.1} ms", duration.as_secs_f64() * 1000.0);
+        let timings = &report.timings;
+        let memory = timings.memory.iter().map(Some).chain(std::iter::repeat(None));
+        for ((stage, duration), memory) in timings.stages.iter().zip(memory) {
+            let ms = duration.as_secs_f64() * 1000.0;
+            match memory.copied().flatten() {
+                Some((now, peak)) => {
+                    let mib = |bytes: u64| bytes as f64 / 1_048_576.0;
+                    let (now, peak) = (mib(now), mib(peak));
+                    say!("  {stage:<18} {ms:>8.1} ms {now:>7.0} MiB resident, peak {peak:.0} MiB")
+                }
+                None => say!("  {stage:<18} {ms:>8.1} ms"),
+            }
         }
         let per_second = report.pages as f64 / total.as_secs_f64().max(1e-9);
-        say!("  {:<10} {per_second:>8.0} pages/s", "speed");
+        say!("  {:<18} {per_second:>8.0} pages/s", "speed");
     }
 }

@@ -45,10 +45,13 @@ pub struct BuildOptions {
     pub output: PathBuf,
 }
 
-/// How long each stage took.
+/// How long each stage took, and the process's resident memory after it (in bytes,
+/// where the system tells: Linux), so `--timings` shows where time and memory go.
 #[derive(Debug, Default, Clone)]
 pub struct Timings {
     pub stages: Vec<(&'static str, Duration)>,
+    /// Per stage: resident memory after it, and the peak so far.
+    pub memory: Vec<Option<(u64, u64)>>,
 }
 
 impl Timings {
@@ -56,12 +59,24 @@ impl Timings {
         let start = Instant::now();
         let value = work();
         self.stages.push((stage, start.elapsed()));
+        self.memory.push(resident_memory());
         value
     }
 
     pub fn total(&self) -> Duration {
         self.stages.iter().map(|(_, d)| *d).sum()
     }
+}
+
+/// The process's resident memory now and at its peak, from `/proc/self/status`.
+fn resident_memory() -> Option<(u64, u64)> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let field = |name: &str| -> Option<u64> {
+        let line = status.lines().find(|l| l.starts_with(name))?;
+        let kib: u64 = line[name.len()..].trim().trim_end_matches("kB").trim().parse().ok()?;
+        Some(kib * 1024)
+    };
+    Some((field("VmRSS:")?, field("VmHWM:")?))
 }
 
 /// What a successful build did.
