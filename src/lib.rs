@@ -127,15 +127,24 @@ fn run_pipeline(
     Ok(Rendered { files: update.files, pages: update.pages, photos: update.photos })
 }
 
-/// Builds the site at `options.root` into `options.output`. On any problem nothing is
-/// written and the previous output stays as it was.
+/// Builds the site at `options.root` into `options.output`. Files are written while
+/// the site renders ([`write::stream`]); on any problem they are taken back, and the
+/// previous output stays as it was.
 pub fn build(options: &BuildOptions) -> Result<BuildReport, Diagnostics> {
     let mut timings = Timings::default();
     write::check_output_dir(&options.root, &options.output)?;
-    let rendered = render_site(&options.root, &mut timings)?;
-    let written = timings.time("write", || write::write(&options.output, &rendered.files))?;
-    let (pages, files, photos) = (rendered.pages, rendered.files.len(), rendered.photos);
-    Ok(BuildReport { pages, files, written, photos, timings })
+    let mut stream = write::stream::Stream::open(&options.output)?;
+    let mut session = incremental::Session::once(&options.root, Purpose::Publish);
+    let update = match session.update_into(&[], &mut timings, Some(&mut stream)) {
+        Ok(update) => update,
+        Err(problems) => {
+            stream.abort();
+            return Err(problems);
+        }
+    };
+    let written = timings.time("write", || stream.finish())?;
+    let (pages, files, photos) = (update.pages, written.files, update.photos);
+    Ok(BuildReport { pages, files, written: written.stats, photos, timings })
 }
 
 /// Builds the site at `root` into one zip file at `zip`, instead of a folder. The zip

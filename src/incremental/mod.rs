@@ -35,6 +35,7 @@ use crate::load::{self, Entries, Page, Site, CONTENT_DIR};
 use crate::markdown::Highlighter;
 use crate::photos::{self, process::PhotoStats};
 use crate::render::{self, theme::Theme};
+use crate::write::stream::Stream;
 use crate::write::{Content, OutputFile};
 use crate::{publish, readers, search, taxonomy, Purpose, Timings};
 use affected::{affected, Affected, Build};
@@ -271,6 +272,22 @@ impl Session {
         changed: &[PathBuf],
         timings: &mut Timings,
     ) -> Result<Update, Diagnostics> {
+        self.update_into(changed, timings, None)
+    }
+
+    /// Like [`Session::update`]; with a `stream` (a session made by [`Session::once`]),
+    /// every output file goes to the stream as soon as it is made, and the update hands
+    /// on none: pages a batch at a time, so memory never holds the whole site's output.
+    /// On a problem the caller aborts the stream.
+    pub fn update_into(
+        &mut self,
+        changed: &[PathBuf],
+        timings: &mut Timings,
+        mut stream: Option<&mut Stream>,
+    ) -> Result<Update, Diagnostics> {
+        if self.keep {
+            stream = None;
+        }
         for path in changed {
             self.mark(path);
         }
@@ -342,19 +359,17 @@ impl Session {
             (Arc::new(terms), Arc::new(kinds))
         });
         let which: Vec<usize> = (0..site.pages.len()).filter(|&i| affected.render[i]).collect();
-        let rendered = timings.time("render", || {
-            render::render(&inputs, &which, &self.highlighter, &mut diagnostics)
-        });
-        let old_terms = self.good.as_ref().filter(|_| !everything).map(|g| (&*g.terms, &g.site));
-        let listings = timings.time("listings", || {
-            render_listings(&inputs, (old_terms, &terms), &affected.old_of, &mut diagnostics)
+        let search_now = (stream.is_some() && self.purpose == Purpose::Publish).then_some(&config);
+        let (rendered, streamed_docs) = timings.time("render", || {
+            let streaming = stream.as_deref_mut().map(|s| (s, search_now));
+            render_pages(&inputs, &which, &self.highlighter, streaming, &mut diagnostics)
         });
         // Taken out of the last good build: a failed update drops it, and the next one
         // makes every part again.
         let books =
             self.good.as_mut().filter(|_| !everything).map(|g| std::mem::take(&mut g.books));
         let all = books.is_none();
-        let mut books = books.unwrap_or_default();
+        let mut books = books.unwrap_or_else(|| render::Books::new(self.keep));
         let fresh = |i: usize| affected.render[i];
         let collections = timings.time("collections", || {
             let made = render::render_collections_kept(
@@ -365,8 +380,18 @@ impl Session {
                 &mut diagnostics,
             );
             match all {
-                true => Made::All(made),
+                true => Made::All(streamed(&mut stream, made, &diagnostics)),
                 false => Made::Some(made, Vec::new()),
+            }
+        });
+        // After the collections: where a listing page and a collection page have the
+        // same path, the collection page wins, and a stream keeps the first it gets.
+        let old_terms = self.good.as_ref().filter(|_| !everything).map(|g| (&*g.terms, &g.site));
+        let listings = timings.time("listings", || {
+            match render_listings(&inputs, (old_terms, &terms), &affected.old_of, &mut diagnostics)
+            {
+                Made::All(made) => Made::All(streamed(&mut stream, made, &diagnostics)),
+                some => some,
             }
         });
         if !diagnostics.is_empty() {
@@ -383,9 +408,19 @@ impl Session {
             Some(g) => (std::mem::take(&mut g.files), g.search.take(), std::mem::take(&mut g.docs)),
             None => (Layers::default(), None, Vec::new()),
         };
-        let docs = timings
-            .time("search documents", || search_documents(&built, &pages, &affected, old_docs));
-        if self.purpose == Purpose::Publish {
+        let mut docs = match streamed_docs {
+            Some(docs) => docs,
+            None => timings
+                .time("search documents", || search_documents(&built, &pages, &affected, old_docs)),
+        };
+        if let (Some(stream), Purpose::Publish) = (stream.as_deref_mut(), self.purpose) {
+            let docs = std::mem::take(&mut docs).into_iter().flatten().collect();
+            timings.time("search", || {
+                index_once(&search::config(&config), docs, &mut |files| {
+                    stream.put(files.into_iter().map(search_file).collect())
+                })
+            });
+        } else if self.purpose == Purpose::Publish {
             // A new config may bring a new language or synonyms: a new index.
             let fresh = everything || search.is_none();
             let index = match &mut search {
@@ -406,6 +441,17 @@ impl Session {
         let outputs = Outputs { copied, listings, cards, collections, taxonomies: &taxonomies };
         let touched = &self.stale.touched;
         timings.time("site files", || site_files(&built, &pages, outputs, touched, &mut files));
+        if let Some(stream) = stream {
+            stream.put(
+                files
+                    .into_all()
+                    .into_iter()
+                    .map(|(p, c)| OutputFile { path: p, content: c })
+                    .collect(),
+            );
+            let (pages, rendered) = (site.pages.len(), which.len());
+            return Ok(Update { photos: photo_stats, pages, rendered, ..Update::default() });
+        }
         let mut pages = pages;
         let update = timings.time("changes", || {
             let rendered = (pages.as_mut_slice(), which.as_slice());
@@ -525,6 +571,87 @@ impl Session {
         self.scans = site.pages.iter().cloned().zip(scans).collect();
         links
     }
+}
+
+/// What search sees of each page, indexed like `site.pages` (none for the search page).
+type Docs = Vec<Option<Arc<search::SearchDoc>>>;
+
+/// How many pages render between two hand-overs to the stream: enough for both cores
+/// to stay busy, few enough that the batch's html is small.
+const BATCH: usize = 256;
+
+/// Renders the pages `which`. With a stream, a batch at a time: each page's html and
+/// card go to the stream (unless a problem was found: nothing will be written then),
+/// the page keeps only what later stages read (its description), and, given the config,
+/// what search sees of it is made at once and handed on, indexed like `site.pages`.
+fn render_pages(
+    inputs: &render::Inputs<'_>,
+    which: &[usize],
+    highlighter: &Highlighter,
+    streaming: Option<(&mut Stream, Option<&Config>)>,
+    diagnostics: &mut Diagnostics,
+) -> (Vec<render::RenderedPage>, Option<Docs>) {
+    use rayon::prelude::*;
+    let Some((stream, search)) = streaming else {
+        return (render::render(inputs, which, highlighter, diagnostics), None);
+    };
+    let mut pages = Vec::with_capacity(which.len());
+    let mut docs = search.map(|_| vec![None; inputs.site.pages.len()]);
+    for batch in which.chunks(BATCH) {
+        let mut rendered = render::render(inputs, batch, highlighter, diagnostics);
+        if let (Some(docs), Some(config)) = (docs.as_mut(), search) {
+            let made: Vec<_> = rendered
+                .par_iter()
+                .map(|page| search::document(inputs.site, inputs.links, config, page))
+                .collect();
+            for (page, doc) in rendered.iter().zip(made) {
+                docs[page.index] = doc.map(Arc::new);
+            }
+        }
+        let mut files = Vec::with_capacity(rendered.len() * 2);
+        for page in &mut rendered {
+            let html = std::mem::take(&mut page.html).into_bytes();
+            files.push(OutputFile { path: page.path.clone(), content: Content::Bytes(html) });
+            if let Some(card) = page.card.take() {
+                let folder = page.path.strip_suffix("index.html").unwrap_or_default();
+                let content = Content::Bytes(card.into_bytes());
+                files.push(OutputFile { path: format!("{folder}card.js"), content });
+            }
+            page.sections = Vec::new();
+        }
+        if diagnostics.is_empty() {
+            stream.put(files);
+        }
+        pages.extend(rendered);
+    }
+    (pages, docs)
+}
+
+/// Files made from all pages: with a stream, handed to it (unless a problem was found),
+/// else kept for the layers.
+fn streamed(
+    stream: &mut Option<&mut Stream>,
+    files: Vec<(String, Content)>,
+    diagnostics: &Diagnostics,
+) -> Vec<(String, Content)> {
+    let Some(stream) = stream else { return files };
+    if diagnostics.is_empty() {
+        stream.put(files.into_iter().map(|(path, content)| OutputFile { path, content }).collect());
+    }
+    Vec::new()
+}
+
+/// The search index of a one-shot build, handed to `emit`.
+fn index_once(
+    config: &search::SearchConfig,
+    docs: Vec<Arc<search::SearchDoc>>,
+    emit: &mut dyn FnMut(Vec<search::SearchFile>),
+) {
+    emit(search::SearchIndex::new(config.clone()).update(docs).files);
+}
+
+fn search_file(file: search::SearchFile) -> OutputFile {
+    OutputFile { path: file.path, content: Content::Bytes(file.bytes) }
 }
 
 /// The theme's and the site's static files and the content folder's other files,

@@ -39,10 +39,20 @@ pub fn render_collections(
 /// book together from the kept ones, as shared parts that nothing copies.
 #[derive(Default)]
 pub struct Books {
+    /// Whether the entries' views may go once their parts are made (nothing makes the
+    /// book again), where the book's skeleton does not show them.
+    drop_views: bool,
     books: HashMap<String, BookParts>,
     /// The theme with `book.html` cut at its loops over the entries, when the book can be
     /// put together.
     skeleton: Option<Option<Skeleton>>,
+}
+
+impl Books {
+    /// Books for builds to come (`keep`), or for one build only.
+    pub fn new(keep: bool) -> Books {
+        Books { drop_views: !keep, ..Books::default() }
+    }
 }
 
 /// One book's entries, by page url, in order.
@@ -73,9 +83,9 @@ pub fn render_collections_kept(
         for kind in inputs.config.kinds() {
             if let Some(url) = book_url(kind) {
                 let mut parts = books.books.remove(&url).unwrap_or_default();
-                let made = free_url(&url, inputs).and_then(|()| {
-                    book(kind, &url, (inputs, lists), (skeleton.as_ref(), fresh), &mut parts)
-                });
+                let making = (skeleton.as_ref(), fresh, books.drop_views);
+                let made = free_url(&url, inputs)
+                    .and_then(|()| book(kind, &url, (inputs, lists), making, &mut parts));
                 books.books.insert(url, parts);
                 // `None`: the book is the same as last time.
                 results.extend(made.transpose());
@@ -133,6 +143,8 @@ struct Skeleton {
     tera: tera::Tera,
     /// Each loop's variable, by loop number.
     loops: Vec<String>,
+    /// Whether the template outside its loops may show the entries' views.
+    shows_views: bool,
 }
 
 fn part_template(n: usize) -> String {
@@ -166,7 +178,8 @@ fn skeleton(inputs: &Inputs<'_>) -> Option<Skeleton> {
         return None;
     }
     tera.add_raw_template("book.html", &cut).ok()?;
-    Some(Skeleton { tera, loops })
+    let shows_views = names_variable(&cut, "book");
+    Some(Skeleton { tera, loops, shows_views })
 }
 
 /// The first loop over the book in `text`: the text before it, its variable, its body
@@ -186,6 +199,17 @@ fn next_book_loop(text: &str) -> Option<(&str, &str, &str, &str)> {
         let after = &text[body_end + "{% endfor %}".len()..];
         return Some((&text[..start], name, &text[head_end..body_end], after));
     }
+}
+
+/// Whether template text may use the variable `name`: the word standing alone, not
+/// part of a longer name (`book_title`), a quoted text or a class (`"book"`, `book-toc`).
+fn names_variable(text: &str, name: &str) -> bool {
+    let part_of_name = |c: char| c.is_alphanumeric() || "_-\"'".contains(c);
+    text.match_indices(name).any(|(at, _)| {
+        let before = text[..at].chars().next_back();
+        let after = text[at + name.len()..].chars().next();
+        !before.is_some_and(part_of_name) && !after.is_some_and(part_of_name)
+    })
 }
 
 /// Whether a loop's body draws the same outside the loop: see [`skeleton`].
@@ -219,15 +243,15 @@ fn without_comments(text: &str) -> String {
     out
 }
 
-/// The theme cut at the book's loops (none: render the whole template), and which
-/// entries to make again.
-type Making<'m> = (Option<&'m Skeleton>, &'m (dyn Fn(usize) -> bool + Sync));
+/// The theme cut at the book's loops (none: render the whole template), which entries
+/// to make again, and whether their views may go once their parts are made.
+type Making<'m> = (Option<&'m Skeleton>, &'m (dyn Fn(usize) -> bool + Sync), bool);
 
 fn book(
     kind: &Kind,
     url: &str,
     (inputs, lists): (&Inputs<'_>, &Lists),
-    (skeleton, fresh): Making<'_>,
+    (skeleton, fresh, drop_views): Making<'_>,
     parts: &mut BookParts,
 ) -> Result<Option<(String, Content)>, Diagnostic> {
     let linker = linker(inputs);
@@ -265,7 +289,8 @@ fn book(
     context.insert("site", &SiteView::new(inputs.config, &inputs.theme.brand, linker.clean_urls));
     context.insert("page", &page);
     context.insert("root", &root);
-    let making = Entries { url, inputs, lists, skeleton, context: &context };
+    let drop_views = drop_views && skeleton.is_some_and(|s| !s.shows_views);
+    let making = Entries { url, inputs, lists, skeleton, context: &context, drop_views };
     for (n, made) in make.iter().zip(making.make(&make, entries)) {
         let (view, entry_parts) = made?;
         (parts.urls[*n], parts.views[*n], parts.parts[*n]) =
@@ -286,6 +311,7 @@ struct Entries<'e> {
     lists: &'e Lists,
     skeleton: Option<&'e Skeleton>,
     context: &'e tera::Context,
+    drop_views: bool,
 }
 
 impl Entries<'_> {
@@ -310,6 +336,8 @@ impl Entries<'_> {
                     let part = skeleton.tera.render(&part_template(i), &context);
                     parts.push(Arc::from(part.map_err(|e| tera_error(url, &e, inputs))?));
                 }
+                // The book's length stays what the skeleton sees.
+                let view = if self.drop_views { Value::Null } else { view };
                 Ok((view, parts))
             })
             .collect()

@@ -1,10 +1,14 @@
-//! Writing the output folder, only after everything rendered without error.
+//! Writing the output folder so that a failed build leaves the previous output as it was.
 //!
-//! Takes the complete list of output files; replaces each changed file atomically
-//! (temporary file in the same folder, then rename), writes new files straight into
-//! place (removed again if the build fails), leaves unchanged files alone so repeated
-//! builds stay fast, and removes files the site no longer produces. It refuses
-//! output folders that would put the site itself at risk, and folders it did not make.
+//! Replaces each changed file atomically (temporary file in the same folder, then
+//! rename, only once every file is there), writes new files straight into place
+//! (removed again if the build fails), leaves unchanged files alone so repeated builds
+//! stay fast, and removes files the site no longer produces. It refuses output folders
+//! that would put the site itself at risk, and folders it did not make. [`write`] takes
+//! the complete list of output files; [`stream::Stream`] takes them while the build
+//! still renders, so a build never holds all its output in memory.
+
+pub mod stream;
 
 use std::collections::BTreeSet;
 use std::fs;
@@ -107,7 +111,7 @@ pub fn check_output_dir(root: &Path, output: &Path) -> Result<(), Diagnostic> {
 /// any other fails. A full disk, a vanished source file or a folder that cannot be written
 /// to leaves the previous output as it was.
 pub fn write(output: &Path, files: &[OutputFile]) -> Result<WriteStats, Diagnostic> {
-    let fresh = prepare(output)?;
+    let fresh = prepare(output)?.fresh;
     let results: Vec<Result<Option<Staged>, Diagnostic>> =
         files.par_iter().map(|f| stage(output, f)).collect();
     let mut staged = Vec::new();
@@ -213,22 +217,14 @@ fn write_new(target: &Path, bytes: &[u8]) -> std::io::Result<()> {
 /// `output/path`, refusing a path that could lead out of the output folder: not plain
 /// relative names, or through a link someone put in the output folder.
 fn target_path(output: &Path, path: &str) -> Result<PathBuf, Diagnostic> {
-    let refuse = |why: Refusal| {
-        Diagnostic::file(output.join(path), Message::RefuseWrite { why })
-            .with_hint(Hint::OnlyInsideOutput)
-    };
-    let plain = !path.is_empty()
-        && Path::new(path).components().all(|c| matches!(c, std::path::Component::Normal(_)));
-    if !plain || path.contains('\\') {
-        return Err(refuse(Refusal::LeavesOutput));
-    }
+    plain_target(output, path)?;
     let mut at = output.to_path_buf();
     let mut parts = Path::new(path).components();
     for part in parts.by_ref() {
         at.push(part);
         match fs::symlink_metadata(&at) {
             Ok(m) if m.file_type().is_symlink() => {
-                return Err(refuse(Refusal::LinkOnTheWay));
+                return Err(refusal(output, path, Refusal::LinkOnTheWay));
             }
             Ok(_) => {}
             // Nothing below a missing folder can exist, let alone be a link.
@@ -237,6 +233,22 @@ fn target_path(output: &Path, path: &str) -> Result<PathBuf, Diagnostic> {
     }
     at.extend(parts);
     Ok(at)
+}
+
+/// `output/path`, refusing a path that is not plain relative names; in a folder that
+/// held nothing before, where no link can be on the way.
+fn plain_target(output: &Path, path: &str) -> Result<PathBuf, Diagnostic> {
+    let plain = !path.is_empty()
+        && Path::new(path).components().all(|c| matches!(c, std::path::Component::Normal(_)));
+    if !plain || path.contains('\\') {
+        return Err(refusal(output, path, Refusal::LeavesOutput));
+    }
+    Ok(output.join(path))
+}
+
+fn refusal(output: &Path, path: &str, why: Refusal) -> Diagnostic {
+    Diagnostic::file(output.join(path), Message::RefuseWrite { why })
+        .with_hint(Hint::OnlyInsideOutput)
 }
 
 /// Puts a staged file in place of its target.
@@ -275,11 +287,32 @@ fn io_error(path: &Path, action: Action, e: &std::io::Error) -> Diagnostic {
     Diagnostic::file(path, Message::CannotDo { action, cause: e.to_string() }).with_hint(hint)
 }
 
+/// What [`prepare`] found and made.
+#[derive(Clone, Copy)]
+struct Prepared {
+    /// The folder held nothing before (no folder, an empty one, or only the marker).
+    fresh: bool,
+    made_folder: bool,
+    made_marker: bool,
+}
+
+impl Prepared {
+    /// Takes back what [`prepare`] made, after a failed build.
+    fn undo(&self, output: &Path) {
+        if self.made_marker {
+            let _ = fs::remove_file(output.join(MARKER));
+        }
+        if self.made_folder {
+            let _ = fs::remove_dir(output);
+        }
+    }
+}
+
 /// Creates the folder, or checks that an existing one is ours (or empty), and marks it.
-/// Returns whether it held nothing before (no folder, an empty one, or only the marker).
-fn prepare(output: &Path) -> Result<bool, Diagnostic> {
+fn prepare(output: &Path) -> Result<Prepared, Diagnostic> {
     let mut fresh = true;
-    if output.is_dir() {
+    let made_folder = !output.is_dir();
+    if !made_folder {
         let ours = output.join(MARKER).is_file();
         let empty = fs::read_dir(output)
             .map_err(|e| io_error(output, Action::ReadOutput, &e))?
@@ -294,14 +327,15 @@ fn prepare(output: &Path) -> Result<bool, Diagnostic> {
         fs::create_dir_all(output).map_err(|e| io_error(output, Action::CreateOutput, &e))?;
     }
     let marker = output.join(MARKER);
-    if !marker.is_file() {
+    let made_marker = !marker.is_file();
+    if made_marker {
         fs::write(
             &marker,
             "This folder is written by spiegel build; its files are replaced on every build.\n",
         )
         .map_err(|e| io_error(&marker, Action::Write, &e))?;
     }
-    Ok(fresh)
+    Ok(Prepared { fresh, made_folder, made_marker })
 }
 
 fn only_marker(output: &Path) -> bool {
