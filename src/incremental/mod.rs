@@ -362,7 +362,8 @@ impl Session {
         let search_now = (stream.is_some() && self.purpose == Purpose::Publish).then_some(&config);
         let (rendered, streamed_docs) = timings.time("render", || {
             let streaming = stream.as_deref_mut().map(|s| (s, search_now));
-            render_pages(&inputs, &which, &self.highlighter, streaming, &mut diagnostics)
+            let with = (&lists, &self.highlighter);
+            render_pages(&inputs, &which, with, streaming, &mut diagnostics)
         });
         // Taken out of the last good build: a failed update drops it, and the next one
         // makes every part again.
@@ -587,7 +588,7 @@ const BATCH: usize = 256;
 fn render_pages(
     inputs: &render::Inputs<'_>,
     which: &[usize],
-    highlighter: &Highlighter,
+    highlighter: (&render::Lists, &Highlighter),
     streaming: Option<(&mut Stream, Option<&Config>)>,
     diagnostics: &mut Diagnostics,
 ) -> (Vec<render::RenderedPage>, Option<Docs>) {

@@ -63,13 +63,12 @@ pub struct Inputs<'a> {
 pub fn render(
     inputs: &Inputs<'_>,
     which: &[usize],
-    highlighter: &Highlighter,
+    (lists, highlighter): (&Lists, &Highlighter),
     diagnostics: &mut Diagnostics,
 ) -> Vec<RenderedPage> {
     let linker = linker(inputs);
-    let lists = Lists::new(inputs.site, inputs.config, inputs.links);
     let results: Vec<Result<RenderedPage, Diagnostic>> =
-        which.par_iter().map(|&i| render_page(i, inputs, &linker, &lists, highlighter)).collect();
+        which.par_iter().map(|&i| render_page(i, inputs, &linker, lists, highlighter)).collect();
     let (pages, errors) = split_results(results);
     report_once(errors, diagnostics);
     pages
