@@ -9,13 +9,20 @@
 # missing, with minimal equivalent templates), and prints the median wall time, pages per
 # second, peak memory, spiegel's stage timings and the ratio. Sites are kept in
 # $BENCH_DIR (default /tmp/spiegel-bench) between runs.
+#
+# Each pair of builds runs twice: output on the disk ($BENCH_DIR) and output in memory
+# ($MEM_DIR, default /dev/shm, a tmpfs). On a shared virtual disk the time to create
+# files varies several-fold from one minute to the next; in memory the builds compare
+# the tools' own work. MEM_DIR= (empty) measures the disk only.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 SIZES="${SIZES:-1000 10000 50000}"
 RUNS="${RUNS:-3}"
 BENCH_DIR="${BENCH_DIR:-/tmp/spiegel-bench}"
+MEM_DIR="${MEM_DIR-/dev/shm}"
 mkdir -p "$BENCH_DIR"
+[ -z "$MEM_DIR" ] || [ -d "$MEM_DIR" ] || { echo "no folder $MEM_DIR: set MEM_DIR= to measure the disk only" >&2; exit 1; }
 
 cargo build --release --quiet
 SPIEGEL="$PWD/target/release/spiegel"
@@ -70,24 +77,30 @@ HTML
 }
 
 echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg) ($(nproc) cores)"
-printf '%-8s %-8s %10s %10s %12s %10s\n' entries tool "wall (s)" "pages/s" "peak (MiB)" "content"
+printf '%-8s %-8s %-7s %10s %10s %12s %10s\n' entries tool output "wall (s)" "pages/s" "peak (MiB)" "content"
 for n in $SIZES; do
   site="$BENCH_DIR/site-$n"
   [ -f "$site/site.yaml" ] || "$SPIEGEL" generate "$site" --pages "$n" --seed 1 >/dev/null
   pages=$(find "$site/content" -name '*.md' | wc -l)
-  content_mib=$(du -s --apparent-size -B1 "$site/content" | awk '{printf "%.0f", $1/1048576}')
-
-  read -r s_time s_mem < <(measure "$BENCH_DIR/out-spiegel-$n" "$SPIEGEL" build --root "$site" --output "$BENCH_DIR/out-spiegel-$n")
-  printf '%-8s %-8s %10s %10.0f %12.0f %8s MiB\n' "$n" spiegel "$s_time" "$(echo "$pages / $s_time" | bc -l)" "$(echo "$s_mem / 1024" | bc -l)" "$content_mib"
+  content_mib=$(du -s --apparent-size -B1 "$site/content" | awk '{printf "%.1f", $1/1048576}')
 
   hugo_dir="$BENCH_DIR/hugo-$n"
   hugo_site "$site" "$hugo_dir"
-  read -r h_time h_mem < <(measure "$BENCH_DIR/out-hugo-$n" hugo --quiet --source "$hugo_dir" --destination "$BENCH_DIR/out-hugo-$n")
-  printf '%-8s %-8s %10s %10.0f %12.0f\n' "$n" hugo "$h_time" "$(echo "$pages / $h_time" | bc -l)" "$(echo "$h_mem / 1024" | bc -l)"
-  printf '%-8s %-8s %10s\n' "$n" "ratio" "hugo/spiegel = $(echo "scale=2; $h_time / $s_time" | bc -l)x"
+  for where in "$BENCH_DIR" $MEM_DIR; do
+    label=disk; [ "$where" = "$BENCH_DIR" ] || label=memory
+    out="$where/spiegel-bench-out"
+    read -r s_time s_mem < <(measure "$out-spiegel-$n" "$SPIEGEL" build --root "$site" --output "$out-spiegel-$n")
+    printf '%-8s %-8s %-7s %10s %10.0f %12.0f %8s MiB (peak %.1fx content)\n' "$n" spiegel "$label" "$s_time" "$(echo "$pages / $s_time" | bc -l)" "$(echo "$s_mem / 1024" | bc -l)" "$content_mib" "$(echo "$s_mem / 1024 / $content_mib" | bc -l)"
+    read -r h_time h_mem < <(measure "$out-hugo-$n" hugo --quiet --source "$hugo_dir" --destination "$out-hugo-$n")
+    printf '%-8s %-8s %-7s %10s %10.0f %12.0f\n' "$n" hugo "$label" "$h_time" "$(echo "$pages / $h_time" | bc -l)" "$(echo "$h_mem / 1024" | bc -l)"
+    printf '%-8s %-8s %-7s %10s\n' "$n" "ratio" "$label" "hugo/spiegel = $(echo "scale=2; $h_time / $s_time" | bc -l)x"
+    rm -rf "$out-spiegel-$n" "$out-hugo-$n"
+  done
 
   echo "  spiegel stages (one more run):"
-  rm -rf "$BENCH_DIR/out-spiegel-$n"; sync
-  "$SPIEGEL" build --root "$site" --output "$BENCH_DIR/out-spiegel-$n" --timings | sed -n '3,$p'
+  stages_out="${MEM_DIR:-$BENCH_DIR}/spiegel-bench-out-stages"
+  rm -rf "$stages_out"; sync
+  "$SPIEGEL" build --root "$site" --output "$stages_out" --timings | sed -n '3,$p'
+  rm -rf "$stages_out"
   echo "  load average: $(cut -d' ' -f1-3 /proc/loadavg)"
 done
