@@ -537,9 +537,13 @@ fn find_position(text: &str, needle: &str) -> Option<(usize, usize)> {
         .find_map(|(n, line)| line.find(needle).map(|i| (n + 1, line[..i].chars().count() + 1)))
 }
 
-/// `get_page(slug="coaching")` in templates: any page's title, href, kind and summary.
+/// `get_page(slug="coaching")` in templates: any page's title, href, kind and summary,
+/// made when a template asks (most templates never do; a copy of every page's view
+/// would cost memory in proportion to the site).
 struct PageLookup {
-    pages: std::collections::HashMap<String, serde_json::Value>,
+    index: std::sync::Arc<crate::link::Index>,
+    pages: Vec<std::sync::Arc<crate::load::Page>>,
+    config: Config,
 }
 
 impl tera::Function for PageLookup {
@@ -549,7 +553,12 @@ impl tera::Function for PageLookup {
     ) -> tera::Result<serde_json::Value> {
         let slug =
             args.get("slug").and_then(|s| s.as_str()).ok_or("get_page needs slug=\"...\"")?;
-        self.pages.get(slug).cloned().ok_or_else(|| format!("get_page: no page \"{slug}\"").into())
+        let Some(i) = self.index.find(slug) else {
+            return Err(format!("get_page: no page \"{slug}\"").into());
+        };
+        let (pages, config) = (&self.pages[..], &self.config);
+        let linker = Linker { pages, config, clean_urls: clean_urls(config), other_pages: "" };
+        Ok(serde_json::to_value(linker.link(i)).unwrap_or_default())
     }
 
     fn is_safe(&self) -> bool {
@@ -559,15 +568,10 @@ impl tera::Function for PageLookup {
 
 /// Registers the template functions that need the site: `get_page`.
 pub fn register_functions(theme: &mut Theme, site: &Site, links: &Links, config: &Config) {
-    let linker =
-        Linker { pages: &site.pages, config, clean_urls: clean_urls(config), other_pages: "" };
-    let mut pages = std::collections::HashMap::new();
-    for (i, page) in site.pages.iter().enumerate() {
-        let view = serde_json::to_value(linker.link(i)).unwrap_or_default();
-        if links.index.find(&page.slug) == Some(i) {
-            pages.insert(page.slug.clone(), view.clone());
-        }
-        pages.insert(page.key.clone(), view);
-    }
-    theme.tera.register_function("get_page", PageLookup { pages });
+    let lookup = PageLookup {
+        index: std::sync::Arc::clone(&links.index),
+        pages: site.pages.clone(),
+        config: config.clone(),
+    };
+    theme.tera.register_function("get_page", lookup);
 }
