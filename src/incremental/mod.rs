@@ -569,7 +569,10 @@ impl Session {
             }
             None => link::link_scanned(site, config, &refs, diagnostics),
         };
-        self.scans = site.pages.iter().cloned().zip(scans).collect();
+        // Kept for the next update only: a one-shot build lets them go now.
+        if self.keep {
+            self.scans = site.pages.iter().cloned().zip(scans).collect();
+        }
         links
     }
 }
