@@ -56,6 +56,7 @@ mod filter;
 mod fragment;
 mod from_site;
 mod index;
+mod once;
 mod rank;
 mod shard;
 mod stopwords;
@@ -71,6 +72,7 @@ mod tests;
 
 pub use from_site::{config, document, documents};
 pub use index::{IndexUpdate, SearchIndex};
+pub use once::index_once;
 pub use synonyms::default_synonyms;
 
 /// One page as search sees it.
