@@ -59,6 +59,7 @@ mod index;
 mod once;
 mod rank;
 mod shard;
+mod steps;
 mod stopwords;
 mod synonyms;
 pub mod tokenize;

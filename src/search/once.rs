@@ -1,13 +1,301 @@
-//! One-shot index build (placeholder).
+//! The one-shot index build of `spiegel build`: every file once, in little memory.
+//!
+//! [`SearchIndex`](super::SearchIndex) keeps every page's terms and every term's full page
+//! list, to update them after an edit; a build needs none of that once the files are
+//! made, and holding it costs several times the site's text. So this build keeps each
+//! term as a string once and refers to it by an id that sorts like the string; reads the
+//! pages twice instead of keeping their weighted terms (first for the vocabulary,
+//! compound parts, document frequencies and lengths, then, once idf and the pivot length
+//! are known, for each page's impacts and its fragment); keeps of each term only its best
+//! pages as it goes; and drops each page as soon as its fragment is made. Files are handed
+//! on in batches as they are made. Every step and encoding is the one `index` uses
+//! (`steps`, `analyse`, `rank`), so the bytes are the same.
 
 use std::sync::Arc;
 
-use super::{SearchConfig, SearchDoc, SearchFile, SearchIndex};
+use rayon::prelude::*;
 
+use super::analyse::{with_compound_parts, Analyser, DocTerms};
+use super::fasthash::FastMap;
+use super::filter::Filters;
+use super::rank::{client_order, idf, impact, keep_best, pivot_length, MAX_POSTINGS};
+use super::steps::{
+    client_file, compound_parts, entry_file, fragment_file, in_id_order, rarity, shard_file,
+    shard_starts, title_order,
+};
+use super::synonyms::SynonymTable;
+use super::{encode, splits_compounds, stopwords};
+use super::{SearchConfig, SearchDoc, SearchFile};
+
+/// Pages analysed or made into fragments together: enough to keep both cores busy, few
+/// enough that their terms and fragments take little memory.
+const CHUNK: usize = 256;
+/// Shard files handed on together.
+const SHARD_BATCH: usize = 64;
+
+/// Every file of the index for `docs` (any order), handed to `emit` in batches as they
+/// are made, each file exactly once; the same bytes as
+/// `SearchIndex::new(config).update(docs).files`. Each page is dropped once its fragment
+/// is made, so the caller should hand over the only references to them.
 pub fn index_once(
     config: &SearchConfig,
     docs: Vec<Arc<SearchDoc>>,
     emit: &mut dyn FnMut(Vec<SearchFile>),
 ) {
-    emit(SearchIndex::new(config.clone()).update(docs).files);
+    let synonyms = SynonymTable::new(&config.synonyms);
+    let analyser = Analyser::new(stopwords::stop_words(&config.language), &synonyms);
+    let id_of_input = title_order(&docs);
+    let docs = in_id_order(docs, &id_of_input);
+    drop(id_of_input);
+    let doc_count = docs.len();
+    let filters = Filters::collect(&docs.iter().map(|d| &**d).collect::<Vec<_>>());
+    let mut first = filters.files();
+    first.push(client_file());
+    emit(first);
+    let vocabulary = Vocabulary::read(&analyser, &docs, splits_compounds(&config.language));
+    let ids: FastMap<&str, u32> =
+        vocabulary.terms.iter().enumerate().map(|(id, t)| (&**t, id as u32)).collect();
+    let pass =
+        Impacts { analyser: &analyser, vocabulary: &vocabulary, ids: &ids, filters: &filters };
+    let lists = pass.run(docs, emit);
+    drop(ids);
+    let mut order: Vec<(&str, String)> = lists
+        .into_par_iter()
+        .enumerate()
+        .filter(|(_, list)| !list.is_empty())
+        .map(|(id, mut list)| {
+            keep_best(&mut list);
+            (&*vocabulary.terms[id], encode::postings(&list))
+        })
+        .collect();
+    // Ids follow byte order, which differs from the client's only beyond the BMP: the
+    // run-finding stable sort makes this nearly linear.
+    order.sort_by(|a, b| client_order(a.0, b.0));
+    let shards = shard_starts(&order);
+    for batch in shards.chunks(SHARD_BATCH) {
+        emit(batch.par_iter().map(|s| shard_file(&order, s)).collect());
+    }
+    emit(vec![entry_file(config, doc_count, &shards, &filters)]);
+}
+
+/// What the first reading of the pages finds out.
+struct Vocabulary {
+    /// Every term of the site (compound parts included), sorted: a term's id is its place.
+    terms: Vec<Box<str>>,
+    /// The compound parts of the terms that have any, sorted.
+    parts: FastMap<u32, Box<[u32]>>,
+    /// On how many pages each term is, compound parts counted.
+    doc_frequency: Vec<u32>,
+    /// Each page's length in terms, by doc id, and the pivot length of BM25.
+    lengths: Vec<u32>,
+    pivot: f64,
+}
+
+/// Terms interned in the order they are met, before they are sorted.
+#[derive(Default)]
+struct Interner {
+    ids: FastMap<Box<str>, u32>,
+}
+
+impl Interner {
+    fn id(&mut self, term: String) -> u32 {
+        if let Some(&id) = self.ids.get(term.as_str()) {
+            return id;
+        }
+        let id = self.ids.len() as u32;
+        self.ids.insert(term.into_boxed_str(), id);
+        id
+    }
+}
+
+impl Vocabulary {
+    /// Analyses `docs` (in doc-id order) for their terms and lengths and, when the
+    /// language `splits` compounds, finds the parts of every word.
+    fn read(analyser: &Analyser<'_>, docs: &[Arc<SearchDoc>], splits: bool) -> Vocabulary {
+        let mut interner = Interner::default();
+        let mut doc_terms: Vec<Vec<u32>> = Vec::with_capacity(docs.len());
+        let mut lengths: Vec<u32> = Vec::with_capacity(docs.len());
+        let analyse =
+            |chunk: &[Arc<SearchDoc>]| chunk.par_iter().map(|d| analyser.analyse(d)).collect();
+        let mut chunks = docs.chunks(CHUNK);
+        let mut pending: Vec<DocTerms> = chunks.next().map(analyse).unwrap_or_default();
+        // Interning is one thread's work: it goes on while the next chunk is analysed.
+        loop {
+            let done = std::mem::take(&mut pending);
+            let next = chunks.next();
+            let (_, analysed) = rayon::join(
+                || {
+                    for doc in done {
+                        lengths.push(doc.length);
+                        doc_terms
+                            .push(doc.weights.into_iter().map(|(t, _)| interner.id(t)).collect());
+                    }
+                },
+                || next.map(analyse),
+            );
+            match analysed {
+                Some(analysed) => pending = analysed,
+                None => break,
+            }
+        }
+        let parts = match splits {
+            true => split(&mut interner),
+            false => Vec::new(),
+        };
+        // Ids in sorted order, so that compound parts add up in the order `index` adds them.
+        let mut all: Vec<(Box<str>, u32)> = interner.ids.into_iter().collect();
+        all.par_sort_unstable_by(|a, b| a.0.cmp(&b.0));
+        let mut sorted_id = vec![0u32; all.len()];
+        for (id, (_, old)) in all.iter().enumerate() {
+            sorted_id[*old as usize] = id as u32;
+        }
+        let terms: Vec<Box<str>> = all.into_iter().map(|(t, _)| t).collect();
+        let parts: FastMap<u32, Box<[u32]>> = parts
+            .into_iter()
+            .map(|(word, parts)| {
+                let mut parts: Vec<u32> = parts.iter().map(|&p| sorted_id[p as usize]).collect();
+                parts.sort_unstable();
+                (sorted_id[word as usize], parts.into_boxed_slice())
+            })
+            .collect();
+        let doc_frequency = doc_frequencies(&doc_terms, &sorted_id, &parts, terms.len());
+        drop(doc_terms);
+        let total_length = lengths.iter().map(|&l| u64::from(l.max(1))).sum();
+        let pivot = pivot_length(total_length, docs.len());
+        Vocabulary { terms, parts, doc_frequency, lengths, pivot }
+    }
+
+    fn parts_of(&self, term: &u32) -> &[u32] {
+        self.parts.get(term).map_or(&[], |p| p)
+    }
+}
+
+/// The compound parts of every interned word, as `(word, parts)` in interned ids; parts
+/// that are no word of the site's own are interned too.
+fn split(interner: &mut Interner) -> Vec<(u32, Vec<u32>)> {
+    let mut words = vec![""; interner.ids.len()];
+    for (word, &id) in &interner.ids {
+        words[id as usize] = word;
+    }
+    let found: Vec<(u32, Vec<String>)> = {
+        let (splitter, parts) = compound_parts(&words);
+        drop(splitter);
+        parts.into_iter().map(|(w, p)| (interner.ids[w], p)).collect()
+    };
+    found
+        .into_iter()
+        .map(|(word, parts)| (word, parts.into_iter().map(|p| interner.id(p)).collect()))
+        .collect()
+}
+
+/// On how many pages each term is: `doc_terms` (interned ids, `sorted_id` maps them) with
+/// their compound `parts` (sorted ids).
+fn doc_frequencies(
+    doc_terms: &[Vec<u32>],
+    sorted_id: &[u32],
+    parts: &FastMap<u32, Box<[u32]>>,
+    term_count: usize,
+) -> Vec<u32> {
+    doc_terms
+        .par_iter()
+        .with_min_len(CHUNK)
+        .fold(
+            || vec![0u32; term_count],
+            |mut counts, raw| {
+                let mut terms: Vec<u32> = raw.iter().map(|&t| sorted_id[t as usize]).collect();
+                let with_parts = terms.iter().filter_map(|t| parts.get(t)).flatten().copied();
+                let with_parts: Vec<u32> = with_parts.collect();
+                terms.extend(with_parts);
+                terms.sort_unstable();
+                terms.dedup();
+                for t in terms {
+                    counts[t as usize] += 1;
+                }
+                counts
+            },
+        )
+        .reduce(
+            || vec![0u32; term_count],
+            |mut a, b| {
+                a.iter_mut().zip(b).for_each(|(a, b)| *a += b);
+                a
+            },
+        )
+}
+
+/// The second reading of the pages: their impacts and fragments.
+struct Impacts<'a> {
+    analyser: &'a Analyser<'a>,
+    vocabulary: &'a Vocabulary,
+    ids: &'a FastMap<&'a str, u32>,
+    filters: &'a Filters,
+}
+
+impl Impacts<'_> {
+    /// Hands on the fragment files of `docs` (in doc-id order) chunk by chunk, dropping the
+    /// pages as it goes; returns each term's best postings found, by term id.
+    fn run(
+        &self,
+        docs: Vec<Arc<SearchDoc>>,
+        emit: &mut dyn FnMut(Vec<SearchFile>),
+    ) -> Vec<Vec<(u32, u8)>> {
+        let vocabulary = self.vocabulary;
+        let doc_count = docs.len();
+        let idf: Vec<f64> =
+            vocabulary.doc_frequency.iter().map(|&df| idf(doc_count, df as usize)).collect();
+        let rarity = |term: &str| {
+            let df = self.ids.get(term).map_or(0, |&id| vocabulary.doc_frequency[id as usize]);
+            rarity(doc_count, df as usize)
+        };
+        let mut lists: Vec<Vec<(u32, u8)>> = vec![Vec::new(); vocabulary.terms.len()];
+        let mut docs = docs.into_iter();
+        let mut base = 0u32;
+        loop {
+            let chunk: Vec<Arc<SearchDoc>> = docs.by_ref().take(CHUNK).collect();
+            if chunk.is_empty() {
+                break;
+            }
+            let made: Vec<(Vec<(u32, u8)>, SearchFile)> = chunk
+                .par_iter()
+                .enumerate()
+                .map(|(n, doc)| {
+                    let id = base + n as u32;
+                    let impacts = self.impacts(doc, id, &idf);
+                    (impacts, fragment_file(id, doc, self.filters, &rarity))
+                })
+                .collect();
+            drop(chunk);
+            let mut files = Vec::with_capacity(made.len());
+            for (id, (impacts, file)) in (base..).zip(made) {
+                for (term, level) in impacts {
+                    let list = &mut lists[term as usize];
+                    list.push((id, level));
+                    if list.len() >= 2 * MAX_POSTINGS {
+                        keep_best(list);
+                    }
+                }
+                files.push(file);
+            }
+            base += files.len() as u32;
+            emit(files);
+        }
+        lists
+    }
+
+    /// The impact level of each term (compound parts included) on the page `doc`.
+    fn impacts(&self, doc: &SearchDoc, id: u32, idf: &[f64]) -> Vec<(u32, u8)> {
+        let vocabulary = self.vocabulary;
+        let raw = self.analyser.analyse(doc);
+        // Every term was interned in the first reading: `filter_map` only to never panic.
+        let weights =
+            raw.weights.into_iter().filter_map(|(t, w)| Some((*self.ids.get(t.as_str())?, w)));
+        let terms = DocTerms { weights: weights.collect(), length: raw.length };
+        let terms = with_compound_parts(terms, |t| vocabulary.parts_of(t));
+        let length = vocabulary.lengths[id as usize];
+        terms
+            .weights
+            .into_iter()
+            .map(|(t, w)| (t, impact(idf[t as usize], w, length, vocabulary.pivot)))
+            .collect()
+    }
 }
