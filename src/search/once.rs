@@ -3,19 +3,19 @@
 //! [`SearchIndex`](super::SearchIndex) keeps every page's terms and every term's full page
 //! list, to update them after an edit; a build needs none of that once the files are
 //! made, and holding it costs several times the site's text. So this build keeps each
-//! term as a string once and refers to it by an id that sorts like the string; reads the
-//! pages twice instead of keeping their weighted terms (first for the vocabulary,
-//! compound parts, document frequencies and lengths, then, once idf and the pivot length
-//! are known, for each page's impacts and its fragment); keeps of each term only its best
-//! pages as it goes; and drops each page as soon as its fragment is made. Files are handed
-//! on in batches as they are made. Every step and encoding is the one `index` uses
-//! (`steps`, `analyse`, `rank`), so the bytes are the same.
+//! term as a string once and refers to it by an id that sorts like the string, and each
+//! page's weights as a pair of ids (a site has few distinct weights); reads the pages once
+//! for their terms, then finds compound parts, document frequencies and the pivot length,
+//! and then, chunk by chunk, makes each page's impacts and its fragment and drops the
+//! page; keeps of each term only its best pages as it goes. Files are handed on in
+//! batches as they are made. Every step and encoding is the one `index` uses (`steps`,
+//! `analyse`, `rank`), so the bytes are the same.
 
 use std::sync::Arc;
 
 use rayon::prelude::*;
 
-use super::analyse::{with_compound_parts, Analyser, DocTerms};
+use super::analyse::{with_compound_parts, Analyser, DocTerms, TermWeight};
 use super::fasthash::FastMap;
 use super::filter::Filters;
 use super::rank::{client_order, idf, impact, keep_best, pivot_length, MAX_POSTINGS};
@@ -52,12 +52,12 @@ pub fn index_once(
     let mut first = filters.files();
     first.push(client_file());
     emit(first);
-    let vocabulary = Vocabulary::read(&analyser, &docs, splits_compounds(&config.language));
+    let mut vocabulary = Vocabulary::read(&analyser, &docs, splits_compounds(&config.language));
+    let doc_terms = std::mem::take(&mut vocabulary.doc_terms);
     let ids: FastMap<&str, u32> =
         vocabulary.terms.iter().enumerate().map(|(id, t)| (&**t, id as u32)).collect();
-    let pass =
-        Impacts { analyser: &analyser, vocabulary: &vocabulary, ids: &ids, filters: &filters };
-    let lists = pass.run(docs, emit);
+    let pass = Impacts { vocabulary: &vocabulary, ids: &ids, filters: &filters };
+    let lists = pass.run(docs, doc_terms, emit);
     drop(ids);
     let mut order: Vec<(&str, String)> = lists
         .into_par_iter()
@@ -78,10 +78,14 @@ pub fn index_once(
     emit(vec![entry_file(config, doc_count, &shards, &filters)]);
 }
 
-/// What the first reading of the pages finds out.
+/// What reading the pages finds out.
 struct Vocabulary {
     /// Every term of the site (compound parts included), sorted: a term's id is its place.
     terms: Vec<Box<str>>,
+    /// Each page's terms before compound parts, by doc id: `(term id, weight id)` sorted.
+    doc_terms: Vec<Box<[(u32, u32)]>>,
+    /// The distinct weights, by weight id.
+    weights: Vec<TermWeight>,
     /// The compound parts of the terms that have any, sorted.
     parts: FastMap<u32, Box<[u32]>>,
     /// On how many pages each term is, compound parts counted.
@@ -91,10 +95,12 @@ struct Vocabulary {
     pivot: f64,
 }
 
-/// Terms interned in the order they are met, before they are sorted.
+/// Terms and weights interned in the order they are met, before terms are sorted.
 #[derive(Default)]
 struct Interner {
     ids: FastMap<Box<str>, u32>,
+    weight_ids: FastMap<(u64, u64), u32>,
+    weights: Vec<TermWeight>,
 }
 
 impl Interner {
@@ -106,6 +112,21 @@ impl Interner {
         self.ids.insert(term.into_boxed_str(), id);
         id
     }
+
+    /// Weights by their bits: the same float is the same weight.
+    fn weight_id(&mut self, weight: TermWeight) -> u32 {
+        let key = (weight.frequency.to_bits(), weight.title.to_bits());
+        let next = self.weights.len() as u32;
+        let id = *self.weight_ids.entry(key).or_insert(next);
+        if id == next {
+            self.weights.push(weight);
+        }
+        id
+    }
+
+    fn doc(&mut self, doc: DocTerms) -> Box<[(u32, u32)]> {
+        doc.weights.into_iter().map(|(t, w)| (self.id(t), self.weight_id(w))).collect()
+    }
 }
 
 impl Vocabulary {
@@ -113,7 +134,7 @@ impl Vocabulary {
     /// language `splits` compounds, finds the parts of every word.
     fn read(analyser: &Analyser<'_>, docs: &[Arc<SearchDoc>], splits: bool) -> Vocabulary {
         let mut interner = Interner::default();
-        let mut doc_terms: Vec<Vec<u32>> = Vec::with_capacity(docs.len());
+        let mut doc_terms: Vec<Box<[(u32, u32)]>> = Vec::with_capacity(docs.len());
         let mut lengths: Vec<u32> = Vec::with_capacity(docs.len());
         let analyse =
             |chunk: &[Arc<SearchDoc>]| chunk.par_iter().map(|d| analyser.analyse(d)).collect();
@@ -127,8 +148,7 @@ impl Vocabulary {
                 || {
                     for doc in done {
                         lengths.push(doc.length);
-                        doc_terms
-                            .push(doc.weights.into_iter().map(|(t, _)| interner.id(t)).collect());
+                        doc_terms.push(interner.doc(doc));
                     }
                 },
                 || next.map(analyse),
@@ -150,6 +170,10 @@ impl Vocabulary {
             sorted_id[*old as usize] = id as u32;
         }
         let terms: Vec<Box<str>> = all.into_iter().map(|(t, _)| t).collect();
+        doc_terms.par_iter_mut().for_each(|doc| {
+            doc.iter_mut().for_each(|(t, _)| *t = sorted_id[*t as usize]);
+            doc.sort_unstable();
+        });
         let parts: FastMap<u32, Box<[u32]>> = parts
             .into_iter()
             .map(|(word, parts)| {
@@ -158,11 +182,11 @@ impl Vocabulary {
                 (sorted_id[word as usize], parts.into_boxed_slice())
             })
             .collect();
-        let doc_frequency = doc_frequencies(&doc_terms, &sorted_id, &parts, terms.len());
-        drop(doc_terms);
+        let doc_frequency = doc_frequencies(&doc_terms, &parts, terms.len());
         let total_length = lengths.iter().map(|&l| u64::from(l.max(1))).sum();
         let pivot = pivot_length(total_length, docs.len());
-        Vocabulary { terms, parts, doc_frequency, lengths, pivot }
+        let weights = interner.weights;
+        Vocabulary { terms, doc_terms, weights, parts, doc_frequency, lengths, pivot }
     }
 
     fn parts_of(&self, term: &u32) -> &[u32] {
@@ -188,11 +212,9 @@ fn split(interner: &mut Interner) -> Vec<(u32, Vec<u32>)> {
         .collect()
 }
 
-/// On how many pages each term is: `doc_terms` (interned ids, `sorted_id` maps them) with
-/// their compound `parts` (sorted ids).
+/// On how many pages each term is: `doc_terms` with their compound `parts`.
 fn doc_frequencies(
-    doc_terms: &[Vec<u32>],
-    sorted_id: &[u32],
+    doc_terms: &[Box<[(u32, u32)]>],
     parts: &FastMap<u32, Box<[u32]>>,
     term_count: usize,
 ) -> Vec<u32> {
@@ -202,7 +224,7 @@ fn doc_frequencies(
         .fold(
             || vec![0u32; term_count],
             |mut counts, raw| {
-                let mut terms: Vec<u32> = raw.iter().map(|&t| sorted_id[t as usize]).collect();
+                let mut terms: Vec<u32> = raw.iter().map(|&(t, _)| t).collect();
                 let with_parts = terms.iter().filter_map(|t| parts.get(t)).flatten().copied();
                 let with_parts: Vec<u32> = with_parts.collect();
                 terms.extend(with_parts);
@@ -223,20 +245,21 @@ fn doc_frequencies(
         )
 }
 
-/// The second reading of the pages: their impacts and fragments.
+/// The impacts and fragments of the pages.
 struct Impacts<'a> {
-    analyser: &'a Analyser<'a>,
     vocabulary: &'a Vocabulary,
     ids: &'a FastMap<&'a str, u32>,
     filters: &'a Filters,
 }
 
 impl Impacts<'_> {
-    /// Hands on the fragment files of `docs` (in doc-id order) chunk by chunk, dropping the
-    /// pages as it goes; returns each term's best postings found, by term id.
+    /// Hands on the fragment files of `docs` (in doc-id order, with their `doc_terms`)
+    /// chunk by chunk, dropping the pages as it goes; returns each term's best postings
+    /// found, by term id.
     fn run(
         &self,
         docs: Vec<Arc<SearchDoc>>,
+        doc_terms: Vec<Box<[(u32, u32)]>>,
         emit: &mut dyn FnMut(Vec<SearchFile>),
     ) -> Vec<Vec<(u32, u8)>> {
         let vocabulary = self.vocabulary;
@@ -248,23 +271,23 @@ impl Impacts<'_> {
             rarity(doc_count, df as usize)
         };
         let mut lists: Vec<Vec<(u32, u8)>> = vec![Vec::new(); vocabulary.terms.len()];
-        let mut docs = docs.into_iter();
+        let mut pages = docs.into_iter().zip(doc_terms);
         let mut base = 0u32;
         loop {
-            let chunk: Vec<Arc<SearchDoc>> = docs.by_ref().take(CHUNK).collect();
+            let chunk: Vec<(Arc<SearchDoc>, Box<[(u32, u32)]>)> =
+                pages.by_ref().take(CHUNK).collect();
             if chunk.is_empty() {
                 break;
             }
             let made: Vec<(Vec<(u32, u8)>, SearchFile)> = chunk
-                .par_iter()
+                .into_par_iter()
                 .enumerate()
-                .map(|(n, doc)| {
+                .map(|(n, (doc, terms))| {
                     let id = base + n as u32;
-                    let impacts = self.impacts(doc, id, &idf);
-                    (impacts, fragment_file(id, doc, self.filters, &rarity))
+                    let impacts = self.impacts(&terms, id, &idf);
+                    (impacts, fragment_file(id, &doc, self.filters, &rarity))
                 })
                 .collect();
-            drop(chunk);
             let mut files = Vec::with_capacity(made.len());
             for (id, (impacts, file)) in (base..).zip(made) {
                 for (term, level) in impacts {
@@ -282,16 +305,15 @@ impl Impacts<'_> {
         lists
     }
 
-    /// The impact level of each term (compound parts included) on the page `doc`.
-    fn impacts(&self, doc: &SearchDoc, id: u32, idf: &[f64]) -> Vec<(u32, u8)> {
+    /// The impact level of each term (compound parts included) on the page `id` with the
+    /// terms `raw`.
+    fn impacts(&self, raw: &[(u32, u32)], id: u32, idf: &[f64]) -> Vec<(u32, u8)> {
         let vocabulary = self.vocabulary;
-        let raw = self.analyser.analyse(doc);
-        // Every term was interned in the first reading: `filter_map` only to never panic.
-        let weights =
-            raw.weights.into_iter().filter_map(|(t, w)| Some((*self.ids.get(t.as_str())?, w)));
-        let terms = DocTerms { weights: weights.collect(), length: raw.length };
-        let terms = with_compound_parts(terms, |t| vocabulary.parts_of(t));
+        let weight = |w: u32| vocabulary.weights[w as usize];
         let length = vocabulary.lengths[id as usize];
+        let terms =
+            DocTerms { weights: raw.iter().map(|&(t, w)| (t, weight(w))).collect(), length };
+        let terms = with_compound_parts(terms, |t| vocabulary.parts_of(t));
         terms
             .weights
             .into_iter()
