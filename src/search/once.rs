@@ -78,12 +78,15 @@ pub fn index_once(
     emit(vec![entry_file(config, doc_count, &shards, &filters)]);
 }
 
+/// A page's terms before compound parts: `(term id, weight id)`, sorted.
+type PageTerms = Box<[(u32, u32)]>;
+
 /// What reading the pages finds out.
 struct Vocabulary {
     /// Every term of the site (compound parts included), sorted: a term's id is its place.
     terms: Vec<Box<str>>,
     /// Each page's terms before compound parts, by doc id: `(term id, weight id)` sorted.
-    doc_terms: Vec<Box<[(u32, u32)]>>,
+    doc_terms: Vec<PageTerms>,
     /// The distinct weights, by weight id.
     weights: Vec<TermWeight>,
     /// The compound parts of the terms that have any, sorted.
@@ -124,7 +127,7 @@ impl Interner {
         id
     }
 
-    fn doc(&mut self, doc: DocTerms) -> Box<[(u32, u32)]> {
+    fn doc(&mut self, doc: DocTerms) -> PageTerms {
         doc.weights.into_iter().map(|(t, w)| (self.id(t), self.weight_id(w))).collect()
     }
 }
@@ -134,7 +137,7 @@ impl Vocabulary {
     /// language `splits` compounds, finds the parts of every word.
     fn read(analyser: &Analyser<'_>, docs: &[Arc<SearchDoc>], splits: bool) -> Vocabulary {
         let mut interner = Interner::default();
-        let mut doc_terms: Vec<Box<[(u32, u32)]>> = Vec::with_capacity(docs.len());
+        let mut doc_terms: Vec<PageTerms> = Vec::with_capacity(docs.len());
         let mut lengths: Vec<u32> = Vec::with_capacity(docs.len());
         let analyse =
             |chunk: &[Arc<SearchDoc>]| chunk.par_iter().map(|d| analyser.analyse(d)).collect();
@@ -214,7 +217,7 @@ fn split(interner: &mut Interner) -> Vec<(u32, Vec<u32>)> {
 
 /// On how many pages each term is: `doc_terms` with their compound `parts`.
 fn doc_frequencies(
-    doc_terms: &[Box<[(u32, u32)]>],
+    doc_terms: &[PageTerms],
     parts: &FastMap<u32, Box<[u32]>>,
     term_count: usize,
 ) -> Vec<u32> {
@@ -259,7 +262,7 @@ impl Impacts<'_> {
     fn run(
         &self,
         docs: Vec<Arc<SearchDoc>>,
-        doc_terms: Vec<Box<[(u32, u32)]>>,
+        doc_terms: Vec<PageTerms>,
         emit: &mut dyn FnMut(Vec<SearchFile>),
     ) -> Vec<Vec<(u32, u8)>> {
         let vocabulary = self.vocabulary;
@@ -274,8 +277,7 @@ impl Impacts<'_> {
         let mut pages = docs.into_iter().zip(doc_terms);
         let mut base = 0u32;
         loop {
-            let chunk: Vec<(Arc<SearchDoc>, Box<[(u32, u32)]>)> =
-                pages.by_ref().take(CHUNK).collect();
+            let chunk: Vec<_> = pages.by_ref().take(CHUNK).collect();
             if chunk.is_empty() {
                 break;
             }
@@ -319,5 +321,73 @@ impl Impacts<'_> {
             .into_iter()
             .map(|(t, w)| (t, impact(idf[t as usize], w, length, vocabulary.pivot)))
             .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::client_tests::fixture_site;
+    use super::super::synthetic::site;
+    use super::super::{SearchIndex, SearchSection};
+    use super::*;
+
+    /// The files of both builds, sorted by path; each path handed on once.
+    fn both(docs: &[SearchDoc], config: &SearchConfig) -> (Vec<SearchFile>, Vec<SearchFile>) {
+        let arcs = || docs.iter().cloned().map(Arc::new).collect::<Vec<_>>();
+        let mut kept = SearchIndex::new(config.clone()).update(arcs()).files;
+        let mut once = Vec::new();
+        let mut batches = 0;
+        index_once(config, arcs(), &mut |batch| {
+            batches += 1;
+            once.extend(batch);
+        });
+        kept.sort_by(|a, b| a.path.cmp(&b.path));
+        once.sort_by(|a, b| a.path.cmp(&b.path));
+        assert!(once.windows(2).all(|w| w[0].path != w[1].path), "a file handed on twice");
+        assert!(docs.len() < CHUNK || batches > 2, "files come in batches");
+        (kept, once)
+    }
+
+    fn assert_same(docs: &[SearchDoc], language: &str) {
+        let (kept, once) = both(docs, &SearchConfig::new(language));
+        assert_eq!(kept.len(), once.len(), "{language}: number of files");
+        for (a, b) in kept.iter().zip(&once) {
+            assert_eq!(a.path, b.path, "{language}");
+            assert!(a.bytes == b.bytes, "{language}: {} differs", a.path);
+        }
+    }
+
+    /// The client tests' site and a page with words beyond the Basic Multilingual Plane,
+    /// where the client's string order is not Rust's.
+    fn fixture_and_astral_page() -> Vec<SearchDoc> {
+        let mut docs = fixture_site();
+        docs.push(SearchDoc {
+            url: "x/index.html".into(),
+            title: "Baby \u{1F476} babyfoon".into(),
+            sections: vec![SearchSection {
+                anchor: None,
+                heading: String::new(),
+                text: "baby\u{1F476}x baby\u{FFFD}y babyfoon kinderbabyfoon".into(),
+            }],
+            ..SearchDoc::default()
+        });
+        docs
+    }
+
+    #[test]
+    fn the_same_files_as_the_kept_index_on_a_dutch_site_with_compounds() {
+        assert_same(&fixture_and_astral_page(), "nl");
+        assert_same(&site(700), "nl");
+    }
+
+    #[test]
+    fn the_same_files_as_the_kept_index_without_compound_splitting() {
+        assert_same(&fixture_and_astral_page(), "en");
+        assert_same(&site(300), "fr");
+    }
+
+    #[test]
+    fn no_pages_still_give_the_entry_client_and_an_empty_shard() {
+        assert_same(&[], "nl");
     }
 }
