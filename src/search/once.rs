@@ -248,6 +248,26 @@ fn doc_frequencies(
         )
 }
 
+/// A page's impacts `(term id, level)` and its fragment file.
+type Made = (Vec<(u32, u8)>, SearchFile);
+
+/// Adds the impacts of the pages made (doc ids from `first` on) to the term lists, cut to
+/// the best as they grow; hands on their fragment files.
+fn add_to_lists(lists: &mut [Vec<(u32, u8)>], first: u32, made: Vec<Made>) -> Vec<SearchFile> {
+    let mut files = Vec::with_capacity(made.len());
+    for (id, (impacts, file)) in (first..).zip(made) {
+        for (term, level) in impacts {
+            let list = &mut lists[term as usize];
+            list.push((id, level));
+            if list.len() >= 2 * MAX_POSTINGS {
+                keep_best(list);
+            }
+        }
+        files.push(file);
+    }
+    files
+}
+
 /// The impacts and fragments of the pages.
 struct Impacts<'a> {
     vocabulary: &'a Vocabulary,
@@ -276,33 +296,34 @@ impl Impacts<'_> {
         let mut lists: Vec<Vec<(u32, u8)>> = vec![Vec::new(); vocabulary.terms.len()];
         let mut pages = docs.into_iter().zip(doc_terms);
         let mut base = 0u32;
+        let mut pending: Vec<Made> = Vec::new();
+        // Adding a chunk's impacts to the lists is one thread's work: it goes on while the
+        // next chunk is made.
         loop {
             let chunk: Vec<_> = pages.by_ref().take(CHUNK).collect();
-            if chunk.is_empty() {
+            let done = std::mem::take(&mut pending);
+            let (files, made) = rayon::join(
+                || add_to_lists(&mut lists, base - done.len() as u32, done),
+                || {
+                    let at = base;
+                    let made = chunk.into_par_iter().enumerate().map(|(n, (doc, terms))| {
+                        let id = at + n as u32;
+                        (
+                            self.impacts(&terms, id, &idf),
+                            fragment_file(id, &doc, self.filters, &rarity),
+                        )
+                    });
+                    made.collect::<Vec<Made>>()
+                },
+            );
+            if !files.is_empty() {
+                emit(files);
+            }
+            if made.is_empty() {
                 break;
             }
-            let made: Vec<(Vec<(u32, u8)>, SearchFile)> = chunk
-                .into_par_iter()
-                .enumerate()
-                .map(|(n, (doc, terms))| {
-                    let id = base + n as u32;
-                    let impacts = self.impacts(&terms, id, &idf);
-                    (impacts, fragment_file(id, &doc, self.filters, &rarity))
-                })
-                .collect();
-            let mut files = Vec::with_capacity(made.len());
-            for (id, (impacts, file)) in (base..).zip(made) {
-                for (term, level) in impacts {
-                    let list = &mut lists[term as usize];
-                    list.push((id, level));
-                    if list.len() >= 2 * MAX_POSTINGS {
-                        keep_best(list);
-                    }
-                }
-                files.push(file);
-            }
-            base += files.len() as u32;
-            emit(files);
+            base += made.len() as u32;
+            pending = made;
         }
         lists
     }
