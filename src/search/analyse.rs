@@ -8,6 +8,8 @@
 //! where the order of words is still known (phrases), and compound parts afterwards, once
 //! the whole site's vocabulary is known. Takes a document, hands on [`DocTerms`].
 
+use std::collections::BTreeMap;
+
 use super::fasthash::{FastMap, FastSet};
 
 use super::synonyms::SynonymTable;
@@ -26,10 +28,11 @@ const SYNONYM_FACTOR: f64 = 0.8;
 const COMPOUND_PART_FACTOR: f64 = 0.5;
 
 /// The weighted terms of one page, sorted by term, and its length in terms (for BM25's
-/// preference of shorter pages).
+/// preference of shorter pages). Terms are strings, or ids that sort like their strings
+/// (the one-shot build's, see `once`).
 #[derive(Debug, Clone, PartialEq)]
-pub(super) struct DocTerms {
-    pub(super) weights: Vec<(String, TermWeight)>,
+pub(super) struct DocTerms<K = String> {
+    pub(super) weights: Vec<(K, TermWeight)>,
     pub(super) length: u32,
 }
 
@@ -106,20 +109,27 @@ impl<'a> Analyser<'a> {
     }
 }
 
-/// Adds the parts of the page's compounds (`parts`: term → its parts).
-pub(super) fn with_compound_parts(
-    mut doc: DocTerms,
-    parts: &FastMap<String, Vec<String>>,
-) -> DocTerms {
-    let mut added = TermWeights::default();
+/// Adds the parts of the page's compounds (`parts_of`: a term's parts, sorted). Sums go in
+/// term order, so ids that sort like their strings give the same floats as strings.
+pub(super) fn with_compound_parts<'p, K: Ord + Clone + 'p>(
+    mut doc: DocTerms<K>,
+    parts_of: impl Fn(&K) -> &'p [K],
+) -> DocTerms<K> {
+    let mut added: BTreeMap<K, TermWeight> = BTreeMap::new();
     for (term, weight) in &doc.weights {
-        for part in parts.get(term).into_iter().flatten() {
-            added.add(part, weight.scaled(COMPOUND_PART_FACTOR));
+        for part in parts_of(term) {
+            let scaled = weight.scaled(COMPOUND_PART_FACTOR);
+            match added.get_mut(part) {
+                Some(sum) => sum.add(scaled),
+                None => {
+                    added.insert(part.clone(), scaled);
+                }
+            }
         }
     }
     let mut new_terms = Vec::new();
-    for (part, weight) in added.sorted() {
-        match doc.weights.binary_search_by(|(term, _)| term.as_str().cmp(&part)) {
+    for (part, weight) in added {
+        match doc.weights.binary_search_by(|(term, _)| term.cmp(&part)) {
             Ok(at) => doc.weights[at].1.add(weight),
             Err(_) => new_terms.push((part, weight)),
         }
@@ -205,7 +215,7 @@ mod tests {
             [("kinderopvang".to_string(), vec!["kind".to_string(), "opvang".to_string()])]
                 .into_iter()
                 .collect();
-        let doc = with_compound_parts(doc, &parts);
+        let doc = with_compound_parts(doc, |t| parts.get(t).map_or(&[][..], Vec::as_slice));
         assert_eq!(weight(&doc, "opvang"), (4.0, 0.5));
         assert_eq!(weight(&doc, "kind"), (3.0, 0.5));
         assert_eq!(weight(&doc, "kinderopvang"), (6.0, 1.0));

@@ -21,13 +21,16 @@ use rayon::prelude::*;
 
 use super::analyse::{with_compound_parts, Analyser, DocTerms, TermWeight};
 use super::compound::CompoundSplitter;
-use super::entry::Entry;
 use super::fasthash::{FastMap, FastSet};
 use super::filter::Filters;
-use super::rank::{best_postings, client_order, pivot_length, rounded_length, LEVEL_STEP};
+use super::rank::{best_postings, client_order, pivot_length, rounded_length};
+use super::steps::{
+    client_file, compound_parts, entry_file, fragment_file, in_id_order, is_vocabulary_word,
+    rarity, shard_file, shard_starts, title_order, Shard,
+};
 use super::synonyms::SynonymTable;
-use super::{encode, fragment, shard, stopwords, tokenize};
-use super::{SearchConfig, SearchDoc, SearchFile, CLIENT_SCRIPT};
+use super::{encode, shard, stopwords};
+use super::{SearchConfig, SearchDoc, SearchFile};
 
 /// The index of one site between builds.
 pub struct SearchIndex {
@@ -62,7 +65,7 @@ struct State {
     filters: Filters,
     filter_files: BTreeMap<String, Vec<u8>>,
     /// Each shard's boundary, first term and number of terms, in client order.
-    shards: Vec<(String, String, usize)>,
+    shards: Vec<Shard>,
     entry: Vec<u8>,
 }
 
@@ -98,40 +101,10 @@ impl SearchIndex {
     }
 }
 
-/// Doc ids follow the folded title (then URL), so that browsing a filter lists pages
-/// alphabetically and the output does not depend on the order pages were handed in.
-fn title_order(docs: &[Arc<SearchDoc>]) -> Vec<u32> {
-    let mut keyed: Vec<(String, usize)> =
-        docs.iter().enumerate().map(|(n, d)| (tokenize::fold(&d.title), n)).collect();
-    keyed.sort_by(|a, b| {
-        let (x, y) = (&docs[a.1], &docs[b.1]);
-        a.0.cmp(&b.0).then_with(|| x.title.cmp(&y.title)).then_with(|| x.url.cmp(&y.url))
-    });
-    let mut id_of_input = vec![0; docs.len()];
-    for (id, (_, n)) in keyed.into_iter().enumerate() {
-        id_of_input[n] = id as u32;
-    }
-    id_of_input
-}
-
-/// Words compound parts are found among: three letters or more, not numbers.
-fn is_vocabulary_word(word: &str) -> bool {
-    word.chars().count() >= 3 && !word.chars().all(char::is_numeric)
-}
-
-/// How rare a word is, as fragments weigh it: `ln(N / df)` rounded to quarters, so that
-/// one more or one fewer page with a common word does not change other pages' fragments.
-fn rarity(doc_count: usize, doc_frequency: usize) -> f64 {
-    if doc_frequency == 0 {
-        return 0.0;
-    }
-    ((doc_count as f64 / doc_frequency as f64).ln() * 4.0).round() / 4.0
-}
-
 /// The terms of a page, compound parts added.
 fn with_parts(raw: DocTerms, parts: &FastMap<String, Vec<String>>, splits: bool) -> DocTerms {
     if splits {
-        with_compound_parts(raw, parts)
+        with_compound_parts(raw, |t| parts.get(t).map_or(&[][..], Vec::as_slice))
     } else {
         raw
     }
@@ -140,10 +113,7 @@ fn with_parts(raw: DocTerms, parts: &FastMap<String, Vec<String>>, splits: bool)
 impl State {
     fn build(config: &SearchConfig, analyser: &Analyser<'_>, input: Vec<Arc<SearchDoc>>) -> State {
         let id_of_input = title_order(&input);
-        let mut docs = input.clone();
-        for (n, doc) in input.into_iter().enumerate() {
-            docs[id_of_input[n] as usize] = doc;
-        }
+        let docs = in_id_order(input, &id_of_input);
         let raw: Vec<DocTerms> = docs.par_iter().map(|doc| analyser.analyse(doc)).collect();
         let mut vocabulary: FastMap<String, u32> = FastMap::default();
         for doc in &raw {
@@ -152,20 +122,14 @@ impl State {
             }
         }
         let splits = super::splits_compounds(&config.language);
-        let splitter = splits.then(|| {
-            let words = vocabulary.keys().filter(|w| is_vocabulary_word(w)).cloned();
-            CompoundSplitter::new(words)
-        });
-        let parts: FastMap<String, Vec<String>> = match &splitter {
-            Some(splitter) => {
-                let words: Vec<&String> = vocabulary.keys().collect();
-                words
-                    .par_iter()
-                    .map(|w| ((*w).clone(), splitter.parts(w)))
-                    .filter(|(_, parts)| !parts.is_empty())
-                    .collect()
+        let (splitter, parts) = match splits {
+            true => {
+                let words: Vec<&str> = vocabulary.keys().map(String::as_str).collect();
+                let (splitter, parts) = compound_parts(&words);
+                let parts = parts.into_iter().map(|(w, p)| (w.to_string(), p)).collect();
+                (Some(splitter), parts)
             }
-            None => FastMap::default(),
+            false => (None, FastMap::default()),
         };
         let terms: Vec<DocTerms> =
             raw.into_par_iter().map(|d| with_parts(d, &parts, splits)).collect();
@@ -212,7 +176,7 @@ impl State {
     fn files(&self) -> Vec<SearchFile> {
         let mut files = vec![
             SearchFile { path: "search/entry.js".into(), bytes: self.entry.clone() },
-            SearchFile { path: "search/search.js".into(), bytes: CLIENT_SCRIPT.into() },
+            client_file(),
         ];
         files.extend(self.shards.iter().map(|s| self.shard_file(s)));
         let ids: Vec<u32> = (0..self.docs.len() as u32).collect();
@@ -486,19 +450,13 @@ impl State {
     }
 
     /// Each shard's boundary, first term and number of terms.
-    fn shard_starts(&self) -> Vec<(String, String, usize)> {
-        let starts = shard::starts(self.order.iter().map(|(t, p)| (t.as_str(), p.as_str())));
-        let ends = starts.iter().skip(1).map(|s| s.0).chain([self.order.len()]);
-        let first = |at: usize| self.order.get(at).map(|t| t.0.clone()).unwrap_or_default();
-        starts.iter().zip(ends).map(|((at, b), end)| (b.clone(), first(*at), end - at)).collect()
+    fn shard_starts(&self) -> Vec<Shard> {
+        shard_starts(&self.order)
     }
 
     /// The file of one shard of [`State::shards`].
-    fn shard_file(&self, (boundary, first, count): &(String, String, usize)) -> SearchFile {
-        let at = self.order.partition_point(|(t, _)| client_order(t, first).is_lt());
-        let terms = self.order[at..at + count].iter().map(|(t, p)| (t.as_str(), p.as_str()));
-        let records = shard::records(terms);
-        shard::file(&shard::SearchShard { boundary: boundary.clone(), records })
+    fn shard_file(&self, shard: &Shard) -> SearchFile {
+        shard_file(&self.order, shard)
     }
 
     /// Cuts the shards again and hands on those that hold a `touched` term or are new
@@ -513,7 +471,7 @@ impl State {
         }
         let old: FastMap<&str, (&str, usize)> =
             self.shards.iter().map(|(b, f, n)| (b.as_str(), (f.as_str(), *n))).collect();
-        let emit: Vec<&(String, String, usize)> = starts
+        let emit: Vec<&Shard> = starts
             .iter()
             .filter(|(b, f, n)| {
                 all || dirty.contains(b.as_str()) || old.get(b.as_str()) != Some(&(f.as_str(), *n))
@@ -545,17 +503,7 @@ impl State {
     }
 
     fn entry_file(&self, config: &SearchConfig) -> SearchFile {
-        let synonyms = SynonymTable::new(&config.synonyms);
-        Entry {
-            language: &config.language,
-            doc_count: self.docs.len(),
-            stop_words: stopwords::stop_words(&config.language),
-            shard_boundaries: self.shards.iter().map(|s| s.0.as_str()).collect(),
-            level_step: LEVEL_STEP,
-            filters: &self.filters,
-            synonyms: synonyms.folded_groups(),
-        }
-        .file()
+        entry_file(config, self.docs.len(), &self.shards, &self.filters)
     }
 
     /// The fragment files of the pages `ids`, `search/d/<id>.js`.
@@ -563,15 +511,7 @@ impl State {
         let n = self.docs.len();
         let rarity = |term: &str| rarity(n, self.lists.get(term).map_or(0, Vec::len));
         ids.par_iter()
-            .map(|&id| {
-                let doc = &self.docs[id as usize];
-                let kind = self.filters.kind_index(&doc.kind);
-                let payload = fragment::fragment(doc, kind, &rarity);
-                SearchFile {
-                    path: format!("search/d/{id}.js"),
-                    bytes: encode::registration(&format!("d{id}"), &payload),
-                }
-            })
+            .map(|&id| fragment_file(id, &self.docs[id as usize], &self.filters, &rarity))
             .collect()
     }
 }

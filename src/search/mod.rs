@@ -13,7 +13,9 @@
 //! lists cut to the best pages) → `shard` (dictionary cut into small files) plus
 //! `fragment` (what a result shows), `filter` (kind and facet lists) and `entry` (the
 //! map to all of it), written through `encode`. `index` keeps all of it between builds
-//! ([`SearchIndex`]), so that `serve` writes after an edit only the files it touches.
+//! ([`SearchIndex`]), so that `serve` writes after an edit only the files it touches;
+//! `once` makes every file a single time in little memory, for `build` ([`index_once`]);
+//! `steps` holds what the two share, so that both make the same bytes.
 //!
 //! Takes the rendered pages as [`SearchDoc`]s and hands on [`SearchFile`]s under
 //! `search/`, byte-identical for the same input:
@@ -56,8 +58,10 @@ mod filter;
 mod fragment;
 mod from_site;
 mod index;
+mod once;
 mod rank;
 mod shard;
+mod steps;
 mod stopwords;
 mod synonyms;
 pub mod tokenize;
@@ -71,6 +75,7 @@ mod tests;
 
 pub use from_site::{config, document, documents};
 pub use index::{IndexUpdate, SearchIndex};
+pub use once::index_once;
 pub use synonyms::default_synonyms;
 
 /// One page as search sees it.

@@ -99,14 +99,27 @@ pub(super) fn best_postings(
     lengths: &[u32],
     pivot: f64,
 ) -> Vec<(u32, u8)> {
-    let idf = idf(lengths.len() as f64, list.len() as f64);
+    let idf = idf(lengths.len(), list.len());
     let mut postings: Vec<(u32, u8)> = list
         .iter()
-        .map(|&(doc, weight)| (doc, level(idf * relevance(weight, lengths[doc as usize], pivot))))
+        .map(|&(doc, weight)| (doc, impact(idf, weight, lengths[doc as usize], pivot)))
         .collect();
-    postings.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
-    postings.truncate(MAX_POSTINGS);
+    keep_best(&mut postings);
     postings
+}
+
+/// The impact level of a term on a page: the term's [`idf`], its weight on the page, the
+/// page's length and the pivot length.
+pub(super) fn impact(idf: f64, weight: TermWeight, length: u32, pivot: f64) -> u8 {
+    level(idf * relevance(weight, length, pivot))
+}
+
+/// Sorts `(doc id, level)` postings best first (highest level, then lowest doc id) and
+/// keeps the best [`MAX_POSTINGS`]. Cutting a part of a list first does not change the
+/// result: what is not among the best of a part is not among the best of the whole.
+pub(super) fn keep_best(postings: &mut Vec<(u32, u8)>) {
+    postings.sort_unstable_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+    postings.truncate(MAX_POSTINGS);
 }
 
 /// The order in which the client compares strings: UTF-16 code units. It differs from
@@ -133,8 +146,8 @@ fn invert(docs: &[DocTerms]) -> Vec<(&str, Vec<(u32, TermWeight)>)> {
 /// Inverse document frequency, `ln(1 + N/df)`. Not BM25's own `ln(1 + (N - df + 0.5) /
 /// (df + 0.5))`: that one drops to nearly zero for a word on almost every page, so all of
 /// that word's pages would tie and a title hit could no longer lift a page above the rest.
-fn idf(doc_count: f64, doc_frequency: f64) -> f64 {
-    (1.0 + doc_count / doc_frequency).ln()
+pub(super) fn idf(doc_count: usize, doc_frequency: usize) -> f64 {
+    (1.0 + doc_count as f64 / doc_frequency as f64).ln()
 }
 
 /// BM25's saturated, length-normalised frequency plus the title bonus (idf aside).
