@@ -417,7 +417,7 @@ impl Session {
         if let (Some(stream), Purpose::Publish) = (stream.as_deref_mut(), self.purpose) {
             let docs = std::mem::take(&mut docs).into_iter().flatten().collect();
             timings.time("search", || {
-                index_once(&search::config(&config), docs, &mut |files| {
+                search::index_once(&search::config(&config), docs, &mut |files| {
                     stream.put(files.into_iter().map(search_file).collect())
                 })
             });
@@ -643,15 +643,6 @@ fn streamed(
         stream.put(files.into_iter().map(|(path, content)| OutputFile { path, content }).collect());
     }
     Vec::new()
-}
-
-/// The search index of a one-shot build, handed to `emit`.
-fn index_once(
-    config: &search::SearchConfig,
-    docs: Vec<Arc<search::SearchDoc>>,
-    emit: &mut dyn FnMut(Vec<search::SearchFile>),
-) {
-    emit(search::SearchIndex::new(config.clone()).update(docs).files);
 }
 
 fn search_file(file: search::SearchFile) -> OutputFile {
