@@ -70,7 +70,8 @@ fn dump(root: &Path, out: &Path) -> ExitCode {
     };
     let which: Vec<usize> = (0..site.pages.len()).collect();
     let highlighter = spiegel::markdown::Highlighter::default();
-    let rendered = render::render(&inputs, &which, &highlighter, &mut diagnostics);
+    let lists = render::Lists::new(&site, &config, &links);
+    let rendered = render::render(&inputs, &which, (&lists, &highlighter), &mut diagnostics);
     let docs = search::documents(&site, &links, &config, &rendered);
     let settings = search::config(&config);
     let Ok(file) = std::fs::File::create(out) else { return fail("cannot write the output") };
