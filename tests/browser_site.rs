@@ -32,9 +32,10 @@ fn follow_graph_node(start: &str) {
         "{}",
         page.url().unwrap()
     );
-    let stylesheet_loaded =
-        page.eval("getComputedStyle(document.body).fontFamily.includes('system-ui')").unwrap();
-    assert_eq!(stylesheet_loaded, true, "the theme's CSS loads through its relative link");
+    // The heading is parsed before the stylesheet has loaded: wait for it to apply.
+    let stylesheet = "getComputedStyle(document.body).fontFamily.includes('system-ui')";
+    let loaded = page.wait_for(stylesheet, Duration::from_secs(10));
+    assert!(loaded.is_ok(), "the theme's CSS loads through its relative link: {loaded:?}");
     assert_eq!(page.console_errors(), Vec::<String>::new());
 }
 
