@@ -365,6 +365,24 @@ impl Session {
             let with = (&lists, &self.highlighter);
             render_pages(&inputs, &which, with, streaming, &mut diagnostics)
         });
+        // A stream's search index is made now, while its documents are the most memory
+        // the build holds: they go as the index files are made, and the pages made from
+        // all pages (next) reuse their memory. No index file can take the place of one
+        // of those pages: they are all `index.html`, the index's files are not.
+        let streamed_docs = match (stream.as_deref_mut(), streamed_docs) {
+            (Some(stream), Some(docs)) => {
+                let docs: Vec<_> = docs.into_iter().flatten().collect();
+                if diagnostics.is_empty() {
+                    timings.time("search", || {
+                        search::index_once(&search::config(&config), docs, &mut |files| {
+                            stream.put(files.into_iter().map(search_file).collect())
+                        })
+                    });
+                }
+                Some(Vec::new())
+            }
+            (_, docs) => docs,
+        };
         // Taken out of the last good build: a failed update drops it, and the next one
         // makes every part again.
         let books =
@@ -409,19 +427,12 @@ impl Session {
             Some(g) => (std::mem::take(&mut g.files), g.search.take(), std::mem::take(&mut g.docs)),
             None => (Layers::default(), None, Vec::new()),
         };
-        let mut docs = match streamed_docs {
+        let docs = match streamed_docs {
             Some(docs) => docs,
             None => timings
                 .time("search documents", || search_documents(&built, &pages, &affected, old_docs)),
         };
-        if let (Some(stream), Purpose::Publish) = (stream.as_deref_mut(), self.purpose) {
-            let docs = std::mem::take(&mut docs).into_iter().flatten().collect();
-            timings.time("search", || {
-                search::index_once(&search::config(&config), docs, &mut |files| {
-                    stream.put(files.into_iter().map(search_file).collect())
-                })
-            });
-        } else if self.purpose == Purpose::Publish {
+        if stream.is_none() && self.purpose == Purpose::Publish {
             // A new config may bring a new language or synonyms: a new index.
             let fresh = everything || search.is_none();
             let index = match &mut search {

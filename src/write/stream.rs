@@ -6,8 +6,9 @@
 //! removes stale files; [`Stream::abort`] (or dropping the stream) takes back every file
 //! and folder it made, so a failed build leaves the previous output as it was.
 //!
-//! The files are written on a thread of their own: the kernel's time creating files
-//! (most of a big build's system time) overlaps the rendering of the next batch.
+//! The files are written by a few threads of their own: the kernel's time creating files
+//! (most of a big build's system time) overlaps the rendering of the next batch, and on
+//! a slow disk several files are on their way at once.
 //!
 //! The first file put at a path wins: a build puts its pages first, then the other files
 //! in the order [`crate::incremental`] gives them precedence.
@@ -16,7 +17,8 @@ use std::collections::HashSet;
 use std::fs;
 use std::io::Write as _;
 use std::path::{Path, PathBuf};
-use std::sync::mpsc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{mpsc, Arc, Mutex};
 
 use super::{
     commit, discard, io_error, plain_target, prepare, remove_stale, stage, write_new, Content,
@@ -24,20 +26,42 @@ use super::{
 };
 use crate::diag::{Action, Diagnostic};
 
-/// Batches waiting for the writer thread: enough to keep it busy, few enough that
-/// memory holds only a few batches.
-const QUEUED_BATCHES: usize = 4;
+/// Threads writing files: more than the cores, as they mostly wait for the disk.
+const WRITERS: usize = 4;
+
+/// Batches waiting for a writer: enough to keep them busy, few enough that memory holds
+/// only a few batches.
+const QUEUED_BATCHES: usize = 2 * WRITERS;
 
 /// An output folder being written.
 pub struct Stream {
-    output: PathBuf,
-    how: Option<How>,
+    shared: Arc<Shared>,
+    prepared: Prepared,
+    /// Every path put so far.
+    produced: HashSet<String>,
+    sender: Option<mpsc::SyncSender<Vec<OutputFile>>>,
+    writers: Vec<std::thread::JoinHandle<Done>>,
+    /// What was written here, where no writer thread could start.
+    here: Done,
 }
 
-enum How {
-    Thread(mpsc::SyncSender<Vec<OutputFile>>, std::thread::JoinHandle<Writing>),
-    /// When no thread could be started: each batch written as it comes.
-    Here(Box<Writing>),
+/// What the writers share.
+struct Shared {
+    output: PathBuf,
+    /// The folder held nothing before: no file to compare with, no link on the way.
+    fresh: bool,
+    /// Folders known to exist, so each is created once.
+    folders: Mutex<HashSet<PathBuf>>,
+    /// A writer failed: the others stop, the build's output will be taken back.
+    failed: AtomicBool,
+}
+
+/// What one writer did.
+#[derive(Default)]
+struct Done {
+    staged: Vec<Staged>,
+    unchanged: usize,
+    error: Option<Diagnostic>,
 }
 
 /// What a finished stream wrote.
@@ -52,139 +76,155 @@ impl Stream {
     /// Checks that `output` is ours (or new or empty), creates and marks it.
     pub fn open(output: &Path) -> Result<Stream, Diagnostic> {
         let prepared = prepare(output)?;
-        let writing = Writing::new(output, prepared);
-        let (sender, receiver) = mpsc::sync_channel::<Vec<OutputFile>>(QUEUED_BATCHES);
-        let thread = std::thread::Builder::new().name("spiegel-write".into()).spawn(move || {
-            let mut writing = writing;
-            for batch in receiver {
-                writing.put(batch);
-            }
-            writing
+        let shared = Arc::new(Shared {
+            output: output.to_path_buf(),
+            fresh: prepared.fresh,
+            folders: Mutex::new(HashSet::new()),
+            failed: AtomicBool::new(false),
         });
-        let how = match thread {
-            Ok(handle) => How::Thread(sender, handle),
-            // The closure, and with it `writing`, is gone: start again here.
-            Err(_) => How::Here(Box::new(Writing::new(output, prepared))),
-        };
-        Ok(Stream { output: output.to_path_buf(), how: Some(how) })
+        let (sender, receiver) = mpsc::sync_channel::<Vec<OutputFile>>(QUEUED_BATCHES);
+        let receiver = Arc::new(Mutex::new(receiver));
+        let writers = (0..WRITERS)
+            .filter_map(|n| {
+                let (shared, receiver) = (Arc::clone(&shared), Arc::clone(&receiver));
+                let writer = move || {
+                    let mut done = Done::default();
+                    // The lock is held only while waiting for the next batch.
+                    let next = || receiver.lock().ok().and_then(|r| r.recv().ok());
+                    while let Some(batch) = next() {
+                        shared.write_batch(batch, &mut done);
+                    }
+                    done
+                };
+                std::thread::Builder::new().name(format!("spiegel-write-{n}")).spawn(writer).ok()
+            })
+            .collect::<Vec<_>>();
+        let sender = (!writers.is_empty()).then_some(sender);
+        Ok(Stream {
+            shared,
+            prepared,
+            produced: HashSet::new(),
+            sender,
+            writers,
+            here: Done::default(),
+        })
     }
 
-    /// Writes `files` (on the writer thread); a path already put keeps its first file.
-    pub fn put(&mut self, files: Vec<OutputFile>) {
+    /// Writes `files` (on a writer thread); a path already put keeps its first file.
+    pub fn put(&mut self, mut files: Vec<OutputFile>) {
+        files.retain(|file| self.produced.insert(file.path.clone()));
         if files.is_empty() {
             return;
         }
-        match &mut self.how {
-            Some(How::Thread(sender, _)) => {
-                // A send fails only when the thread is gone: `finish` reports why.
+        match &self.sender {
+            // A send fails only when every writer is gone: `finish` reports why.
+            Some(sender) => {
                 let _ = sender.send(files);
             }
-            Some(How::Here(writing)) => writing.put(files),
-            None => {}
+            None => self.shared.write_batch(files, &mut self.here),
         }
     }
 
     /// Puts the changed files in place and removes stale ones; on any problem takes
     /// back everything instead.
     pub fn finish(mut self) -> Result<Written, Diagnostic> {
-        let Some(mut writing) = self.wait() else {
-            let cause = "the thread writing the output stopped".to_string();
+        let (mut done, all_back) = self.wait();
+        if !all_back && done.error.is_none() {
+            let cause = "a thread writing the output stopped".to_string();
             let message = crate::diag::Message::CannotDo { action: Action::Write, cause };
-            return Err(Diagnostic::file(&self.output, message));
-        };
-        if let Some(error) = writing.error.take() {
-            writing.take_back();
+            done.error = Some(Diagnostic::file(&self.shared.output, message));
+        }
+        if let Some(error) = done.error.take() {
+            self.take_back(&done.staged);
             return Err(error);
         }
-        writing.commit()
+        let output = &self.shared.output;
+        let mut staged = done.staged;
+        staged.sort_by_key(Staged::in_place);
+        for (i, file) in staged.iter().enumerate() {
+            if let Err(e) = commit(file) {
+                discard(output, &staged[i..]);
+                return Err(e);
+            }
+        }
+        let produced: std::collections::BTreeSet<&str> =
+            self.produced.iter().map(String::as_str).collect();
+        let removed = if self.shared.fresh { 0 } else { remove_stale(output, &produced)? };
+        let stats = WriteStats { written: staged.len(), unchanged: done.unchanged, removed };
+        Ok(Written { stats, files: self.produced.len() })
     }
 
     /// Takes back every file and folder the stream made: the build failed.
     pub fn abort(mut self) {
-        if let Some(writing) = self.wait() {
-            writing.take_back();
-        }
+        let (done, _) = self.wait();
+        self.take_back(&done.staged);
     }
 
-    /// The writing state once every batch is written.
-    fn wait(&mut self) -> Option<Writing> {
-        match self.how.take()? {
-            How::Thread(sender, handle) => {
-                drop(sender);
-                handle.join().ok()
+    /// What all writers did, once every batch is written, and whether every writer
+    /// came back (none stopped on the way).
+    fn wait(&mut self) -> (Done, bool) {
+        drop(self.sender.take());
+        let mut all = std::mem::take(&mut self.here);
+        let mut all_back = true;
+        for writer in std::mem::take(&mut self.writers) {
+            match writer.join() {
+                Ok(done) => {
+                    all.staged.extend(done.staged);
+                    all.unchanged += done.unchanged;
+                    all.error = all.error.or(done.error);
+                }
+                Err(_) => all_back = false,
             }
-            How::Here(writing) => Some(*writing),
         }
+        (all, all_back)
+    }
+
+    fn take_back(&mut self, staged: &[Staged]) {
+        discard(&self.shared.output, staged);
+        self.prepared.undo(&self.shared.output);
+        // Taken back once: a drop after `abort` or a failed `finish` leaves it at that.
+        self.prepared =
+            Prepared { fresh: self.prepared.fresh, made_folder: false, made_marker: false };
     }
 }
 
 impl Drop for Stream {
     /// A stream neither finished nor aborted (a panic on the way) takes back its files.
     fn drop(&mut self) {
-        if let Some(writing) = self.wait() {
-            writing.take_back();
+        if self.sender.is_some() || !self.writers.is_empty() || !self.here.staged.is_empty() {
+            let (done, _) = self.wait();
+            self.take_back(&done.staged);
         }
     }
 }
 
-/// The writer's state: what it wrote, and the first problem.
-struct Writing {
-    output: PathBuf,
-    prepared: Prepared,
-    produced: HashSet<String>,
-    staged: Vec<Staged>,
-    unchanged: usize,
-    /// Folders known to exist, so each is created once.
-    folders: HashSet<PathBuf>,
-    error: Option<Diagnostic>,
-}
-
-impl Writing {
-    fn new(output: &Path, prepared: Prepared) -> Writing {
-        Writing {
-            output: output.to_path_buf(),
-            prepared,
-            produced: HashSet::new(),
-            staged: Vec::new(),
-            unchanged: 0,
-            folders: HashSet::new(),
-            error: None,
-        }
-    }
-
-    fn put(&mut self, files: Vec<OutputFile>) {
-        for file in files {
-            if self.error.is_some() {
+impl Shared {
+    fn write_batch(&self, batch: Vec<OutputFile>, done: &mut Done) {
+        for file in batch {
+            if self.failed.load(Ordering::Relaxed) {
                 return;
             }
-            if !self.produced.insert(file.path.clone()) {
-                continue;
-            }
-            let result = match self.prepared.fresh {
+            let result = match self.fresh {
                 true => self.write_fresh(&file).map(Some),
                 false => stage(&self.output, &file),
             };
             match result {
-                Ok(Some(staged)) => self.staged.push(staged),
-                Ok(None) => self.unchanged += 1,
-                Err(e) => self.error = Some(e),
+                Ok(Some(staged)) => done.staged.push(staged),
+                Ok(None) => done.unchanged += 1,
+                Err(e) => {
+                    done.error.get_or_insert(e);
+                    self.failed.store(true, Ordering::Relaxed);
+                }
             }
         }
     }
 
     /// Writes a file into a folder that held nothing before: no file to compare with or
     /// protect, no link on the way.
-    fn write_fresh(&mut self, file: &OutputFile) -> Result<Staged, Diagnostic> {
+    fn write_fresh(&self, file: &OutputFile) -> Result<Staged, Diagnostic> {
         let target = plain_target(&self.output, &file.path)?;
-        if let Some(parent) = target.parent().filter(|p| !self.folders.contains(*p)) {
-            fs::create_dir_all(parent).map_err(|e| io_error(parent, Action::CreateFolder, &e))?;
-            let mut folder = Some(parent);
-            while let Some(dir) = folder.filter(|d| d.starts_with(&self.output)) {
-                if !self.folders.insert(dir.to_path_buf()) {
-                    break;
-                }
-                folder = dir.parent();
-            }
+        if let Some(parent) = target.parent() {
+            self.make_folder(parent)?;
         }
         let written = match &file.content {
             Content::Bytes(bytes) => write_new(&target, bytes),
@@ -198,25 +238,23 @@ impl Writing {
         Ok(Staged { temporary: target.clone(), target })
     }
 
-    /// Renames the changed files into place, removes stale files.
-    fn commit(mut self) -> Result<Written, Diagnostic> {
-        self.staged.sort_by_key(Staged::in_place);
-        for (i, file) in self.staged.iter().enumerate() {
-            if let Err(e) = commit(file) {
-                discard(&self.output, &self.staged[i..]);
-                return Err(e);
+    /// Creates `folder` and the folders above it, unless known to exist.
+    fn make_folder(&self, folder: &Path) -> Result<(), Diagnostic> {
+        let known = |f: &Path| self.folders.lock().is_ok_and(|folders| folders.contains(f));
+        if known(folder) {
+            return Ok(());
+        }
+        fs::create_dir_all(folder).map_err(|e| io_error(folder, Action::CreateFolder, &e))?;
+        if let Ok(mut folders) = self.folders.lock() {
+            let mut at = Some(folder);
+            while let Some(dir) = at.filter(|d| d.starts_with(&self.output)) {
+                if !folders.insert(dir.to_path_buf()) {
+                    break;
+                }
+                at = dir.parent();
             }
         }
-        let produced: std::collections::BTreeSet<&str> =
-            self.produced.iter().map(String::as_str).collect();
-        let removed = if self.prepared.fresh { 0 } else { remove_stale(&self.output, &produced)? };
-        let stats = WriteStats { written: self.staged.len(), unchanged: self.unchanged, removed };
-        Ok(Written { stats, files: self.produced.len() })
-    }
-
-    fn take_back(self) {
-        discard(&self.output, &self.staged);
-        self.prepared.undo(&self.output);
+        Ok(())
     }
 }
 
