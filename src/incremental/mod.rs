@@ -591,54 +591,54 @@ impl Session {
 /// What search sees of each page, indexed like `site.pages` (none for the search page).
 type Docs = Vec<Option<Arc<search::SearchDoc>>>;
 
-/// How many pages render between two hand-overs to the stream: enough for both cores
-/// to stay busy, few enough that the batch's html is small.
-const BATCH: usize = 256;
-
-/// Renders the pages `which`. With a stream, a batch at a time: each page's html and
-/// card go to the stream (unless a problem was found: nothing will be written then),
-/// the page keeps only what later stages read (its description), and, given the config,
-/// what search sees of it is made at once and handed on, indexed like `site.pages`.
+/// Renders the pages `which`. With a stream, each page's html and card go to the stream
+/// from the thread that rendered it, the page keeps only what later stages read (its
+/// description), and, given the config, what search sees of it is made at once and
+/// handed on, indexed like `site.pages`.
 fn render_pages(
     inputs: &render::Inputs<'_>,
     which: &[usize],
-    highlighter: (&render::Lists, &Highlighter),
+    with: (&render::Lists, &Highlighter),
     streaming: Option<(&mut Stream, Option<&Config>)>,
     diagnostics: &mut Diagnostics,
 ) -> (Vec<render::RenderedPage>, Option<Docs>) {
-    use rayon::prelude::*;
     let Some((stream, search)) = streaming else {
-        return (render::render(inputs, which, highlighter, diagnostics), None);
+        return (render::render(inputs, which, with, diagnostics), None);
     };
-    let mut pages = Vec::with_capacity(which.len());
+    let Some(sender) = stream.sender() else {
+        return (render::render(inputs, which, with, diagnostics), None);
+    };
+    let card_path =
+        |page: &str| format!("{}card.js", page.strip_suffix("index.html").unwrap_or_default());
+    let each = |mut page: render::RenderedPage| {
+        let doc = search.and_then(|config| {
+            search::document(inputs.site, inputs.links, config, &page).map(Arc::new)
+        });
+        let html = std::mem::take(&mut page.html).into_bytes();
+        let mut files = vec![OutputFile { path: page.path.clone(), content: Content::Bytes(html) }];
+        let card = page.card.take().map(|card| {
+            let path = card_path(&page.path);
+            files.push(OutputFile { path: path.clone(), content: Content::Bytes(card.into()) });
+            path
+        });
+        sender.put(files);
+        page.sections = Vec::new();
+        (page, card, doc)
+    };
+    let made = render::render_each(inputs, which, with, &each, diagnostics);
+    drop(sender);
     let mut docs = search.map(|_| vec![None; inputs.site.pages.len()]);
-    for batch in which.chunks(BATCH) {
-        let mut rendered = render::render(inputs, batch, highlighter, diagnostics);
-        if let (Some(docs), Some(config)) = (docs.as_mut(), search) {
-            let made: Vec<_> = rendered
-                .par_iter()
-                .map(|page| search::document(inputs.site, inputs.links, config, page))
-                .collect();
-            for (page, doc) in rendered.iter().zip(made) {
-                docs[page.index] = doc.map(Arc::new);
-            }
+    let mut pages = Vec::with_capacity(made.len());
+    let mut claimed = Vec::with_capacity(made.len() * 2);
+    for (page, card, doc) in made {
+        claimed.push(page.path.clone());
+        claimed.extend(card);
+        if let Some(docs) = docs.as_mut() {
+            docs[page.index] = doc;
         }
-        let mut files = Vec::with_capacity(rendered.len() * 2);
-        for page in &mut rendered {
-            let html = std::mem::take(&mut page.html).into_bytes();
-            files.push(OutputFile { path: page.path.clone(), content: Content::Bytes(html) });
-            if let Some(card) = page.card.take() {
-                let folder = page.path.strip_suffix("index.html").unwrap_or_default();
-                let content = Content::Bytes(card.into_bytes());
-                files.push(OutputFile { path: format!("{folder}card.js"), content });
-            }
-            page.sections = Vec::new();
-        }
-        if diagnostics.is_empty() {
-            stream.put(files);
-        }
-        pages.extend(rendered);
+        pages.push(page);
     }
+    stream.claim(claimed);
     (pages, docs)
 }
 

@@ -63,12 +63,26 @@ pub struct Inputs<'a> {
 pub fn render(
     inputs: &Inputs<'_>,
     which: &[usize],
-    (lists, highlighter): (&Lists, &Highlighter),
+    with: (&Lists, &Highlighter),
     diagnostics: &mut Diagnostics,
 ) -> Vec<RenderedPage> {
+    render_each(inputs, which, with, &|page| page, diagnostics)
+}
+
+/// Like [`render`], handing each page to `each` on the thread that rendered it, as soon
+/// as it is rendered (a build writes it there and keeps only what `each` returns).
+pub fn render_each<T: Send>(
+    inputs: &Inputs<'_>,
+    which: &[usize],
+    (lists, highlighter): (&Lists, &Highlighter),
+    each: &(dyn Fn(RenderedPage) -> T + Sync),
+    diagnostics: &mut Diagnostics,
+) -> Vec<T> {
     let linker = linker(inputs);
-    let results: Vec<Result<RenderedPage, Diagnostic>> =
-        which.par_iter().map(|&i| render_page(i, inputs, &linker, lists, highlighter)).collect();
+    let results: Vec<Result<T, Diagnostic>> = which
+        .par_iter()
+        .map(|&i| render_page(i, inputs, &linker, lists, highlighter).map(each))
+        .collect();
     let (pages, errors) = split_results(results);
     report_once(errors, diagnostics);
     pages

@@ -24,7 +24,7 @@ use super::{
     commit, discard, io_error, plain_target, prepare, remove_stale, stage, write_new, Content,
     OutputFile, Prepared, Staged, WriteStats,
 };
-use crate::diag::{Action, Diagnostic};
+use crate::diag::{Action, Diagnostic, Message};
 
 /// Threads writing files: more than the cores, as they mostly wait for the disk.
 const WRITERS: usize = 4;
@@ -41,8 +41,18 @@ pub struct Stream {
     produced: HashSet<String>,
     sender: Option<mpsc::SyncSender<Vec<OutputFile>>>,
     writers: Vec<std::thread::JoinHandle<Done>>,
-    /// What was written here, where no writer thread could start.
-    here: Done,
+}
+
+/// Hands files to a stream's writers from any thread, without the first-file-wins
+/// check: for files at paths nothing else can take, claimed with [`Stream::claim`].
+#[derive(Clone)]
+pub struct Sender(mpsc::SyncSender<Vec<OutputFile>>);
+
+impl Sender {
+    pub fn put(&self, files: Vec<OutputFile>) {
+        // A send fails only when every writer is gone: `finish` reports why.
+        let _ = self.0.send(files);
+    }
 }
 
 /// What the writers share.
@@ -99,30 +109,34 @@ impl Stream {
                 std::thread::Builder::new().name(format!("spiegel-write-{n}")).spawn(writer).ok()
             })
             .collect::<Vec<_>>();
-        let sender = (!writers.is_empty()).then_some(sender);
-        Ok(Stream {
-            shared,
-            prepared,
-            produced: HashSet::new(),
-            sender,
-            writers,
-            here: Done::default(),
-        })
+        if writers.is_empty() {
+            let cause = "no thread to write the output could start".to_string();
+            prepared.undo(output);
+            return Err(Diagnostic::file(
+                output,
+                Message::CannotDo { action: Action::Write, cause },
+            ));
+        }
+        Ok(Stream { shared, prepared, produced: HashSet::new(), sender: Some(sender), writers })
     }
 
     /// Writes `files` (on a writer thread); a path already put keeps its first file.
     pub fn put(&mut self, mut files: Vec<OutputFile>) {
         files.retain(|file| self.produced.insert(file.path.clone()));
-        if files.is_empty() {
-            return;
-        }
-        match &self.sender {
+        if let (false, Some(sender)) = (files.is_empty(), &self.sender) {
             // A send fails only when every writer is gone: `finish` reports why.
-            Some(sender) => {
-                let _ = sender.send(files);
-            }
-            None => self.shared.write_batch(files, &mut self.here),
+            let _ = sender.send(files);
         }
+    }
+
+    /// A sender for files whose paths are claimed (with [`Stream::claim`]) by no one else.
+    pub fn sender(&self) -> Option<Sender> {
+        self.sender.clone().map(Sender)
+    }
+
+    /// Notes paths put through a [`Sender`]: files put later at them are left out.
+    pub fn claim(&mut self, paths: impl IntoIterator<Item = String>) {
+        self.produced.extend(paths);
     }
 
     /// Puts the changed files in place and removes stale ones; on any problem takes
@@ -131,7 +145,7 @@ impl Stream {
         let (mut done, all_back) = self.wait();
         if !all_back && done.error.is_none() {
             let cause = "a thread writing the output stopped".to_string();
-            let message = crate::diag::Message::CannotDo { action: Action::Write, cause };
+            let message = Message::CannotDo { action: Action::Write, cause };
             done.error = Some(Diagnostic::file(&self.shared.output, message));
         }
         if let Some(error) = done.error.take() {
@@ -164,7 +178,7 @@ impl Stream {
     /// came back (none stopped on the way).
     fn wait(&mut self) -> (Done, bool) {
         drop(self.sender.take());
-        let mut all = std::mem::take(&mut self.here);
+        let mut all = Done::default();
         let mut all_back = true;
         for writer in std::mem::take(&mut self.writers) {
             match writer.join() {
@@ -191,7 +205,7 @@ impl Stream {
 impl Drop for Stream {
     /// A stream neither finished nor aborted (a panic on the way) takes back its files.
     fn drop(&mut self) {
-        if self.sender.is_some() || !self.writers.is_empty() || !self.here.staged.is_empty() {
+        if self.sender.is_some() || !self.writers.is_empty() {
             let (done, _) = self.wait();
             self.take_back(&done.staged);
         }
