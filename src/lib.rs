@@ -4,11 +4,12 @@
 //! The pipeline reads top to bottom in [`incremental::Session::update`]: `config` →
 //! `load` → `link` → `photos` (plan) → `taxonomy` → `render` (Markdown, then templates;
 //! listing and collection pages) → `publish` (feeds, sitemap) → `search` →
-//! `photos::process` → output files, which [`build`] hands to `write`, `build_zip` to
-//! `archive` and `serve` keeps in memory; [`check`] runs it with the reader checks and
-//! writes nothing. Each stage takes plain values and
-//! hands on a plain value; problems are collected as [`diag::Diagnostics`] and a build
-//! with any problem writes nothing.
+//! `photos::process` → output files. [`build`] hands them to a [`write::stream::Stream`]
+//! as they are made (so memory never holds the whole output), `build_zip` to `archive`,
+//! and `serve` keeps them in memory; [`check`] runs it with the reader checks and writes
+//! nothing. Each stage takes plain values and hands on a plain value; problems are
+//! collected as [`diag::Diagnostics`] and a build with any problem leaves the previous
+//! output as it was.
 
 pub mod archive;
 pub mod cli;
