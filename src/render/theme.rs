@@ -184,16 +184,23 @@ fn collect_templates(
 /// `/` alone, so hrefs stay readable in the output.
 pub fn escape_html(text: &str) -> String {
     let mut out = String::with_capacity(text.len() + text.len() / 8);
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            other => out.push(other),
-        }
+    // The characters to escape are ASCII, so cutting at their bytes keeps the text's
+    // characters whole; the runs between them are copied at once.
+    let mut from = 0;
+    for (at, byte) in text.bytes().enumerate() {
+        let escaped = match byte {
+            b'&' => "&amp;",
+            b'<' => "&lt;",
+            b'>' => "&gt;",
+            b'"' => "&quot;",
+            b'\'' => "&#39;",
+            _ => continue,
+        };
+        out.push_str(&text[from..at]);
+        out.push_str(escaped);
+        from = at + 1;
     }
+    out.push_str(&text[from..]);
     out
 }
 
@@ -261,6 +268,14 @@ fn arrow_position(text: &str) -> Option<(usize, usize)> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn escapes_the_five_characters_and_keeps_every_other() {
+        let text = "a&b<c>d\"e'f/g é ✓ 𝄞&";
+        assert_eq!(escape_html(text), "a&amp;b&lt;c&gt;d&quot;e&#39;f/g é ✓ 𝄞&amp;");
+        assert_eq!(escape_html(""), "");
+        assert_eq!(escape_html("niets"), "niets");
+    }
 
     #[test]
     fn parse_errors_are_positioned() {
