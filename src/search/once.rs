@@ -15,7 +15,7 @@ use std::sync::Arc;
 
 use rayon::prelude::*;
 
-use super::analyse::{with_compound_parts, Analyser, DocTerms, TermWeight};
+use super::analyse::{with_compound_parts, Analyser, DocTerms, FlatTerms, TermWeight};
 use super::fasthash::FastMap;
 use super::filter::Filters;
 use super::rank::{client_order, idf, impact, keep_best, pivot_length, MAX_POSTINGS};
@@ -107,12 +107,12 @@ struct Interner {
 }
 
 impl Interner {
-    fn id(&mut self, term: String) -> u32 {
-        if let Some(&id) = self.ids.get(term.as_str()) {
+    fn id(&mut self, term: &str) -> u32 {
+        if let Some(&id) = self.ids.get(term) {
             return id;
         }
         let id = self.ids.len() as u32;
-        self.ids.insert(term.into_boxed_str(), id);
+        self.ids.insert(term.into(), id);
         id
     }
 
@@ -127,8 +127,8 @@ impl Interner {
         id
     }
 
-    fn doc(&mut self, doc: DocTerms) -> PageTerms {
-        doc.weights.into_iter().map(|(t, w)| (self.id(t), self.weight_id(w))).collect()
+    fn doc(&mut self, doc: &FlatTerms) -> PageTerms {
+        doc.terms().map(|(t, w)| (self.id(t), self.weight_id(w))).collect()
     }
 }
 
@@ -140,9 +140,9 @@ impl Vocabulary {
         let mut doc_terms: Vec<PageTerms> = Vec::with_capacity(docs.len());
         let mut lengths: Vec<u32> = Vec::with_capacity(docs.len());
         let analyse =
-            |chunk: &[Arc<SearchDoc>]| chunk.par_iter().map(|d| analyser.analyse(d)).collect();
+            |chunk: &[Arc<SearchDoc>]| chunk.par_iter().map(|d| analyser.analyse_flat(d)).collect();
         let mut chunks = docs.chunks(CHUNK);
-        let mut pending: Vec<DocTerms> = chunks.next().map(analyse).unwrap_or_default();
+        let mut pending: Vec<FlatTerms> = chunks.next().map(analyse).unwrap_or_default();
         // Interning is one thread's work: it goes on while the next chunk is analysed.
         loop {
             let done = std::mem::take(&mut pending);
@@ -151,7 +151,7 @@ impl Vocabulary {
                 || {
                     for doc in done {
                         lengths.push(doc.length);
-                        doc_terms.push(interner.doc(doc));
+                        doc_terms.push(interner.doc(&doc));
                     }
                 },
                 || next.map(analyse),
@@ -211,7 +211,7 @@ fn split(interner: &mut Interner) -> Vec<(u32, Vec<u32>)> {
     };
     found
         .into_iter()
-        .map(|(word, parts)| (word, parts.into_iter().map(|p| interner.id(p)).collect()))
+        .map(|(word, parts)| (word, parts.iter().map(|p| interner.id(p)).collect()))
         .collect()
 }
 
