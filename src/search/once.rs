@@ -18,7 +18,8 @@ use rayon::prelude::*;
 use super::analyse::{with_compound_parts, Analyser, DocTerms, FlatTerms, TermWeight};
 use super::fasthash::FastMap;
 use super::filter::Filters;
-use super::rank::{client_order, idf, impact, keep_best, pivot_length, MAX_POSTINGS};
+use super::rank::MAX_POSTINGS;
+use super::rank::{client_order, idf, impact_of_norm, keep_best, length_norm, pivot_length};
 use super::steps::{
     client_file, compound_parts, entry_file, fragment_file, in_id_order, rarity, shard_file,
     shard_starts, title_order,
@@ -289,9 +290,10 @@ impl Impacts<'_> {
         let doc_count = docs.len();
         let idf: Vec<f64> =
             vocabulary.doc_frequency.iter().map(|&df| idf(doc_count, df as usize)).collect();
+        let rarities: Vec<f64> =
+            vocabulary.doc_frequency.iter().map(|&df| rarity(doc_count, df as usize)).collect();
         let rarity = |term: &str| {
-            let df = self.ids.get(term).map_or(0, |&id| vocabulary.doc_frequency[id as usize]);
-            rarity(doc_count, df as usize)
+            self.ids.get(term).map_or(rarity(doc_count, 0), |&id| rarities[id as usize])
         };
         let mut lists: Vec<Vec<(u32, u8)>> = vec![Vec::new(); vocabulary.terms.len()];
         let mut pages = docs.into_iter().zip(doc_terms);
@@ -337,11 +339,9 @@ impl Impacts<'_> {
         let terms =
             DocTerms { weights: raw.iter().map(|&(t, w)| (t, weight(w))).collect(), length };
         let terms = with_compound_parts(terms, |t| vocabulary.parts_of(t));
-        terms
-            .weights
-            .into_iter()
-            .map(|(t, w)| (t, impact(idf[t as usize], w, length, vocabulary.pivot)))
-            .collect()
+        let norm = length_norm(length, vocabulary.pivot);
+        let impacts = terms.weights.into_iter();
+        impacts.map(|(t, w)| (t, impact_of_norm(idf[t as usize], w, norm))).collect()
     }
 }
 
