@@ -9,11 +9,12 @@
 //! the whole site's vocabulary is known. Takes a document, hands on [`DocTerms`].
 
 use std::collections::BTreeMap;
+use std::ops::Range;
 
 use super::fasthash::{FastMap, FastSet};
 
 use super::synonyms::SynonymTable;
-use super::tokenize::{fold, split_folded};
+use super::tokenize::{fold_into, split_folded};
 use super::SearchDoc;
 
 /// Field weights: title, tags and headings say what a page is about more than its body.
@@ -76,36 +77,117 @@ impl<'a> Analyser<'a> {
     }
 
     pub(super) fn analyse(&self, doc: &SearchDoc) -> DocTerms {
-        let mut weights = TermWeights::default();
-        let mut length = self.add_field(&mut weights, &doc.title, field(TITLE_WEIGHT, true));
-        for section in &doc.sections {
-            length += self.add_field(&mut weights, &section.heading, field(HEADING_WEIGHT, false));
-            length += self.add_field(&mut weights, &section.text, field(BODY_WEIGHT, false));
-        }
-        for tag in &doc.tags {
-            self.add_field(&mut weights, tag, field(TAG_WEIGHT, false));
-        }
-        for value in doc.facets.iter().flat_map(|(_, values)| values) {
-            self.add_field(&mut weights, value, field(FACET_WEIGHT, false));
-        }
-        DocTerms { weights: weights.sorted(), length }
+        let folded = Folded::new(doc);
+        let (weights, length) = self.weigh(&folded);
+        let mut weights: Vec<(&str, TermWeight)> = weights.0.into_iter().collect();
+        weights.sort_unstable_by(|a, b| a.0.cmp(b.0));
+        let weights = weights.into_iter().map(|(t, w)| (t.to_string(), w)).collect();
+        DocTerms { weights, length }
     }
 
-    /// Adds one field's terms and their synonyms; returns how many terms it counted.
-    fn add_field(&self, weights: &mut TermWeights, text: &str, weight: TermWeight) -> u32 {
-        let folded = fold(text);
-        let tokens: Vec<&str> = split_folded(&folded).collect();
+    /// [`Analyser::analyse`] unsorted, with the terms in one string: what the one-shot
+    /// build interns, without a string per term or a sort by string.
+    pub(super) fn analyse_flat(&self, doc: &SearchDoc) -> FlatTerms {
+        let folded = Folded::new(doc);
+        let (weights, length) = self.weigh(&folded);
+        let mut flat = FlatTerms {
+            text: String::with_capacity(weights.0.keys().map(|t| t.len()).sum()),
+            ends: Vec::with_capacity(weights.0.len()),
+            weights: Vec::with_capacity(weights.0.len()),
+            length,
+        };
+        for (term, weight) in weights.0 {
+            flat.text.push_str(term);
+            flat.ends.push(flat.text.len() as u32);
+            flat.weights.push(weight);
+        }
+        flat
+    }
+
+    /// The weights of the page's terms and its length in terms.
+    fn weigh<'t>(&'t self, folded: &'t Folded) -> (TermWeights<'t>, u32) {
+        let mut weights = TermWeights::default();
+        let mut tokens = Vec::new();
+        let mut length = 0;
+        for (range, weight, counts) in &folded.fields {
+            let text = &folded.text[range.clone()];
+            let added = self.add_field(&mut weights, &mut tokens, text, *weight);
+            if *counts {
+                length += added;
+            }
+        }
+        (weights, length)
+    }
+
+    /// Adds one folded field's terms and their synonyms; returns how many terms it counted.
+    fn add_field<'t>(
+        &'t self,
+        weights: &mut TermWeights<'t>,
+        tokens: &mut Vec<&'t str>,
+        folded: &'t str,
+        weight: TermWeight,
+    ) -> u32 {
+        tokens.clear();
+        tokens.extend(split_folded(folded));
         let mut counted = 0;
         for token in tokens.iter().filter(|t| !self.is_stop_word(t)) {
             weights.add(token, weight);
             counted += 1;
         }
-        for synonym in self.synonyms.expansions(&tokens) {
+        for synonym in self.synonyms.expansions(tokens) {
             if !self.is_stop_word(synonym) {
                 weights.add(synonym, weight.scaled(SYNONYM_FACTOR));
             }
         }
         counted
+    }
+}
+
+/// A page's fields folded into one string, in the order they are weighed: each field's
+/// range, its weight and whether it counts towards the page's length.
+struct Folded {
+    text: String,
+    fields: Vec<(Range<usize>, TermWeight, bool)>,
+}
+
+impl Folded {
+    fn new(doc: &SearchDoc) -> Folded {
+        let mut folded = Folded { text: String::new(), fields: Vec::new() };
+        folded.add(&doc.title, field(TITLE_WEIGHT, true), true);
+        for section in &doc.sections {
+            folded.add(&section.heading, field(HEADING_WEIGHT, false), true);
+            folded.add(&section.text, field(BODY_WEIGHT, false), true);
+        }
+        for tag in &doc.tags {
+            folded.add(tag, field(TAG_WEIGHT, false), false);
+        }
+        for value in doc.facets.iter().flat_map(|(_, values)| values) {
+            folded.add(value, field(FACET_WEIGHT, false), false);
+        }
+        folded
+    }
+
+    fn add(&mut self, text: &str, weight: TermWeight, counts: bool) {
+        let start = self.text.len();
+        fold_into(text, &mut self.text);
+        self.fields.push((start..self.text.len(), weight, counts));
+    }
+}
+
+/// A page's weighted terms in no particular order: the terms one after another in `text`,
+/// each ending at its `ends`, with its weight at the same place in `weights`.
+pub(super) struct FlatTerms {
+    pub(super) text: String,
+    pub(super) ends: Vec<u32>,
+    pub(super) weights: Vec<TermWeight>,
+    pub(super) length: u32,
+}
+
+impl FlatTerms {
+    pub(super) fn terms(&self) -> impl Iterator<Item = (&str, TermWeight)> {
+        let starts = std::iter::once(0).chain(self.ends.iter().copied());
+        let ranges = starts.zip(self.ends.iter().copied());
+        ranges.zip(&self.weights).map(|((a, b), &w)| (&self.text[a as usize..b as usize], w))
     }
 }
 
@@ -144,22 +226,11 @@ pub(super) fn with_compound_parts<'p, K: Ord + Clone + 'p>(
 /// Sums weights per term. Additions happen in text order, so the float sums, and with them
 /// the index, are the same on every build.
 #[derive(Default)]
-struct TermWeights(FastMap<String, TermWeight>);
+struct TermWeights<'t>(FastMap<&'t str, TermWeight>);
 
-impl TermWeights {
-    fn add(&mut self, term: &str, weight: TermWeight) {
-        match self.0.get_mut(term) {
-            Some(sum) => sum.add(weight),
-            None => {
-                self.0.insert(term.to_string(), weight);
-            }
-        }
-    }
-
-    fn sorted(self) -> Vec<(String, TermWeight)> {
-        let mut weights: Vec<(String, TermWeight)> = self.0.into_iter().collect();
-        weights.sort_by(|a, b| a.0.cmp(&b.0));
-        weights
+impl<'t> TermWeights<'t> {
+    fn add(&mut self, term: &'t str, weight: TermWeight) {
+        self.0.entry(term).and_modify(|sum| sum.add(weight)).or_insert(weight);
     }
 }
 

@@ -25,8 +25,13 @@ impl Hasher for FastHasher {
         for chunk in &mut chunks {
             self.mix(u64::from_le_bytes(chunk.try_into().expect("8 bytes")));
         }
-        for &byte in chunks.remainder() {
-            self.mix(u64::from(byte));
+        // The last few bytes as one word: most words are shorter than eight bytes, and
+        // a mix per byte made hashing a large part of the index build.
+        let rest = chunks.remainder();
+        if !rest.is_empty() {
+            let mut word = [0u8; 8];
+            word[..rest.len()].copy_from_slice(rest);
+            self.mix(u64::from_le_bytes(word));
         }
     }
 
@@ -38,8 +43,10 @@ impl Hasher for FastHasher {
         self.mix(value as u64);
     }
 
+    /// The multiply leaves the low bits, which pick the bucket, depending on the low
+    /// bytes of the input only; the well-mixed high bits are turned down to them.
     fn finish(&self) -> u64 {
-        self.0
+        self.0.rotate_left(26)
     }
 }
 

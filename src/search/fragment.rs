@@ -12,7 +12,7 @@
 use serde_json::{json, Value};
 
 use super::fasthash::FastMap;
-use super::tokenize::{fold, split_folded};
+use super::tokenize::{fold_into, split_folded};
 use super::SearchDoc;
 
 /// Text budget per page, in characters (headings included).
@@ -62,30 +62,35 @@ pub(super) fn fragment(doc: &SearchDoc, kind: Option<usize>, idf: &dyn Fn(&str) 
 }
 
 fn snippets<'d>(doc: &'d SearchDoc, idf: &dyn Fn(&str) -> f64) -> (Vec<Snippet<'d>>, Words) {
-    let mut index: FastMap<String, usize> = FastMap::default();
-    let mut words = Words { rarity: Vec::new() };
-    let mut out = Vec::new();
+    // Every snippet folded into one string first, so that the page's words can be
+    // looked up and kept borrowed from it, with no string per word.
+    let mut folded = String::new();
+    let mut found: Vec<(usize, &'d str, usize)> = Vec::new();
     for (section, content) in doc.sections.iter().enumerate() {
         for sentence in sentences(&content.text) {
             for text in pieces(sentence, SNIPPET_CHARS) {
-                let folded = fold(text);
-                // Words repeat within a page: look them up borrowed, own only new ones.
-                let mut ids: Vec<usize> = split_folded(&folded)
-                    .map(|term| match index.get(term) {
-                        Some(&id) => id,
-                        None => {
-                            let id = words.rarity.len();
-                            words.rarity.push(idf(term));
-                            index.insert(term.to_string(), id);
-                            id
-                        }
-                    })
-                    .collect();
-                ids.sort_unstable();
-                ids.dedup();
-                out.push(Snippet { section, text, words: ids });
+                fold_into(text, &mut folded);
+                found.push((section, text, folded.len()));
             }
         }
+    }
+    let mut index: FastMap<&str, usize> = FastMap::default();
+    let mut words = Words { rarity: Vec::new() };
+    let mut out = Vec::with_capacity(found.len());
+    let mut start = 0;
+    for (section, text, end) in found {
+        let mut ids: Vec<usize> = split_folded(&folded[start..end])
+            .map(|term| {
+                *index.entry(term).or_insert_with(|| {
+                    words.rarity.push(idf(term));
+                    words.rarity.len() - 1
+                })
+            })
+            .collect();
+        start = end;
+        ids.sort_unstable();
+        ids.dedup();
+        out.push(Snippet { section, text, words: ids });
     }
     (out, words)
 }

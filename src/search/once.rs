@@ -15,10 +15,11 @@ use std::sync::Arc;
 
 use rayon::prelude::*;
 
-use super::analyse::{with_compound_parts, Analyser, DocTerms, TermWeight};
+use super::analyse::{with_compound_parts, Analyser, DocTerms, FlatTerms, TermWeight};
 use super::fasthash::FastMap;
 use super::filter::Filters;
-use super::rank::{client_order, idf, impact, keep_best, pivot_length, MAX_POSTINGS};
+use super::rank::MAX_POSTINGS;
+use super::rank::{client_order, idf, impact_of_norm, keep_best, length_norm, pivot_length};
 use super::steps::{
     client_file, compound_parts, entry_file, fragment_file, in_id_order, rarity, shard_file,
     shard_starts, title_order,
@@ -107,12 +108,12 @@ struct Interner {
 }
 
 impl Interner {
-    fn id(&mut self, term: String) -> u32 {
-        if let Some(&id) = self.ids.get(term.as_str()) {
+    fn id(&mut self, term: &str) -> u32 {
+        if let Some(&id) = self.ids.get(term) {
             return id;
         }
         let id = self.ids.len() as u32;
-        self.ids.insert(term.into_boxed_str(), id);
+        self.ids.insert(term.into(), id);
         id
     }
 
@@ -127,8 +128,8 @@ impl Interner {
         id
     }
 
-    fn doc(&mut self, doc: DocTerms) -> PageTerms {
-        doc.weights.into_iter().map(|(t, w)| (self.id(t), self.weight_id(w))).collect()
+    fn doc(&mut self, doc: &FlatTerms) -> PageTerms {
+        doc.terms().map(|(t, w)| (self.id(t), self.weight_id(w))).collect()
     }
 }
 
@@ -140,9 +141,9 @@ impl Vocabulary {
         let mut doc_terms: Vec<PageTerms> = Vec::with_capacity(docs.len());
         let mut lengths: Vec<u32> = Vec::with_capacity(docs.len());
         let analyse =
-            |chunk: &[Arc<SearchDoc>]| chunk.par_iter().map(|d| analyser.analyse(d)).collect();
+            |chunk: &[Arc<SearchDoc>]| chunk.par_iter().map(|d| analyser.analyse_flat(d)).collect();
         let mut chunks = docs.chunks(CHUNK);
-        let mut pending: Vec<DocTerms> = chunks.next().map(analyse).unwrap_or_default();
+        let mut pending: Vec<FlatTerms> = chunks.next().map(analyse).unwrap_or_default();
         // Interning is one thread's work: it goes on while the next chunk is analysed.
         loop {
             let done = std::mem::take(&mut pending);
@@ -151,7 +152,7 @@ impl Vocabulary {
                 || {
                     for doc in done {
                         lengths.push(doc.length);
-                        doc_terms.push(interner.doc(doc));
+                        doc_terms.push(interner.doc(&doc));
                     }
                 },
                 || next.map(analyse),
@@ -211,7 +212,7 @@ fn split(interner: &mut Interner) -> Vec<(u32, Vec<u32>)> {
     };
     found
         .into_iter()
-        .map(|(word, parts)| (word, parts.into_iter().map(|p| interner.id(p)).collect()))
+        .map(|(word, parts)| (word, parts.iter().map(|p| interner.id(p)).collect()))
         .collect()
 }
 
@@ -289,9 +290,10 @@ impl Impacts<'_> {
         let doc_count = docs.len();
         let idf: Vec<f64> =
             vocabulary.doc_frequency.iter().map(|&df| idf(doc_count, df as usize)).collect();
+        let rarities: Vec<f64> =
+            vocabulary.doc_frequency.iter().map(|&df| rarity(doc_count, df as usize)).collect();
         let rarity = |term: &str| {
-            let df = self.ids.get(term).map_or(0, |&id| vocabulary.doc_frequency[id as usize]);
-            rarity(doc_count, df as usize)
+            self.ids.get(term).map_or(rarity(doc_count, 0), |&id| rarities[id as usize])
         };
         let mut lists: Vec<Vec<(u32, u8)>> = vec![Vec::new(); vocabulary.terms.len()];
         let mut pages = docs.into_iter().zip(doc_terms);
@@ -337,11 +339,9 @@ impl Impacts<'_> {
         let terms =
             DocTerms { weights: raw.iter().map(|&(t, w)| (t, weight(w))).collect(), length };
         let terms = with_compound_parts(terms, |t| vocabulary.parts_of(t));
-        terms
-            .weights
-            .into_iter()
-            .map(|(t, w)| (t, impact(idf[t as usize], w, length, vocabulary.pivot)))
-            .collect()
+        let norm = length_norm(length, vocabulary.pivot);
+        let impacts = terms.weights.into_iter();
+        impacts.map(|(t, w)| (t, impact_of_norm(idf[t as usize], w, norm))).collect()
     }
 }
 

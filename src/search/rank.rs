@@ -111,7 +111,12 @@ pub(super) fn best_postings(
 /// The impact level of a term on a page: the term's [`idf`], its weight on the page, the
 /// page's length and the pivot length.
 pub(super) fn impact(idf: f64, weight: TermWeight, length: u32, pivot: f64) -> u8 {
-    level(idf * relevance(weight, length, pivot))
+    impact_of_norm(idf, weight, length_norm(length, pivot))
+}
+
+/// [`impact`] with the page's [`length_norm`] worked out once for all its terms.
+pub(super) fn impact_of_norm(idf: f64, weight: TermWeight, norm: f64) -> u8 {
+    level(idf * relevance(weight, norm))
 }
 
 /// Sorts `(doc id, level)` postings best first (highest level, then lowest doc id) and
@@ -151,9 +156,13 @@ pub(super) fn idf(doc_count: usize, doc_frequency: usize) -> f64 {
 }
 
 /// BM25's saturated, length-normalised frequency plus the title bonus (idf aside).
-fn relevance(weight: TermWeight, length: u32, average_length: f64) -> f64 {
-    let norm = K1 * (1.0 - B + B * rounded_length(length) / average_length);
+fn relevance(weight: TermWeight, norm: f64) -> f64 {
     weight.frequency * (K1 + 1.0) / (weight.frequency + norm) + TITLE_BONUS * weight.title
+}
+
+/// BM25's length normalisation of a page of `length` terms against the pivot length.
+pub(super) fn length_norm(length: u32, average_length: f64) -> f64 {
+    K1 * (1.0 - B + B * rounded_length(length) / average_length)
 }
 
 /// Scores mapped to levels on one fixed log scale, the same for every site and every

@@ -40,10 +40,20 @@ pub(super) const TYPO_MIN_CHARS: usize = 5;
 /// checks every character). Lowercasing a whole text differs from lowercasing each
 /// character only in the final sigma, and [`LETTER_FOLDS`] makes both sigmas one.
 pub fn fold(text: &str) -> String {
-    if text.is_ascii() {
-        return text.to_ascii_lowercase();
-    }
     let mut out = String::with_capacity(text.len());
+    fold_into(text, &mut out);
+    out
+}
+
+/// [`fold`], appended to `out`: one buffer for many texts.
+pub(super) fn fold_into(text: &str, out: &mut String) {
+    if text.is_ascii() {
+        let start = out.len();
+        out.push_str(text);
+        out[start..].make_ascii_lowercase();
+        return;
+    }
+    out.reserve(text.len());
     for c in text.chars() {
         if c.is_ascii() {
             out.push(c.to_ascii_lowercase());
@@ -52,12 +62,11 @@ pub fn fold(text: &str) -> String {
         decompose_compatible(c, |d| {
             if !is_combining_mark(d) {
                 for lower in d.to_lowercase() {
-                    push_folded(&mut out, lower);
+                    push_folded(out, lower);
                 }
             }
         });
     }
-    out
 }
 
 fn push_folded(out: &mut String, c: char) {
@@ -79,6 +88,11 @@ pub(super) fn split_folded(folded: &str) -> impl Iterator<Item = &str> {
 
 /// Whether a folded word is long enough (or numeric) and short enough to be a term.
 pub fn is_term(word: &str) -> bool {
+    if word.is_ascii() {
+        let n = word.len();
+        let numeric = || n > 0 && word.bytes().all(|b| b.is_ascii_digit());
+        return n <= MAX_TERM_CHARS && (n >= MIN_TERM_CHARS || numeric());
+    }
     let chars = word.chars().count();
     let numeric = chars > 0 && word.chars().all(char::is_numeric);
     chars <= MAX_TERM_CHARS && (chars >= MIN_TERM_CHARS || numeric)
