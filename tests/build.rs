@@ -193,3 +193,33 @@ fn the_cli_does_not_crash_when_its_output_is_closed() {
     assert!(!stderr.contains("panicked"), "{stderr}");
     assert!(site.out().join("index.html").is_file());
 }
+
+/// The pages are written while the build renders; a problem found after that (here in
+/// the tag and facet pages' template) takes every written file back.
+#[test]
+fn a_build_failing_after_its_pages_were_written_takes_them_back() {
+    let site = TempSite::fixture("basic");
+    let broken =
+        "{% extends \"base.html\" %}{% block main %}{{ nergens.te_vinden }}{% endblock main %}";
+    site.write("templates/taxonomy.html", broken);
+    let elsewhere = tempfile::tempdir().unwrap();
+    let fresh = elsewhere.path().join("uit");
+    let problems = site.build_into(&fresh).unwrap_err().into_sorted();
+    assert!(
+        problems.iter().any(|d| d.path.ends_with("taxonomy.html")),
+        "{:?}",
+        problems.iter().map(|d| d.path.display().to_string()).collect::<Vec<_>>()
+    );
+    assert!(!fresh.exists(), "a first build that failed leaves no output folder");
+
+    std::fs::remove_file(site.root().join("templates/taxonomy.html")).unwrap();
+    site.build_ok();
+    let before = snapshot(&site.out());
+    site.write(
+        "content/notes/new.md",
+        "---\ntitle: Nieuw\nlevel: 4\n---\nNieuw, maar de build faalt.\n",
+    );
+    site.write("templates/taxonomy.html", broken);
+    assert!(site.build().is_err());
+    assert_eq!(snapshot(&site.out()), before, "no file added, changed or removed");
+}

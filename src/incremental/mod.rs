@@ -608,6 +608,8 @@ fn render_pages(
     let Some(sender) = stream.sender() else {
         return (render::render(inputs, which, with, diagnostics), None);
     };
+    // A build that already failed writes nothing more: it will take back what it wrote.
+    let send = diagnostics.is_empty();
     let card_path =
         |page: &str| format!("{}card.js", page.strip_suffix("index.html").unwrap_or_default());
     let each = |mut page: render::RenderedPage| {
@@ -621,7 +623,9 @@ fn render_pages(
             files.push(OutputFile { path: path.clone(), content: Content::Bytes(card.into()) });
             path
         });
-        sender.put(files);
+        if send {
+            sender.put(files);
+        }
         page.sections = Vec::new();
         (page, card, doc)
     };
