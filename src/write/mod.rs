@@ -34,6 +34,17 @@ pub enum Content {
     Parts(Parts),
 }
 
+impl Content {
+    /// Bytes held in memory (none for a file still to be copied).
+    pub fn bytes_held(&self) -> usize {
+        match self {
+            Content::Bytes(bytes) => bytes.len(),
+            Content::Copy(_) => 0,
+            Content::Parts(parts) => parts.0.iter().map(|p| p.len()).sum(),
+        }
+    }
+}
+
 /// Shared parts of a text, in order; cloning shares them.
 #[derive(Debug, Clone)]
 pub struct Parts(pub std::sync::Arc<[std::sync::Arc<str>]>);

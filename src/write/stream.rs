@@ -17,7 +17,7 @@ use std::fs;
 use std::io::Write as _;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{mpsc, Arc, Mutex};
+use std::sync::{mpsc, Arc, Condvar, Mutex};
 
 use super::{
     commit, discard, io_error, plain_target, prepare, remove_stale, stage, write_new, Content,
@@ -30,9 +30,13 @@ use crate::diag::{Action, Diagnostic, Message};
 /// system time of one and took longer (`/usr/bin/time`, 10,000 entries, alternating).
 const WRITERS: usize = 1;
 
-/// Batches waiting for a writer: enough to keep them busy, few enough that memory holds
-/// only a few batches.
-const QUEUED_BATCHES: usize = 2 * WRITERS;
+/// Bytes waiting for a writer at most (a larger batch still goes, alone): rendering goes
+/// on while the disk is slow, and memory holds a bounded part of the output. (A queue of
+/// two pages made the renderers wait for every stall of the disk.)
+const QUEUED_BYTES: usize = 64 << 20;
+
+/// Batches on their way to the writers, with their size in bytes.
+type Batch = (Vec<OutputFile>, usize);
 
 /// An output folder being written.
 pub struct Stream {
@@ -40,19 +44,74 @@ pub struct Stream {
     prepared: Prepared,
     /// Every path put so far.
     produced: HashSet<String>,
-    sender: Option<mpsc::SyncSender<Vec<OutputFile>>>,
+    sender: Option<Sender>,
     writers: Vec<std::thread::JoinHandle<Done>>,
 }
 
 /// Hands files to a stream's writers from any thread, without the first-file-wins
 /// check: for files at paths nothing else can take, claimed with [`Stream::claim`].
+/// Every sender must be gone before [`Stream::finish`], which waits for the writers.
 #[derive(Clone)]
-pub struct Sender(mpsc::SyncSender<Vec<OutputFile>>);
+pub struct Sender {
+    batches: mpsc::Sender<Batch>,
+    queue: Arc<Queue>,
+}
 
 impl Sender {
     pub fn put(&self, files: Vec<OutputFile>) {
+        if files.is_empty() {
+            return;
+        }
+        let bytes = files.iter().map(|f| f.content.bytes_held()).sum();
+        self.queue.reserve(bytes);
         // A send fails only when every writer is gone: `finish` reports why.
-        let _ = self.0.send(files);
+        if self.batches.send((files, bytes)).is_err() {
+            self.queue.release(bytes);
+        }
+    }
+}
+
+/// How many bytes wait for the writers; senders wait for room.
+#[derive(Default)]
+struct Queue {
+    /// Bytes queued, and whether the writers are gone (then nobody waits).
+    state: Mutex<(usize, bool)>,
+    room: Condvar,
+}
+
+impl Queue {
+    fn reserve(&self, bytes: usize) {
+        let Ok(mut state) = self.state.lock() else { return };
+        while state.0 > 0 && state.0 + bytes > QUEUED_BYTES && !state.1 {
+            match self.room.wait(state) {
+                Ok(next) => state = next,
+                Err(_) => return,
+            }
+        }
+        state.0 += bytes;
+    }
+
+    fn release(&self, bytes: usize) {
+        if let Ok(mut state) = self.state.lock() {
+            state.0 = state.0.saturating_sub(bytes);
+        }
+        self.room.notify_all();
+    }
+
+    fn close(&self) {
+        if let Ok(mut state) = self.state.lock() {
+            state.1 = true;
+        }
+        self.room.notify_all();
+    }
+}
+
+/// Closes the queue when a writer ends, even by a panic: no sender waits for it then.
+struct Closing(Arc<Queue>);
+
+impl Drop for Closing {
+    fn drop(&mut self) {
+        self.0.close();
     }
 }
 
@@ -93,18 +152,22 @@ impl Stream {
             folders: Mutex::new(HashSet::new()),
             failed: AtomicBool::new(false),
         });
-        let (sender, receiver) = mpsc::sync_channel::<Vec<OutputFile>>(QUEUED_BATCHES);
+        let (batches, receiver) = mpsc::channel::<Batch>();
         let receiver = Arc::new(Mutex::new(receiver));
+        let queue = Arc::new(Queue::default());
         let writers = (0..WRITERS)
             .filter_map(|n| {
                 let (shared, receiver) = (Arc::clone(&shared), Arc::clone(&receiver));
+                let closing = Closing(Arc::clone(&queue));
                 let writer = move || {
                     let mut done = Done::default();
                     // The lock is held only while waiting for the next batch.
                     let next = || receiver.lock().ok().and_then(|r| r.recv().ok());
-                    while let Some(batch) = next() {
+                    while let Some((batch, bytes)) = next() {
                         shared.write_batch(batch, &mut done);
+                        closing.0.release(bytes);
                     }
+                    drop(closing);
                     done
                 };
                 std::thread::Builder::new().name(format!("spiegel-write-{n}")).spawn(writer).ok()
@@ -118,21 +181,21 @@ impl Stream {
                 Message::CannotDo { action: Action::Write, cause },
             ));
         }
-        Ok(Stream { shared, prepared, produced: HashSet::new(), sender: Some(sender), writers })
+        let sender = Some(Sender { batches, queue });
+        Ok(Stream { shared, prepared, produced: HashSet::new(), sender, writers })
     }
 
     /// Writes `files` (on a writer thread); a path already put keeps its first file.
     pub fn put(&mut self, mut files: Vec<OutputFile>) {
         files.retain(|file| self.produced.insert(file.path.clone()));
-        if let (false, Some(sender)) = (files.is_empty(), &self.sender) {
-            // A send fails only when every writer is gone: `finish` reports why.
-            let _ = sender.send(files);
+        if let Some(sender) = &self.sender {
+            sender.put(files);
         }
     }
 
     /// A sender for files whose paths are claimed (with [`Stream::claim`]) by no one else.
     pub fn sender(&self) -> Option<Sender> {
-        self.sender.clone().map(Sender)
+        self.sender.clone()
     }
 
     /// Notes paths put through a [`Sender`]: files put later at them are left out.
