@@ -356,6 +356,16 @@ mod tests {
         OutputFile { path: path.into(), content: Content::Bytes(text.as_bytes().to_vec()) }
     }
 
+    /// An output folder with a first build in it: two pages, `a/` and `b/`.
+    fn first_build() -> (tempfile::TempDir, PathBuf) {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("out");
+        let mut stream = Stream::open(&out).unwrap();
+        stream.put(vec![file("a/index.html", "A"), file("b/index.html", "B")]);
+        stream.finish().unwrap();
+        (dir, out)
+    }
+
     fn read(dir: &Path, path: &str) -> String {
         fs::read_to_string(dir.join(path)).unwrap_or_default()
     }
@@ -391,11 +401,7 @@ mod tests {
 
     #[test]
     fn an_aborted_build_leaves_the_previous_output_as_it_was() {
-        let dir = tempfile::tempdir().unwrap();
-        let out = dir.path().join("out");
-        let mut stream = Stream::open(&out).unwrap();
-        stream.put(vec![file("a/index.html", "A"), file("b/index.html", "B")]);
-        stream.finish().unwrap();
+        let (_dir, out) = first_build();
         let mut stream = Stream::open(&out).unwrap();
         stream.put(vec![file("a/index.html", "A2"), file("n/index.html", "new")]);
         drop(stream);
@@ -407,11 +413,7 @@ mod tests {
 
     #[test]
     fn a_later_build_replaces_changed_files_and_removes_stale_ones() {
-        let dir = tempfile::tempdir().unwrap();
-        let out = dir.path().join("out");
-        let mut stream = Stream::open(&out).unwrap();
-        stream.put(vec![file("a/index.html", "A"), file("b/index.html", "B")]);
-        stream.finish().unwrap();
+        let (_dir, out) = first_build();
         let mut stream = Stream::open(&out).unwrap();
         stream.put(vec![file("a/index.html", "A2"), file("c/index.html", "C")]);
         let written = stream.finish().unwrap();
