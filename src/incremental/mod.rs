@@ -18,7 +18,9 @@
 //! was made again and hand on the output files that changed. `build` is the first
 //! update of a new session, so build and serve run one pipeline; tests check that a
 //! series of updates gives a fresh build's output, byte for byte. A failed update
-//! changes nothing: the next one compares with the last good.
+//! changes nothing: the next one compares with the last good. A one-shot build
+//! ([`Session::once`], [`Session::update_into`]) keeps nothing for a next update and
+//! hands each output file to a [`Stream`] as soon as it is made.
 
 mod affected;
 mod files;
@@ -276,9 +278,9 @@ impl Session {
     }
 
     /// Like [`Session::update`]; with a `stream` (a session made by [`Session::once`]),
-    /// every output file goes to the stream as soon as it is made, and the update hands
-    /// on none: pages a batch at a time, so memory never holds the whole site's output.
-    /// On a problem the caller aborts the stream.
+    /// every output file goes to the stream as soon as it is made (each page as it is
+    /// rendered), and the update hands on none, so memory never holds the whole site's
+    /// output. On a problem the caller aborts the stream.
     pub fn update_into(
         &mut self,
         changed: &[PathBuf],
@@ -588,6 +590,11 @@ impl Session {
     }
 }
 
+/// Where the `card.js` of the page written at `page` (`…/index.html`) goes.
+fn card_path(page: &str) -> String {
+    format!("{}card.js", page.strip_suffix("index.html").unwrap_or_default())
+}
+
 /// What search sees of each page, indexed like `site.pages` (none for the search page).
 type Docs = Vec<Option<Arc<search::SearchDoc>>>;
 
@@ -610,8 +617,6 @@ fn render_pages(
     };
     // A build that already failed writes nothing more: it will take back what it wrote.
     let send = diagnostics.is_empty();
-    let card_path =
-        |page: &str| format!("{}card.js", page.strip_suffix("index.html").unwrap_or_default());
     let each = |mut page: render::RenderedPage| {
         let doc = search.and_then(|config| {
             search::document(inputs.site, inputs.links, config, &page).map(Arc::new)
@@ -744,10 +749,9 @@ fn card_files(
     which: &[usize],
     old: Option<(&Site, &[usize])>,
 ) -> Made {
-    let path =
-        |page: &str| format!("{}card.js", page.strip_suffix("index.html").unwrap_or_default());
     let card = |page: &render::RenderedPage| {
-        page.card.as_ref().map(|card| (path(&page.path), Content::Bytes(card.clone().into_bytes())))
+        let content = |card: &String| Content::Bytes(card.clone().into_bytes());
+        page.card.as_ref().map(|card| (card_path(&page.path), content(card)))
     };
     let Some((old_site, gone)) = old else {
         return Made::All(pages.iter().filter_map(card).collect());
@@ -758,7 +762,7 @@ fn card_files(
     for page in which.iter().filter_map(|&i| pages.get(i)) {
         match card(page) {
             Some(file) => files.push(file),
-            None => removed.push(path(&page.path)),
+            None => removed.push(card_path(&page.path)),
         }
     }
     Made::Some(files, removed)
