@@ -132,7 +132,9 @@ fn measure(mode: &str, path: &Path) -> ExitCode {
     let files = match mode {
         "once" => {
             let mut files = Vec::new();
-            search::index_once(&config, docs, &mut |batch| files.extend(batch));
+            if let Err(e) = search::index_once(&config, docs, &mut |batch| files.extend(batch)) {
+                return fail(&format!("a page does not read back: {e}"));
+            }
             files
         }
         _ => search::SearchIndex::new(config).update(docs).files,

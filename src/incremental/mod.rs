@@ -375,15 +375,18 @@ impl Session {
             (Some(stream), Some(docs)) => {
                 let docs: Vec<_> = docs.into_iter().flatten().collect();
                 if diagnostics.is_empty() {
-                    timings.time("search", || {
+                    let made = timings.time("search", || {
                         search::index_once(&search::config(&config), docs, &mut |files| {
                             stream.put(files.into_iter().map(search_file).collect())
                         })
                     });
+                    if let Err(e) = made {
+                        diagnostics.push(spill_error(&e));
+                    }
                 }
                 Some(Vec::new())
             }
-            (_, docs) => docs,
+            _ => None,
         };
         // Taken out of the last good build: a failed update drops it, and the next one
         // makes every part again.
@@ -409,11 +412,8 @@ impl Session {
         // same path, the collection page wins, and a stream keeps the first it gets.
         let old_terms = self.good.as_ref().filter(|_| !everything).map(|g| (&*g.terms, &g.site));
         let listings = timings.time("listings", || {
-            match render_listings(&inputs, (old_terms, &terms), &affected.old_of, &mut diagnostics)
-            {
-                Made::All(made) => Made::All(streamed(&mut stream, made, &diagnostics)),
-                some => some,
-            }
+            let terms = (old_terms, &*terms);
+            render_listings(&inputs, terms, &affected.old_of, &mut stream, &mut diagnostics)
         });
         if !diagnostics.is_empty() {
             return Err(diagnostics);
@@ -595,8 +595,9 @@ fn card_path(page: &str) -> String {
     format!("{}card.js", page.strip_suffix("index.html").unwrap_or_default())
 }
 
-/// What search sees of each page, indexed like `site.pages` (none for the search page).
-type Docs = Vec<Option<Arc<search::SearchDoc>>>;
+/// What search sees of each page, indexed like `site.pages` (none for the search page),
+/// its text parked outside memory where it can be until the index is made.
+type Docs = Vec<Option<search::ParkedDoc>>;
 
 /// Renders the pages `which`. With a stream, each page's html and card go to the stream
 /// from the thread that rendered it, the page keeps only what later stages read (its
@@ -617,9 +618,11 @@ fn render_pages(
     };
     // A build that already failed writes nothing more: it will take back what it wrote.
     let send = diagnostics.is_empty();
+    let spill = search.and_then(|_| search::Spill::new().ok());
     let each = |mut page: render::RenderedPage| {
         let doc = search.and_then(|config| {
-            search::document(inputs.site, inputs.links, config, &page).map(Arc::new)
+            let doc = search::document(inputs.site, inputs.links, config, &page)?;
+            Some(search::Spill::park(spill.as_ref(), doc))
         });
         let html = std::mem::take(&mut page.html).into_bytes();
         let mut files = vec![OutputFile { path: page.path.clone(), content: Content::Bytes(html) }];
@@ -636,7 +639,7 @@ fn render_pages(
     };
     let made = render::render_each(inputs, which, with, &each, diagnostics);
     drop(sender);
-    let mut docs = search.map(|_| vec![None; inputs.site.pages.len()]);
+    let mut docs: Option<Docs> = search.map(|_| inputs.site.pages.iter().map(|_| None).collect());
     let mut pages = Vec::with_capacity(made.len());
     let mut claimed = Vec::with_capacity(made.len() * 2);
     for (page, card, doc) in made {
@@ -722,15 +725,26 @@ fn site_files(
 }
 
 /// The listing pages: all of them, or after an edit those [`listings::changed`] names.
+/// With a stream, all of them go to it one taxonomy at a time (unless a problem was
+/// found before).
 fn render_listings(
     inputs: &render::Inputs<'_>,
     (old, new): (Option<(&Terms, &Site)>, &Terms),
     old_of: &[Option<usize>],
+    stream: &mut Option<&mut Stream>,
     diagnostics: &mut Diagnostics,
 ) -> Made {
-    let pairs = |files: Vec<OutputFile>| files.into_iter().map(|f| (f.path, f.content)).collect();
+    let pairs = |files: Vec<OutputFile>| files.into_iter().map(|f| (f.path, f.content));
     let Some(old) = old else {
-        return Made::All(pairs(render::listing::render(inputs, diagnostics)));
+        let send = diagnostics.is_empty();
+        let mut kept = Vec::new();
+        let mut emit = |files: Vec<OutputFile>| match stream {
+            Some(stream) if send => stream.put(files),
+            Some(_) => {}
+            None => kept.extend(pairs(files)),
+        };
+        render::listing::render_each(inputs, &render::listing::Wanted::ALL, &mut emit, diagnostics);
+        return Made::All(kept);
     };
     let changed = listings::changed(old, (new, inputs.site), old_of);
     let wanted = render::listing::Wanted {
@@ -739,7 +753,7 @@ fn render_listings(
         not_found: false,
     };
     let files = render::listing::render_wanted(inputs, &wanted, diagnostics);
-    Made::Some(pairs(files), changed.gone)
+    Made::Some(pairs(files).collect(), changed.gone)
 }
 
 /// Each entry's `card.js`: all of them at a first build, afterwards those of the pages
@@ -1026,6 +1040,13 @@ fn changes(
     out.sort_by(|a, b| a.path.cmp(&b.path));
     removed.sort();
     Update { files: out, removed, pages: site.pages.len(), rendered: count, ..Update::default() }
+}
+
+/// A page's text could not be read back from the temporary folder it was parked in.
+fn spill_error(e: &std::io::Error) -> Diagnostic {
+    let cause = e.to_string();
+    let message = crate::diag::Message::CannotDo { action: crate::diag::Action::Read, cause };
+    Diagnostic::file(std::env::temp_dir(), message)
 }
 
 #[cfg(test)]

@@ -80,11 +80,9 @@ pub(super) fn facets<'a>(
 
 /// Every listing page and the 404 page.
 pub fn render(inputs: &Inputs<'_>, diagnostics: &mut Diagnostics) -> Vec<OutputFile> {
-    render_wanted(
-        inputs,
-        &Wanted { overview: &|_| true, term: &|_, _| true, not_found: true },
-        diagnostics,
-    )
+    let mut files = Vec::new();
+    render_each(inputs, &Wanted::ALL, &mut |made| files.extend(made), diagnostics);
+    files
 }
 
 /// Which listing pages to render: after an edit, serve renders only those whose
@@ -97,6 +95,12 @@ pub struct Wanted<'w> {
     pub not_found: bool,
 }
 
+impl Wanted<'static> {
+    /// Every listing page and the 404 page.
+    pub const ALL: Wanted<'static> =
+        Wanted { overview: &|_| true, term: &|_, _| true, not_found: true };
+}
+
 /// The listing pages `wanted` names.
 pub fn render_wanted(
     inputs: &Inputs<'_>,
@@ -104,16 +108,29 @@ pub fn render_wanted(
     diagnostics: &mut Diagnostics,
 ) -> Vec<OutputFile> {
     let mut files = Vec::new();
+    render_each(inputs, wanted, &mut |made| files.extend(made), diagnostics);
+    files
+}
+
+/// The listing pages `wanted` names, handed to `emit` one taxonomy at a time, so that a
+/// build holds one taxonomy's pages at most (each value's page lists all its entries:
+/// together they are about as large as the site's text).
+pub fn render_each(
+    inputs: &Inputs<'_>,
+    wanted: &Wanted<'_>,
+    emit: &mut dyn FnMut(Vec<OutputFile>),
+    diagnostics: &mut Diagnostics,
+) {
     let mut problems = Vec::new();
     for taxonomy in inputs.taxonomies {
         match render_taxonomy(inputs, taxonomy, wanted) {
-            Ok(pages) => files.extend(pages),
+            Ok(pages) => emit(pages),
             Err(d) => problems.push(d),
         }
     }
     if wanted.not_found {
         match render_not_found(inputs) {
-            Ok(file) => files.push(file),
+            Ok(file) => emit(vec![file]),
             Err(d) => problems.push(d),
         }
     }
@@ -121,7 +138,6 @@ pub fn render_wanted(
     let mut seen = std::collections::HashSet::new();
     problems.retain(|d| seen.insert((d.path.clone(), d.line, d.col, d.message.clone())));
     diagnostics.extend(problems);
-    files
 }
 
 /// Where a listing sits in the site: its kind's index, or nothing for tags.

@@ -61,6 +61,7 @@ mod index;
 mod once;
 mod rank;
 mod shard;
+mod spill;
 mod steps;
 mod stopwords;
 mod synonyms;
@@ -76,6 +77,7 @@ mod tests;
 pub use from_site::{config, document, documents};
 pub use index::{IndexUpdate, SearchIndex};
 pub use once::index_once;
+pub use spill::{Doc, ParkedDoc, Spill};
 pub use synonyms::default_synonyms;
 
 /// One page as search sees it.

@@ -11,7 +11,7 @@
 //! batches as they are made. Every step and encoding is the one `index` uses (`steps`,
 //! `analyse`, `rank`), so the bytes are the same.
 
-use std::sync::Arc;
+use std::io;
 
 use rayon::prelude::*;
 
@@ -20,13 +20,14 @@ use super::fasthash::FastMap;
 use super::filter::Filters;
 use super::rank::MAX_POSTINGS;
 use super::rank::{client_order, idf, impact_of_norm, keep_best, length_norm, pivot_length};
+use super::spill::Doc;
 use super::steps::{
     client_file, compound_parts, entry_file, fragment_file, in_id_order, rarity, shard_file,
     shard_starts, title_order,
 };
 use super::synonyms::SynonymTable;
 use super::{encode, splits_compounds, stopwords};
-use super::{SearchConfig, SearchDoc, SearchFile};
+use super::{SearchConfig, SearchFile};
 
 /// Pages analysed or made into fragments together: enough to keep both cores busy, few
 /// enough that their terms and fragments take little memory.
@@ -37,28 +38,29 @@ const SHARD_BATCH: usize = 64;
 /// Every file of the index for `docs` (any order), handed to `emit` in batches as they
 /// are made, each file exactly once; the same bytes as
 /// `SearchIndex::new(config).update(docs).files`. Each page is dropped once its fragment
-/// is made, so the caller should hand over the only references to them.
-pub fn index_once(
+/// is made, so the caller should hand over the only references to them. Fails only when
+/// a page cannot be read back (from a [`Spill`](super::Spill)).
+pub fn index_once<D: Doc>(
     config: &SearchConfig,
-    docs: Vec<Arc<SearchDoc>>,
+    docs: Vec<D>,
     emit: &mut dyn FnMut(Vec<SearchFile>),
-) {
+) -> io::Result<()> {
     let synonyms = SynonymTable::new(&config.synonyms);
     let analyser = Analyser::new(stopwords::stop_words(&config.language), &synonyms);
     let id_of_input = title_order(&docs);
     let docs = in_id_order(docs, &id_of_input);
     drop(id_of_input);
     let doc_count = docs.len();
-    let filters = Filters::collect(&docs.iter().map(|d| &**d).collect::<Vec<_>>());
+    let filters = Filters::collect(&docs.iter().map(Doc::meta).collect::<Vec<_>>());
     let mut first = filters.files();
     first.push(client_file());
     emit(first);
-    let mut vocabulary = Vocabulary::read(&analyser, &docs, splits_compounds(&config.language));
+    let mut vocabulary = Vocabulary::read(&analyser, &docs, splits_compounds(&config.language))?;
     let doc_terms = std::mem::take(&mut vocabulary.doc_terms);
     let ids: FastMap<&str, u32> =
         vocabulary.terms.iter().enumerate().map(|(id, t)| (&**t, id as u32)).collect();
     let pass = Impacts { vocabulary: &vocabulary, ids: &ids, filters: &filters };
-    let lists = pass.run(docs, doc_terms, emit);
+    let lists = pass.run(docs, doc_terms, emit)?;
     drop(ids);
     let mut order: Vec<(&str, String)> = lists
         .into_par_iter()
@@ -77,6 +79,7 @@ pub fn index_once(
         emit(batch.par_iter().map(|s| shard_file(&order, s)).collect());
     }
     emit(vec![entry_file(config, doc_count, &shards, &filters)]);
+    Ok(())
 }
 
 /// A page's terms before compound parts: `(term id, weight id)`, sorted.
@@ -136,14 +139,16 @@ impl Interner {
 impl Vocabulary {
     /// Analyses `docs` (in doc-id order) for their terms and lengths and, when the
     /// language `splits` compounds, finds the parts of every word.
-    fn read(analyser: &Analyser<'_>, docs: &[Arc<SearchDoc>], splits: bool) -> Vocabulary {
+    fn read<D: Doc>(analyser: &Analyser<'_>, docs: &[D], splits: bool) -> io::Result<Vocabulary> {
         let mut interner = Interner::default();
         let mut doc_terms: Vec<PageTerms> = Vec::with_capacity(docs.len());
         let mut lengths: Vec<u32> = Vec::with_capacity(docs.len());
-        let analyse =
-            |chunk: &[Arc<SearchDoc>]| chunk.par_iter().map(|d| analyser.analyse_flat(d)).collect();
+        let analyse = |chunk: &[D]| -> io::Result<Vec<FlatTerms>> {
+            chunk.par_iter().map(|d| Ok(analyser.analyse_flat(&*d.full()?))).collect()
+        };
         let mut chunks = docs.chunks(CHUNK);
-        let mut pending: Vec<FlatTerms> = chunks.next().map(analyse).unwrap_or_default();
+        let mut pending: Vec<FlatTerms> =
+            chunks.next().map(analyse).transpose()?.unwrap_or_default();
         // Interning is one thread's work: it goes on while the next chunk is analysed.
         loop {
             let done = std::mem::take(&mut pending);
@@ -158,7 +163,7 @@ impl Vocabulary {
                 || next.map(analyse),
             );
             match analysed {
-                Some(analysed) => pending = analysed,
+                Some(analysed) => pending = analysed?,
                 None => break,
             }
         }
@@ -190,7 +195,7 @@ impl Vocabulary {
         let total_length = lengths.iter().map(|&l| u64::from(l.max(1))).sum();
         let pivot = pivot_length(total_length, docs.len());
         let weights = interner.weights;
-        Vocabulary { terms, doc_terms, weights, parts, doc_frequency, lengths, pivot }
+        Ok(Vocabulary { terms, doc_terms, weights, parts, doc_frequency, lengths, pivot })
     }
 
     fn parts_of(&self, term: &u32) -> &[u32] {
@@ -280,12 +285,12 @@ impl Impacts<'_> {
     /// Hands on the fragment files of `docs` (in doc-id order, with their `doc_terms`)
     /// chunk by chunk, dropping the pages as it goes; returns each term's best postings
     /// found, by term id.
-    fn run(
+    fn run<D: Doc>(
         &self,
-        docs: Vec<Arc<SearchDoc>>,
+        docs: Vec<D>,
         doc_terms: Vec<PageTerms>,
         emit: &mut dyn FnMut(Vec<SearchFile>),
-    ) -> Vec<Vec<(u32, u8)>> {
+    ) -> io::Result<Vec<Vec<(u32, u8)>>> {
         let vocabulary = self.vocabulary;
         let doc_count = docs.len();
         let idf: Vec<f64> =
@@ -310,24 +315,23 @@ impl Impacts<'_> {
                     let at = base;
                     let made = chunk.into_par_iter().enumerate().map(|(n, (doc, terms))| {
                         let id = at + n as u32;
-                        (
-                            self.impacts(&terms, id, &idf),
-                            fragment_file(id, &doc, self.filters, &rarity),
-                        )
+                        let fragment = fragment_file(id, &*doc.full()?, self.filters, &rarity);
+                        Ok((self.impacts(&terms, id, &idf), fragment))
                     });
-                    made.collect::<Vec<Made>>()
+                    made.collect::<io::Result<Vec<Made>>>()
                 },
             );
             if !files.is_empty() {
                 emit(files);
             }
+            let made = made?;
             if made.is_empty() {
                 break;
             }
             base += made.len() as u32;
             pending = made;
         }
-        lists
+        Ok(lists)
     }
 
     /// The impact level of each term (compound parts included) on the page `id` with the
@@ -348,24 +352,44 @@ impl Impacts<'_> {
 #[cfg(test)]
 mod tests {
     use super::super::client_tests::fixture_site;
+    use super::super::spill::{ParkedDoc, Spill};
     use super::super::synthetic::site;
-    use super::super::{SearchIndex, SearchSection};
+    use super::super::{SearchDoc, SearchIndex, SearchSection};
     use super::*;
+    use std::sync::Arc;
 
-    /// The files of both builds, sorted by path; each path handed on once.
-    fn both(docs: &[SearchDoc], config: &SearchConfig) -> (Vec<SearchFile>, Vec<SearchFile>) {
-        let arcs = || docs.iter().cloned().map(Arc::new).collect::<Vec<_>>();
-        let mut kept = SearchIndex::new(config.clone()).update(arcs()).files;
+    /// The files of a one-shot build, sorted by path, each path handed on once.
+    fn once_files<D: Doc>(docs: Vec<D>, config: &SearchConfig) -> Vec<SearchFile> {
+        let count = docs.len();
         let mut once = Vec::new();
         let mut batches = 0;
-        index_once(config, arcs(), &mut |batch| {
+        let made = index_once(config, docs, &mut |batch| {
             batches += 1;
             once.extend(batch);
         });
-        kept.sort_by(|a, b| a.path.cmp(&b.path));
+        assert!(made.is_ok(), "{made:?}");
         once.sort_by(|a, b| a.path.cmp(&b.path));
         assert!(once.windows(2).all(|w| w[0].path != w[1].path), "a file handed on twice");
-        assert!(docs.len() < CHUNK || batches > 2, "files come in batches");
+        assert!(count < CHUNK || batches > 2, "files come in batches");
+        once
+    }
+
+    /// The files of both builds, sorted by path; the one-shot build's the same whether
+    /// its pages' texts were parked in a spill file or held in memory.
+    fn both(docs: &[SearchDoc], config: &SearchConfig) -> (Vec<SearchFile>, Vec<SearchFile>) {
+        let arcs = || docs.iter().cloned().map(Arc::new).collect::<Vec<_>>();
+        let mut kept = SearchIndex::new(config.clone()).update(arcs()).files;
+        kept.sort_by(|a, b| a.path.cmp(&b.path));
+        let once = once_files(arcs(), config);
+        let spill = Spill::new().unwrap();
+        let parked = docs.iter().map(|d| Spill::park(Some(&spill), d.clone())).collect();
+        let from_spill = once_files::<ParkedDoc>(parked, config);
+        assert!(
+            once.iter()
+                .map(|f| (&f.path, &f.bytes))
+                .eq(from_spill.iter().map(|f| (&f.path, &f.bytes))),
+            "the same files from a spill"
+        );
         (kept, once)
     }
 

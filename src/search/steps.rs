@@ -3,14 +3,13 @@
 //! pages: doc ids, compound parts, word rarity, and the shard, fragment, entry and
 //! client files.
 
-use std::sync::Arc;
-
 use rayon::prelude::*;
 
 use super::compound::CompoundSplitter;
 use super::entry::Entry;
 use super::filter::Filters;
 use super::rank::{client_order, LEVEL_STEP};
+use super::spill::Doc;
 use super::synonyms::SynonymTable;
 use super::{encode, fragment, shard, stopwords, tokenize};
 use super::{SearchConfig, SearchDoc, SearchFile, CLIENT_SCRIPT};
@@ -20,11 +19,11 @@ pub(super) type Shard = (String, String, usize);
 
 /// Doc ids follow the folded title (then URL), so that browsing a filter lists pages
 /// alphabetically and the output does not depend on the order pages were handed in.
-pub(super) fn title_order(docs: &[Arc<SearchDoc>]) -> Vec<u32> {
+pub(super) fn title_order<D: Doc>(docs: &[D]) -> Vec<u32> {
     let mut keyed: Vec<(String, usize)> =
-        docs.iter().enumerate().map(|(n, d)| (tokenize::fold(&d.title), n)).collect();
+        docs.iter().enumerate().map(|(n, d)| (tokenize::fold(&d.meta().title), n)).collect();
     keyed.sort_by(|a, b| {
-        let (x, y) = (&docs[a.1], &docs[b.1]);
+        let (x, y) = (docs[a.1].meta(), docs[b.1].meta());
         a.0.cmp(&b.0).then_with(|| x.title.cmp(&y.title)).then_with(|| x.url.cmp(&y.url))
     });
     let mut id_of_input = vec![0; docs.len()];
@@ -35,8 +34,8 @@ pub(super) fn title_order(docs: &[Arc<SearchDoc>]) -> Vec<u32> {
 }
 
 /// The pages of `input` in doc-id order.
-pub(super) fn in_id_order(input: Vec<Arc<SearchDoc>>, id_of_input: &[u32]) -> Vec<Arc<SearchDoc>> {
-    let mut keyed: Vec<(u32, Arc<SearchDoc>)> = id_of_input.iter().copied().zip(input).collect();
+pub(super) fn in_id_order<D>(input: Vec<D>, id_of_input: &[u32]) -> Vec<D> {
+    let mut keyed: Vec<(u32, D)> = id_of_input.iter().copied().zip(input).collect();
     keyed.sort_unstable_by_key(|(id, _)| *id);
     keyed.into_iter().map(|(_, doc)| doc).collect()
 }
