@@ -28,6 +28,7 @@ pub mod render;
 pub mod search;
 pub mod serve;
 pub mod slug;
+pub mod spill;
 pub mod starter;
 pub mod taxonomy;
 pub mod write;

@@ -618,11 +618,11 @@ fn render_pages(
     };
     // A build that already failed writes nothing more: it will take back what it wrote.
     let send = diagnostics.is_empty();
-    let spill = search.and_then(|_| search::Spill::new().ok());
+    let spill = search.and_then(|_| crate::spill::Spill::new().ok());
     let each = |mut page: render::RenderedPage| {
         let doc = search.and_then(|config| {
             let doc = search::document(inputs.site, inputs.links, config, &page)?;
-            Some(search::Spill::park(spill.as_ref(), doc))
+            Some(search::ParkedDoc::new(spill.as_ref(), doc))
         });
         let html = std::mem::take(&mut page.html).into_bytes();
         let mut files = vec![OutputFile { path: page.path.clone(), content: Content::Bytes(html) }];

@@ -90,7 +90,9 @@ fn run(root: &Path, cache: &Path, job: &Job<'_>) -> Result<(Vec<OutputFile>, boo
     };
     let bytes = match job.content {
         Content::Bytes(bytes) => bytes.clone(),
-        Content::Parts(parts) => parts.join(),
+        Content::Parts(parts) => parts.join().map_err(|e| {
+            Diagnostic::file(shown(job.content), Message::CannotReadPhoto { cause: e.to_string() })
+        })?,
         Content::Copy(source) => fs::read(source).map_err(|e| {
             Diagnostic::file(shown(job.content), Message::CannotReadPhoto { cause: e.to_string() })
                 .with_hint(Hint::CheckFile)

@@ -22,7 +22,8 @@ use crate::config::{Kind, FILE_NAME};
 use crate::diag::{Diagnostic, Diagnostics};
 use crate::load::Role;
 use crate::markdown::Highlighter;
-use crate::write::{Content, Parts};
+use crate::spill::Spill;
+use crate::write::{Content, Parts, Piece};
 
 /// The books of the kinds that have one, and the selection page.
 pub fn render_collections(
@@ -46,12 +47,16 @@ pub struct Books {
     /// The theme with `book.html` cut at its loops over the entries, when the book can be
     /// put together.
     skeleton: Option<Option<Skeleton>>,
+    /// Where a build for one time parks the entries' parts until the book is written:
+    /// a book holds every entry, and is larger than their Markdown.
+    spill: Option<Arc<Spill>>,
 }
 
 impl Books {
     /// Books for builds to come (`keep`), or for one build only.
     pub fn new(keep: bool) -> Books {
-        Books { drop_views: !keep, ..Books::default() }
+        let spill = if keep { None } else { Spill::new().ok() };
+        Books { drop_views: !keep, spill, ..Books::default() }
     }
 }
 
@@ -61,7 +66,7 @@ struct BookParts {
     urls: Vec<String>,
     views: Vec<Value>,
     /// Per entry, its part for each of the skeleton's loops.
-    parts: Vec<Vec<Arc<str>>>,
+    parts: Vec<Vec<Piece>>,
     /// Whether the book was put together from these parts.
     made: bool,
 }
@@ -83,7 +88,12 @@ pub fn render_collections_kept(
         for kind in inputs.config.kinds() {
             if let Some(url) = book_url(kind) {
                 let mut parts = books.books.remove(&url).unwrap_or_default();
-                let making = (skeleton.as_ref(), fresh, books.drop_views);
+                let making = Making {
+                    skeleton: skeleton.as_ref(),
+                    fresh,
+                    drop_views: books.drop_views,
+                    spill: books.spill.as_ref(),
+                };
                 let made = free_url(&url, inputs)
                     .and_then(|()| book(kind, &url, (inputs, lists), making, &mut parts));
                 books.books.insert(url, parts);
@@ -243,15 +253,23 @@ fn without_comments(text: &str) -> String {
     out
 }
 
-/// The theme cut at the book's loops (none: render the whole template), which entries
-/// to make again, and whether their views may go once their parts are made.
-type Making<'m> = (Option<&'m Skeleton>, &'m (dyn Fn(usize) -> bool + Sync), bool);
+/// How a book's entries are made this time.
+struct Making<'m> {
+    /// The theme cut at the book's loops (none: render the whole template).
+    skeleton: Option<&'m Skeleton>,
+    /// Which entries to make again.
+    fresh: &'m (dyn Fn(usize) -> bool + Sync),
+    /// Whether their views may go once their parts are made.
+    drop_views: bool,
+    /// Where their parts wait for the book to be written, if not in memory.
+    spill: Option<&'m Arc<Spill>>,
+}
 
 fn book(
     kind: &Kind,
     url: &str,
     (inputs, lists): (&Inputs<'_>, &Lists),
-    (skeleton, fresh, drop_views): Making<'_>,
+    Making { skeleton, fresh, drop_views, spill }: Making<'_>,
     parts: &mut BookParts,
 ) -> Result<Option<(String, Content)>, Diagnostic> {
     let linker = linker(inputs);
@@ -290,7 +308,7 @@ fn book(
     context.insert("page", &page);
     context.insert("root", &root);
     let drop_views = drop_views && skeleton.is_some_and(|s| !s.shows_views);
-    let making = Entries { url, inputs, lists, skeleton, context: &context, drop_views };
+    let making = Entries { url, inputs, lists, skeleton, context: &context, drop_views, spill };
     for (n, made) in make.iter().zip(making.make(&make, entries)) {
         let (view, entry_parts) = made?;
         (parts.urls[*n], parts.views[*n], parts.parts[*n]) =
@@ -302,7 +320,7 @@ fn book(
 }
 
 /// An entry's view, and its part for each of the book's loops.
-type EntryParts = (Value, Vec<Arc<str>>);
+type EntryParts = (Value, Vec<Piece>);
 
 /// What rendering a book's entries takes: the book's own context among that.
 struct Entries<'e> {
@@ -312,6 +330,7 @@ struct Entries<'e> {
     skeleton: Option<&'e Skeleton>,
     context: &'e tera::Context,
     drop_views: bool,
+    spill: Option<&'e Arc<Spill>>,
 }
 
 impl Entries<'_> {
@@ -334,13 +353,21 @@ impl Entries<'_> {
                     let mut context = self.context.clone();
                     context.insert(name.as_str(), &view);
                     let part = skeleton.tera.render(&part_template(i), &context);
-                    parts.push(Arc::from(part.map_err(|e| tera_error(url, &e, inputs))?));
+                    parts.push(self.piece(part.map_err(|e| tera_error(url, &e, inputs))?));
                 }
                 // The book's length stays what the skeleton sees.
                 let view = if self.drop_views { Value::Null } else { view };
                 Ok((view, parts))
             })
             .collect()
+    }
+
+    /// A part parked in the spill, or held where there is none or it cannot be written.
+    fn piece(&self, part: String) -> Piece {
+        match self.spill.map(|spill| spill.park(part.as_bytes())) {
+            Some(Ok(parked)) => Piece::Parked(parked),
+            _ => Piece::Text(part.into()),
+        }
     }
 }
 /// The book: its skeleton rendered, with the entries' kept parts where its loops were;
@@ -373,8 +400,8 @@ fn put_together(
 
 /// The book's skeleton with each loop's parts where its mark is, or `None` when the
 /// skeleton does not show each loop once.
-fn with_parts(skeleton: &str, loops: usize, entries: &[Vec<Arc<str>>]) -> Option<Parts> {
-    let mut joined: Vec<Arc<str>> = Vec::with_capacity(loops * (entries.len() + 1) + 1);
+fn with_parts(skeleton: &str, loops: usize, entries: &[Vec<Piece>]) -> Option<Parts> {
+    let mut joined: Vec<Piece> = Vec::with_capacity(loops * (entries.len() + 1) + 1);
     let mut seen = vec![false; loops];
     let mut rest = skeleton;
     while let Some(at) = rest.find(MARK) {
@@ -383,12 +410,12 @@ fn with_parts(skeleton: &str, loops: usize, entries: &[Vec<Arc<str>>]) -> Option
         if std::mem::replace(seen.get_mut(n)?, true) {
             return None;
         }
-        joined.push(Arc::from(&rest[..at]));
+        joined.push(Piece::Text(Arc::from(&rest[..at])));
         joined
             .extend(entries.iter().map(|parts| parts.get(n).cloned()).collect::<Option<Vec<_>>>()?);
         rest = after;
     }
-    joined.push(Arc::from(rest));
+    joined.push(Piece::Text(Arc::from(rest)));
     seen.iter().all(|&s| s).then(|| Parts(joined.into()))
 }
 

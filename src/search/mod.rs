@@ -59,9 +59,9 @@ mod fragment;
 mod from_site;
 mod index;
 mod once;
+mod parked;
 mod rank;
 mod shard;
-mod spill;
 mod steps;
 mod stopwords;
 mod synonyms;
@@ -77,7 +77,7 @@ mod tests;
 pub use from_site::{config, document, documents};
 pub use index::{IndexUpdate, SearchIndex};
 pub use once::index_once;
-pub use spill::{Doc, ParkedDoc, Spill};
+pub use parked::{Doc, ParkedDoc};
 pub use synonyms::default_synonyms;
 
 /// One page as search sees it.

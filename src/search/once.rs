@@ -18,9 +18,9 @@ use rayon::prelude::*;
 use super::analyse::{with_compound_parts, Analyser, DocTerms, FlatTerms, TermWeight};
 use super::fasthash::FastMap;
 use super::filter::Filters;
+use super::parked::Doc;
 use super::rank::MAX_POSTINGS;
 use super::rank::{client_order, idf, impact_of_norm, keep_best, length_norm, pivot_length};
-use super::spill::Doc;
 use super::steps::{
     client_file, compound_parts, entry_file, fragment_file, in_id_order, rarity, shard_file,
     shard_starts, title_order,
@@ -39,7 +39,7 @@ const SHARD_BATCH: usize = 64;
 /// are made, each file exactly once; the same bytes as
 /// `SearchIndex::new(config).update(docs).files`. Each page is dropped once its fragment
 /// is made, so the caller should hand over the only references to them. Fails only when
-/// a page cannot be read back (from a [`Spill`](super::Spill)).
+/// a page cannot be read back (from a [`Spill`](crate::spill::Spill)).
 pub fn index_once<D: Doc>(
     config: &SearchConfig,
     docs: Vec<D>,
@@ -352,10 +352,11 @@ impl Impacts<'_> {
 #[cfg(test)]
 mod tests {
     use super::super::client_tests::fixture_site;
-    use super::super::spill::{ParkedDoc, Spill};
+    use super::super::parked::ParkedDoc;
     use super::super::synthetic::site;
     use super::super::{SearchDoc, SearchIndex, SearchSection};
     use super::*;
+    use crate::spill::Spill;
     use std::sync::Arc;
 
     /// The files of a one-shot build, sorted by path, each path handed on once.
@@ -382,7 +383,7 @@ mod tests {
         kept.sort_by(|a, b| a.path.cmp(&b.path));
         let once = once_files(arcs(), config);
         let spill = Spill::new().unwrap();
-        let parked = docs.iter().map(|d| Spill::park(Some(&spill), d.clone())).collect();
+        let parked = docs.iter().map(|d| ParkedDoc::new(Some(&spill), d.clone())).collect();
         let from_spill = once_files::<ParkedDoc>(parked, config);
         assert!(
             once.iter()

@@ -134,7 +134,7 @@ pub(crate) fn lookup(files: &Files, raw_path: &str) -> Lookup {
 pub(crate) fn read_content(content: &Content, site_root: &Path) -> Result<Vec<u8>, Lookup> {
     match content {
         Content::Bytes(bytes) => Ok(bytes.clone()),
-        Content::Parts(parts) => Ok(parts.join()),
+        Content::Parts(parts) => parts.join().map_err(|_| Lookup::Refused("cannot be read")),
         Content::Copy(source) => {
             let real = source.canonicalize().map_err(|_| Lookup::NotFound)?;
             if !real.starts_with(site_root) {

@@ -14,10 +14,12 @@ use std::collections::BTreeSet;
 use std::fs;
 use std::io::Write as _;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use rayon::prelude::*;
 
 use crate::diag::{Action, Diagnostic, Hint, Message, Refusal};
+use crate::spill::Parked;
 
 /// A marker in every output folder spiegel writes: only such a folder (or an empty
 /// or new one) is ever cleaned of stale files.
@@ -40,31 +42,71 @@ impl Content {
         match self {
             Content::Bytes(bytes) => bytes.len(),
             Content::Copy(_) => 0,
-            Content::Parts(parts) => parts.0.iter().map(|p| p.len()).sum(),
+            Content::Parts(parts) => parts.0.iter().map(Piece::held).sum(),
         }
     }
 }
 
 /// Shared parts of a text, in order; cloning shares them.
 #[derive(Debug, Clone)]
-pub struct Parts(pub std::sync::Arc<[std::sync::Arc<str>]>);
+pub struct Parts(pub Arc<[Piece]>);
 
-impl Parts {
-    /// The whole text.
-    pub fn join(&self) -> Vec<u8> {
-        let mut bytes = Vec::with_capacity(self.0.iter().map(|p| p.len()).sum());
-        for part in self.0.iter() {
-            bytes.extend_from_slice(part.as_bytes());
+/// One part of a [`Parts`] text: held in memory, or parked in a temporary file by a
+/// one-shot build (a book's cards, which it writes only after making all of them).
+#[derive(Debug, Clone)]
+pub enum Piece {
+    Text(Arc<str>),
+    Parked(Parked),
+}
+
+impl Piece {
+    /// Bytes held in memory.
+    fn held(&self) -> usize {
+        match self {
+            Piece::Text(text) => text.len(),
+            Piece::Parked(_) => 0,
         }
-        bytes
+    }
+
+    fn len(&self) -> usize {
+        match self {
+            Piece::Text(text) => text.len(),
+            Piece::Parked(parked) => parked.len(),
+        }
+    }
+
+    fn bytes(&self) -> std::io::Result<std::borrow::Cow<'_, [u8]>> {
+        match self {
+            Piece::Text(text) => Ok(std::borrow::Cow::Borrowed(text.as_bytes())),
+            Piece::Parked(parked) => parked.read().map(std::borrow::Cow::Owned),
+        }
     }
 }
 
-/// Parts kept between updates are the same parts: only the others are compared.
+impl Parts {
+    /// Parts all held in memory.
+    pub fn texts(texts: impl IntoIterator<Item = Arc<str>>) -> Parts {
+        Parts(texts.into_iter().map(Piece::Text).collect())
+    }
+
+    /// The whole text; fails only when a parked part cannot be read back.
+    pub fn join(&self) -> std::io::Result<Vec<u8>> {
+        let mut bytes = Vec::with_capacity(self.0.iter().map(Piece::len).sum());
+        self.write_to(&mut bytes)?;
+        Ok(bytes)
+    }
+
+    /// Writes the parts one after another, without putting them together first.
+    pub fn write_to(&self, out: &mut impl std::io::Write) -> std::io::Result<()> {
+        self.0.iter().try_for_each(|piece| out.write_all(&piece.bytes()?))
+    }
+}
+
 impl PartialEq for Parts {
     fn eq(&self, other: &Parts) -> bool {
-        let same = |(a, b): (&std::sync::Arc<str>, &std::sync::Arc<str>)| {
-            std::sync::Arc::ptr_eq(a, b) || a == b
+        let same = |(a, b): (&Piece, &Piece)| match (a, b) {
+            (Piece::Text(a), Piece::Text(b)) => Arc::ptr_eq(a, b) || a == b,
+            (a, b) => matches!((a.bytes(), b.bytes()), (Ok(x), Ok(y)) if x == y),
         };
         self.0.len() == other.0.len() && self.0.iter().zip(other.0.iter()).all(same)
     }
@@ -177,7 +219,9 @@ fn stage(output: &Path, file: &OutputFile) -> Result<Option<Staged>, Diagnostic>
         Content::Copy(source) => std::borrow::Cow::Owned(
             fs::read(source).map_err(|e| io_error(source, Action::Read, &e))?,
         ),
-        Content::Parts(parts) => std::borrow::Cow::Owned(parts.join()),
+        Content::Parts(parts) => std::borrow::Cow::Owned(
+            parts.join().map_err(|e| io_error(&std::env::temp_dir(), Action::Read, &e))?,
+        ),
     };
     let exists = match fs::symlink_metadata(&target) {
         Ok(meta) => {

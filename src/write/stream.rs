@@ -340,8 +340,7 @@ impl Shared {
 fn write_parts(target: &Path, parts: &super::Parts) -> std::io::Result<()> {
     let file = fs::File::create_new(target)?;
     let mut out = std::io::BufWriter::with_capacity(1 << 16, file);
-    let written = parts.0.iter().try_for_each(|part| out.write_all(part.as_bytes()));
-    let written = written.and_then(|()| out.flush());
+    let written = parts.write_to(&mut out).and_then(|()| out.flush());
     if written.is_err() {
         let _ = fs::remove_file(target);
     }
@@ -376,7 +375,11 @@ mod tests {
         let out = dir.path().join("out");
         let mut stream = Stream::open(&out).unwrap();
         stream.put(vec![file("a/index.html", "page"), file("a/card.js", "card")]);
-        let parts: Vec<std::sync::Arc<str>> = vec!["boek: ".into(), "een, ".into(), "twee".into()];
+        // One part parked in a spill file, as a one-shot build parks a book's cards.
+        let spill = crate::spill::Spill::new().unwrap();
+        let parked = super::super::Piece::Parked(spill.park(b"een, ").unwrap());
+        let text = |t: &str| super::super::Piece::Text(t.into());
+        let parts = vec![text("boek: "), parked, text("twee")];
         let book = OutputFile {
             path: "boek/index.html".into(),
             content: Content::Parts(super::super::Parts(parts.into())),
