@@ -64,6 +64,7 @@ fn dump(root: &Path, out: &Path) -> ExitCode {
         links: &links,
         config: &config,
         theme: &theme,
+        released: None,
         taxonomies: &taxonomies,
         feeds: &feeds,
         photos: &photos,

@@ -52,6 +52,8 @@ pub enum Message {
         cause: String,
     },
     FrontMatterNotClosed,
+    /// A page's file is not what it was when the build read it.
+    ChangedDuringBuild,
     NotUtf8Text,
     DuplicateSlug {
         slug: String,
@@ -359,6 +361,10 @@ impl Message {
                 nl("het bestand is niet te lezen: {cause}"),
                 fr("impossible de lire le fichier : {cause}"),
                 en("cannot read the file: {cause}")),
+            M::ChangedDuringBuild => tr!(lang,
+                nl("het bestand veranderde terwijl de site werd gebouwd"),
+                fr("le fichier a changé pendant la construction du site"),
+                en("the file changed while the site was being built")),
             M::FrontMatterNotClosed => tr!(lang,
                 nl("het blok met gegevens bovenaan (front matter) wordt nergens afgesloten"),
                 fr("le bloc d'en-tête (front matter) n'est jamais fermé"),

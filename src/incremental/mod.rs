@@ -297,7 +297,7 @@ impl Session {
         let theme_loaded = self.reload_theme(&config, timings);
         self.reload_content(&config, timings);
         let mut diagnostics = Diagnostics::new();
-        let site =
+        let mut site =
             timings.time("load", || load::site_from(&self.entries, &config, &mut diagnostics));
         let links = timings.time("link", || self.link(&site, &config, &mut diagnostics));
         // Only other files than Markdown can change where an unchanged page's images lead.
@@ -308,6 +308,13 @@ impl Session {
         if self.purpose == Purpose::Check {
             timings.time("readers", || readers::check(&site, &mut diagnostics));
         }
+        // Nothing but rendering reads a page's text from here on: a build for one time
+        // lets go of them, and each page's render reads its file again.
+        let released = (!self.keep).then(|| {
+            self.entries = Entries::new();
+            self.plans = photos::Plans::default();
+            timings.time("release", || load::release::Released::release(&self.root, &mut site))
+        });
         let kept = self
             .good
             .as_ref()
@@ -337,6 +344,7 @@ impl Session {
             taxonomies: &taxonomies,
             feeds: &feeds,
             photos: &photos,
+            released: released.as_ref(),
         };
         let shape = timings.time("shape", || shape(&inputs));
         let new = Build { site: &site, links: &links, lists: &lists };

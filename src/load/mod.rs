@@ -6,6 +6,7 @@
 //! parsing run in parallel; the result is in a stable order (sorted by path).
 
 pub mod frontmatter;
+pub mod release;
 mod validate;
 
 use std::collections::{BTreeMap, HashMap};

@@ -345,7 +345,7 @@ impl Entries<'_> {
                 let e = entries[n];
                 let prefix = format!("{}--", inputs.site.pages[e].slug);
                 let options = ViewOptions { root: &root, id_prefix: Some(&prefix) };
-                let view = page_view(e, inputs, &linker, self.lists, &highlighter, &options).0;
+                let view = page_view(e, inputs, &linker, self.lists, &highlighter, &options)?.0;
                 let view = tera::to_value(&view).map_err(|e| tera_error(url, &e.into(), inputs))?;
                 let Some(skeleton) = self.skeleton else { return Ok((view, Vec::new())) };
                 let mut parts = Vec::with_capacity(skeleton.loops.len());

@@ -56,6 +56,8 @@ pub struct Inputs<'a> {
     pub taxonomies: &'a [crate::taxonomy::Taxonomy],
     pub feeds: &'a [crate::publish::Feed],
     pub photos: &'a crate::photos::Photos,
+    /// The page texts a one-shot build let go of, read again as each page renders.
+    pub released: Option<&'a crate::load::release::Released>,
 }
 
 /// Renders the pages `which` (indices in `site.pages`; a rebuild passes only the pages
@@ -265,7 +267,7 @@ fn page_view<'a>(
     lists: &Lists,
     highlighter: &Highlighter,
     options: &ViewOptions<'_>,
-) -> (PageView<'a>, Vec<Section>) {
+) -> Result<(PageView<'a>, Vec<Section>), Diagnostic> {
     let page = &inputs.site.pages[i];
     let page_links = &inputs.links.pages[i];
     let writer = FromPage { root: options.root, linker };
@@ -283,7 +285,8 @@ fn page_view<'a>(
     };
     let images = inputs.photos.pages.get(i).map_or(&[][..], Vec::as_slice);
     let refs = markdown::References { headings, links: &page_links.resolved, images };
-    let body = markdown::render(page.body(), &refs, &writer, highlighter, &inputs.config.html);
+    let text = crate::load::release::Released::body(inputs.released, i, page)?;
+    let body = markdown::render(&text, &refs, &writer, highlighter, &inputs.config.html);
     let kind = page.kind.as_deref().and_then(|k| inputs.config.kind(k));
     let backlinks = &page_links.backlinks;
     let href = linker.href(page);
@@ -325,7 +328,7 @@ fn page_view<'a>(
         },
         graph: graph_svg(i, inputs, &writer),
     };
-    (view, body.sections)
+    Ok((view, body.sections))
 }
 
 fn render_page(
@@ -338,7 +341,7 @@ fn render_page(
     let page = &inputs.site.pages[i];
     let root = root_prefix(&page.url);
     let options = ViewOptions { root: &root, id_prefix: None };
-    let (view, sections) = page_view(i, inputs, linker, lists, highlighter, &options);
+    let (view, sections) = page_view(i, inputs, linker, lists, highlighter, &options)?;
     let kind = page.kind.as_deref().and_then(|k| inputs.config.kind(k));
     let entries: Vec<LinkView<'_>> = lists
         .entries_for(page, inputs.site, inputs.links)
