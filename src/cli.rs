@@ -295,15 +295,20 @@ fn print_report(options: &BuildOptions, report: &BuildReport, show_timings: bool
     if show_timings {
         let timings = &report.timings;
         let memory = timings.memory.iter().map(Some).chain(std::iter::repeat(None));
-        for ((stage, duration), memory) in timings.stages.iter().zip(memory) {
+        let cpu = timings.cpu.iter().map(Some).chain(std::iter::repeat(None));
+        for (((stage, duration), memory), cpu) in timings.stages.iter().zip(memory).zip(cpu) {
             let ms = duration.as_secs_f64() * 1000.0;
+            let cpu = match cpu.copied().flatten() {
+                Some(cpu) => format!(" {:>8.0} ms cpu", cpu.as_secs_f64() * 1000.0),
+                None => String::new(),
+            };
             match memory.copied().flatten() {
                 Some((now, peak)) => {
                     let mib = |bytes: u64| bytes as f64 / 1_048_576.0;
                     let (now, peak) = (mib(now), mib(peak));
-                    say!("  {stage:<18} {ms:>8.1} ms {now:>7.0} MiB resident, peak {peak:.0} MiB")
+                    say!("  {stage:<18} {ms:>8.1} ms{cpu} {now:>7.0} MiB resident, peak {peak:.0} MiB")
                 }
-                None => say!("  {stage:<18} {ms:>8.1} ms"),
+                None => say!("  {stage:<18} {ms:>8.1} ms{cpu}"),
             }
         }
         let per_second = report.pages as f64 / total.as_secs_f64().max(1e-9);

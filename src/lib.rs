@@ -47,20 +47,24 @@ pub struct BuildOptions {
     pub output: PathBuf,
 }
 
-/// How long each stage took, and the process's resident memory after it (in bytes,
-/// where the system tells: Linux), so `--timings` shows where time and memory go.
+/// How long each stage took, and, where the system tells (Linux), the processor time
+/// all threads spent in it and the process's resident memory after it (in bytes), so
+/// `--timings` shows where time and memory go, and how well a stage uses the cores.
 #[derive(Debug, Default, Clone)]
 pub struct Timings {
     pub stages: Vec<(&'static str, Duration)>,
     /// Per stage: resident memory after it, and the peak so far.
     pub memory: Vec<Option<(u64, u64)>>,
+    /// Per stage: processor time (user and system, every thread).
+    pub cpu: Vec<Option<Duration>>,
 }
 
 impl Timings {
     pub fn time<T>(&mut self, stage: &'static str, work: impl FnOnce() -> T) -> T {
-        let start = Instant::now();
+        let (start, cpu) = (Instant::now(), cpu_time());
         let value = work();
         self.stages.push((stage, start.elapsed()));
+        self.cpu.push(cpu.zip(cpu_time()).map(|(before, after)| after.saturating_sub(before)));
         self.memory.push(resident_memory());
         value
     }
@@ -79,6 +83,17 @@ fn resident_memory() -> Option<(u64, u64)> {
         Some(kib * 1024)
     };
     Some((field("VmRSS:")?, field("VmHWM:")?))
+}
+
+/// The processor time of the process so far, from `/proc/self/stat` (in the kernel's
+/// clock ticks, a hundredth of a second on Linux).
+fn cpu_time() -> Option<Duration> {
+    let stat = std::fs::read_to_string("/proc/self/stat").ok()?;
+    // The command name, in parentheses, may hold spaces: fields are counted after it.
+    let fields: Vec<&str> = stat.get(stat.rfind(')')? + 1..)?.split_whitespace().collect();
+    let ticks = |n: usize| fields.get(n)?.parse::<u64>().ok();
+    // utime and stime are fields 14 and 15 of the line, 12 and 13 after the name.
+    Some(Duration::from_millis((ticks(11)? + ticks(12)?) * 10))
 }
 
 /// What a successful build did.
