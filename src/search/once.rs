@@ -57,8 +57,10 @@ pub fn index_once(
     let doc_terms = std::mem::take(&mut vocabulary.doc_terms);
     let ids: FastMap<&str, u32> =
         vocabulary.terms.iter().enumerate().map(|(id, t)| (&**t, id as u32)).collect();
-    let pass = Impacts { vocabulary: &vocabulary, ids: &ids, filters: &filters };
+    let rarity = Rarity::new(&vocabulary, &ids, analyser.stop_words(), doc_count);
+    let pass = Impacts { vocabulary: &vocabulary, rarity: &rarity, filters: &filters };
     let lists = pass.run(docs, doc_terms, emit);
+    drop(rarity);
     drop(ids);
     let mut order: Vec<(&str, String)> = lists
         .into_par_iter()
@@ -269,10 +271,59 @@ fn add_to_lists(lists: &mut [Vec<(u32, u8)>], first: u32, made: Vec<Made>) -> Ve
     files
 }
 
+/// How rare words are on the site, as fragments weigh them.
+struct Rarity<'a> {
+    vocabulary: &'a Vocabulary,
+    /// Each term's rarity, by term id.
+    of_term: Vec<f64>,
+    /// Term ids by term: every word of the site.
+    ids: &'a FastMap<&'a str, u32>,
+    /// The stop words' rarities: words of most pages that are none of their terms.
+    stop_words: FastMap<&'static str, f64>,
+    doc_count: usize,
+}
+
+impl<'a> Rarity<'a> {
+    fn new(
+        vocabulary: &'a Vocabulary,
+        ids: &'a FastMap<&'a str, u32>,
+        stop_words: impl Iterator<Item = &'static str>,
+        doc_count: usize,
+    ) -> Self {
+        let frequencies = vocabulary.doc_frequency.iter();
+        let of_term = frequencies.map(|&df| rarity(doc_count, df as usize)).collect();
+        let mut rarity =
+            Rarity { vocabulary, of_term, ids, stop_words: FastMap::default(), doc_count };
+        rarity.stop_words = stop_words.map(|w| (w, rarity.of_site_word(w))).collect();
+        rarity
+    }
+
+    fn of_site_word(&self, word: &str) -> f64 {
+        self.ids.get(word).map_or(rarity(self.doc_count, 0), |&id| self.of_term[id as usize])
+    }
+
+    /// The rarity of the words of the page with the terms `terms`: its own terms and
+    /// the stop words are looked up in small maps first, since a lookup in the site's
+    /// large one mostly waits for memory.
+    fn on_page(&self, terms: &[(u32, u32)]) -> impl Fn(&str) -> f64 + '_ {
+        let mut own: FastMap<&str, f64> = FastMap::default();
+        own.reserve(terms.len());
+        own.extend(
+            terms
+                .iter()
+                .map(|&(t, _)| (&*self.vocabulary.terms[t as usize], self.of_term[t as usize])),
+        );
+        move |word: &str| match own.get(word).or_else(|| self.stop_words.get(word)) {
+            Some(&rarity) => rarity,
+            None => self.of_site_word(word),
+        }
+    }
+}
+
 /// The impacts and fragments of the pages.
 struct Impacts<'a> {
     vocabulary: &'a Vocabulary,
-    ids: &'a FastMap<&'a str, u32>,
+    rarity: &'a Rarity<'a>,
     filters: &'a Filters,
 }
 
@@ -290,11 +341,6 @@ impl Impacts<'_> {
         let doc_count = docs.len();
         let idf: Vec<f64> =
             vocabulary.doc_frequency.iter().map(|&df| idf(doc_count, df as usize)).collect();
-        let rarities: Vec<f64> =
-            vocabulary.doc_frequency.iter().map(|&df| rarity(doc_count, df as usize)).collect();
-        let rarity = |term: &str| {
-            self.ids.get(term).map_or(rarity(doc_count, 0), |&id| rarities[id as usize])
-        };
         let mut lists: Vec<Vec<(u32, u8)>> = vec![Vec::new(); vocabulary.terms.len()];
         let mut pages = docs.into_iter().zip(doc_terms);
         let mut base = 0u32;
@@ -310,6 +356,7 @@ impl Impacts<'_> {
                     let at = base;
                     let made = chunk.into_par_iter().enumerate().map(|(n, (doc, terms))| {
                         let id = at + n as u32;
+                        let rarity = self.rarity.on_page(&terms);
                         (
                             self.impacts(&terms, id, &idf),
                             fragment_file(id, &doc, self.filters, &rarity),
