@@ -12,7 +12,7 @@
 use serde_json::{json, Value};
 
 use super::fasthash::FastMap;
-use super::tokenize::{fold_into, split_folded};
+use super::tokenize::{fold_into, split_folded, BYTES_PER_DISTINCT_WORD};
 use super::SearchDoc;
 
 /// Text budget per page, in characters (headings included).
@@ -64,7 +64,7 @@ pub(super) fn fragment(doc: &SearchDoc, kind: Option<usize>, idf: &dyn Fn(&str) 
 fn snippets<'d>(doc: &'d SearchDoc, idf: &dyn Fn(&str) -> f64) -> (Vec<Snippet<'d>>, Words) {
     // Every snippet folded into one string first, so that the page's words can be
     // looked up and kept borrowed from it, with no string per word.
-    let mut folded = String::new();
+    let mut folded = String::with_capacity(doc.sections.iter().map(|s| s.text.len()).sum());
     let mut found: Vec<(usize, &'d str, usize)> = Vec::new();
     for (section, content) in doc.sections.iter().enumerate() {
         for sentence in sentences(&content.text) {
@@ -74,8 +74,10 @@ fn snippets<'d>(doc: &'d SearchDoc, idf: &dyn Fn(&str) -> f64) -> (Vec<Snippet<'
             }
         }
     }
-    let mut index: FastMap<&str, usize> = FastMap::default();
-    let mut words = Words { rarity: Vec::new() };
+    let distinct = folded.len() / BYTES_PER_DISTINCT_WORD;
+    let mut index: FastMap<&str, usize> =
+        FastMap::with_capacity_and_hasher(distinct, Default::default());
+    let mut words = Words { rarity: Vec::with_capacity(distinct) };
     let mut out = Vec::with_capacity(found.len());
     let mut start = 0;
     for (section, text, end) in found {
