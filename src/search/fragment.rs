@@ -103,54 +103,99 @@ fn choose(snippets: &[Snippet<'_>], words: &Words, budget: usize) -> Vec<bool> {
     if lengths.iter().sum::<usize>() <= budget {
         return vec![true; snippets.len()];
     }
-    let mut choice = Choice {
-        keep: vec![false; snippets.len()],
-        covered: vec![false; words.rarity.len()],
-        left: budget,
-    };
+    let mut choice = Choice::new(snippets, words, budget);
     if let Some(first) = (0..snippets.len()).find(|&n| lengths[n] <= budget) {
-        choice.take(first, &snippets[first], lengths[first]);
+        choice.take(first, lengths[first]);
     }
-    loop {
-        let best = (0..snippets.len())
-            .filter(|&n| !choice.keep[n] && lengths[n] <= choice.left)
-            .map(|n| (n, choice.gain(&snippets[n], words) / (lengths[n] as f64 + SNIPPET_OVERHEAD)))
-            .filter(|&(_, worth)| worth > 0.0)
-            .fold(
-                None,
-                |best: Option<(usize, f64)>, c| {
-                    if best.is_some_and(|b| b.1 >= c.1) {
-                        best
-                    } else {
-                        Some(c)
-                    }
-                },
-            );
-        let Some((n, _)) = best else { break };
-        choice.take(n, &snippets[n], lengths[n]);
+    while let Some(n) = choice.best(&lengths) {
+        choice.take(n, lengths[n]);
     }
     choice.keep
 }
 
 /// The snippets kept so far, the words they cover and the budget left.
-struct Choice {
+struct Choice<'c, 'd> {
+    snippets: &'c [Snippet<'d>],
+    words: &'c Words,
     keep: Vec<bool>,
     covered: Vec<bool>,
     left: usize,
+    /// Each snippet's gain when last worked out, and whether a word of it was covered
+    /// since: only those are worked out again, not every snippet after every choice.
+    gain: Vec<f64>,
+    stale: Vec<bool>,
+    /// The snippets each word is in: word `w`'s are `in_snippets[starts[w]..starts[w + 1]]`.
+    starts: Vec<usize>,
+    in_snippets: Vec<usize>,
 }
 
-impl Choice {
-    fn take(&mut self, n: usize, snippet: &Snippet<'_>, length: usize) {
-        self.keep[n] = true;
-        self.left = self.left.saturating_sub(length);
-        for &word in &snippet.words {
-            self.covered[word] = true;
+impl<'c, 'd> Choice<'c, 'd> {
+    fn new(snippets: &'c [Snippet<'d>], words: &'c Words, budget: usize) -> Self {
+        let word_count = words.rarity.len();
+        let mut starts = vec![0; word_count + 1];
+        for &word in snippets.iter().flat_map(|s| &s.words) {
+            starts[word + 1] += 1;
+        }
+        for word in 0..word_count {
+            starts[word + 1] += starts[word];
+        }
+        let mut next = starts.clone();
+        let mut in_snippets = vec![0; starts[word_count]];
+        for (n, snippet) in snippets.iter().enumerate() {
+            for &word in &snippet.words {
+                in_snippets[next[word]] = n;
+                next[word] += 1;
+            }
+        }
+        Choice {
+            snippets,
+            words,
+            keep: vec![false; snippets.len()],
+            covered: vec![false; word_count],
+            left: budget,
+            gain: vec![0.0; snippets.len()],
+            stale: vec![true; snippets.len()],
+            starts,
+            in_snippets,
         }
     }
 
+    fn take(&mut self, n: usize, length: usize) {
+        self.keep[n] = true;
+        self.left = self.left.saturating_sub(length);
+        for &word in &self.snippets[n].words {
+            if !self.covered[word] {
+                self.covered[word] = true;
+                let users = &self.in_snippets[self.starts[word]..self.starts[word + 1]];
+                users.iter().for_each(|&s| self.stale[s] = true);
+            }
+        }
+    }
+
+    /// The snippet not kept yet that fits and adds the most rarity per character (the
+    /// first of equals), if any adds some.
+    fn best(&mut self, lengths: &[usize]) -> Option<usize> {
+        let mut best: Option<(usize, f64)> = None;
+        for (n, &length) in lengths.iter().enumerate() {
+            if self.keep[n] || length > self.left {
+                continue;
+            }
+            if self.stale[n] {
+                self.gain[n] = self.fresh_gain(n);
+                self.stale[n] = false;
+            }
+            let worth = self.gain[n] / (length as f64 + SNIPPET_OVERHEAD);
+            if worth > 0.0 && best.is_none_or(|b| worth > b.1) {
+                best = Some((n, worth));
+            }
+        }
+        best.map(|b| b.0)
+    }
+
     /// The summed rarity of the snippet's words that no kept snippet has yet.
-    fn gain(&self, snippet: &Snippet<'_>, words: &Words) -> f64 {
-        snippet.words.iter().filter(|&&w| !self.covered[w]).map(|&w| words.rarity[w]).sum()
+    fn fresh_gain(&self, n: usize) -> f64 {
+        let words = self.snippets[n].words.iter().filter(|&&w| !self.covered[w]);
+        words.map(|&w| self.words.rarity[w]).sum()
     }
 }
 
