@@ -223,20 +223,33 @@ fn section_text(snippets: &[Snippet<'_>], keep: &[bool], section: usize) -> Stri
 }
 
 /// Sentences: text up to `.`, `!`, `?` or `…` followed by white space, or a line break.
+///
+/// Looks at bytes, not characters: all but `…` are ASCII, and `…` is the only
+/// character whose UTF-8 ends in the bytes `E2 80 A6`.
 fn sentences(text: &str) -> Vec<&str> {
+    let bytes = text.as_bytes();
     let mut out = Vec::new();
     let mut start = 0;
-    let mut chars = text.char_indices().peekable();
-    while let Some((at, c)) = chars.next() {
-        let next_is_space = chars.peek().is_none_or(|(_, n)| n.is_whitespace());
-        let end = c == '\n' || (matches!(c, '.' | '!' | '?' | '…') && next_is_space);
-        if end {
-            push_trimmed(&mut out, &text[start..at + c.len_utf8()]);
-            start = at + c.len_utf8();
+    for (at, &byte) in bytes.iter().enumerate() {
+        let end = at + 1;
+        let stop = match byte {
+            b'\n' => true,
+            b'.' | b'!' | b'?' => next_is_space(text, end),
+            0xA6 => bytes[..at].ends_with(&[0xE2, 0x80]) && next_is_space(text, end),
+            _ => false,
+        };
+        if stop {
+            push_trimmed(&mut out, &text[start..end]);
+            start = end;
         }
     }
     push_trimmed(&mut out, &text[start..]);
     out
+}
+
+/// Whether `text` ends at `at` (a character boundary) or goes on with white space.
+fn next_is_space(text: &str, at: usize) -> bool {
+    text[at..].chars().next().is_none_or(char::is_whitespace)
 }
 
 fn push_trimmed<'t>(out: &mut Vec<&'t str>, sentence: &'t str) {
@@ -326,6 +339,35 @@ mod tests {
         assert!(texts.iter().map(|t| t.chars().count()).sum::<usize>() <= FRAGMENT_TEXT_CHARS);
         assert_eq!(fragment["s"][1][0], "h1");
         assert!(fragment.get("k").is_none());
+    }
+
+    /// Sentences as first defined, character by character: the reference for [`sentences`].
+    fn sentences_by_char(text: &str) -> Vec<&str> {
+        let mut out = Vec::new();
+        let mut start = 0;
+        let mut chars = text.char_indices().peekable();
+        while let Some((at, c)) = chars.next() {
+            let next_is_space = chars.peek().is_none_or(|(_, n)| n.is_whitespace());
+            if c == '\n' || (matches!(c, '.' | '!' | '?' | '…') && next_is_space) {
+                push_trimmed(&mut out, &text[start..at + c.len_utf8()]);
+                start = at + c.len_utf8();
+            }
+        }
+        push_trimmed(&mut out, &text[start..]);
+        out
+    }
+
+    #[test]
+    fn sentences_by_byte_are_sentences_by_character() {
+        let texts = [
+            "Ja… nee…x. Tja!\u{a0}Zo?\tOp…",
+            "\u{2025} \u{e6} \u{2027}… b.c. d\n\ne ! ?",
+            "Één.\u{2003}Twee…\u{2026}. ...",
+            "",
+        ];
+        for text in texts {
+            assert_eq!(sentences(text), sentences_by_char(text), "{text:?}");
+        }
     }
 
     #[test]
