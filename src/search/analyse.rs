@@ -11,7 +11,7 @@
 use std::collections::BTreeMap;
 use std::ops::Range;
 
-use super::fasthash::{FastMap, FastSet};
+use super::fasthash::{FastMap, FastSet, WordFilter};
 
 use super::synonyms::SynonymTable;
 use super::tokenize::{fold_into, split_folded, BYTES_PER_DISTINCT_WORD};
@@ -64,12 +64,15 @@ fn field(weight: f64, is_title: bool) -> TermWeight {
 /// Turns documents into [`DocTerms`] with the site's stop words and synonyms.
 pub(super) struct Analyser<'a> {
     stop_words: FastSet<&'static str>,
+    /// Spares the lookup in `stop_words` for most other words.
+    stop_filter: WordFilter,
     synonyms: &'a SynonymTable,
 }
 
 impl<'a> Analyser<'a> {
     pub(super) fn new(stop_words: &[&'static str], synonyms: &'a SynonymTable) -> Self {
-        Analyser { stop_words: stop_words.iter().copied().collect(), synonyms }
+        let stop_filter = WordFilter::new(stop_words.iter().copied());
+        Analyser { stop_words: stop_words.iter().copied().collect(), stop_filter, synonyms }
     }
 
     pub(super) fn stop_words(&self) -> impl Iterator<Item = &'static str> + '_ {
@@ -77,7 +80,7 @@ impl<'a> Analyser<'a> {
     }
 
     pub(super) fn is_stop_word(&self, term: &str) -> bool {
-        self.stop_words.contains(term)
+        self.stop_filter.may_hold(term) && self.stop_words.contains(term)
     }
 
     pub(super) fn analyse(&self, doc: &SearchDoc) -> DocTerms {
