@@ -75,10 +75,6 @@ impl<'a> Analyser<'a> {
         Analyser { stop_words: stop_words.iter().copied().collect(), stop_filter, synonyms }
     }
 
-    pub(super) fn stop_words(&self) -> impl Iterator<Item = &'static str> + '_ {
-        self.stop_words.iter().copied()
-    }
-
     pub(super) fn is_stop_word(&self, term: &str) -> bool {
         self.stop_filter.may_hold(term) && self.stop_words.contains(term)
     }

@@ -55,13 +55,10 @@ pub fn index_once(
     emit(first);
     let mut vocabulary = Vocabulary::read(&analyser, &docs, splits_compounds(&config.language));
     let doc_terms = std::mem::take(&mut vocabulary.doc_terms);
-    let ids: FastMap<&str, u32> =
-        vocabulary.terms.iter().enumerate().map(|(id, t)| (&**t, id as u32)).collect();
-    let rarity = Rarity::new(&vocabulary, &ids, analyser.stop_words(), doc_count);
+    let rarity = Rarity::new(&vocabulary, doc_count);
     let pass = Impacts { vocabulary: &vocabulary, rarity: &rarity, filters: &filters };
     let lists = pass.run(docs, doc_terms, emit);
     drop(rarity);
-    drop(ids);
     let mut order: Vec<(&str, String)> = lists
         .into_par_iter()
         .enumerate()
@@ -272,51 +269,47 @@ fn add_to_lists(lists: &mut [Vec<(u32, u8)>], first: u32, made: Vec<Made>) -> Ve
 }
 
 /// How rare words are on the site, as fragments weigh them.
+///
+/// A lookup in a map of every term mostly waits for memory: for the map's slot, and
+/// again for the term the slot points to. So words short enough, nearly all, are kept
+/// in the slot itself ([`ShortWord`]); only longer ones are compared where they are.
 struct Rarity<'a> {
-    vocabulary: &'a Vocabulary,
-    /// Each term's rarity, by term id.
-    of_term: Vec<f64>,
-    /// Term ids by term: every word of the site.
-    ids: &'a FastMap<&'a str, u32>,
-    /// The stop words' rarities: words of most pages that are none of their terms.
-    stop_words: FastMap<&'static str, f64>,
+    /// The rarity of each term that is a [`ShortWord`], and of each longer one.
+    short: FastMap<ShortWord, f64>,
+    long: FastMap<&'a str, f64>,
     doc_count: usize,
 }
 
+/// A word of at most 15 bytes, padded with zeros, its length in the last byte.
+type ShortWord = [u8; 16];
+
+fn short_word(word: &str) -> Option<ShortWord> {
+    let bytes = word.as_bytes();
+    let mut short = [0u8; 16];
+    short.get_mut(..bytes.len()).filter(|_| bytes.len() < 16)?.copy_from_slice(bytes);
+    short[15] = bytes.len() as u8;
+    Some(short)
+}
+
 impl<'a> Rarity<'a> {
-    fn new(
-        vocabulary: &'a Vocabulary,
-        ids: &'a FastMap<&'a str, u32>,
-        stop_words: impl Iterator<Item = &'static str>,
-        doc_count: usize,
-    ) -> Self {
-        let frequencies = vocabulary.doc_frequency.iter();
-        let of_term = frequencies.map(|&df| rarity(doc_count, df as usize)).collect();
-        let mut rarity =
-            Rarity { vocabulary, of_term, ids, stop_words: FastMap::default(), doc_count };
-        rarity.stop_words = stop_words.map(|w| (w, rarity.of_site_word(w))).collect();
-        rarity
-    }
-
-    fn of_site_word(&self, word: &str) -> f64 {
-        self.ids.get(word).map_or(rarity(self.doc_count, 0), |&id| self.of_term[id as usize])
-    }
-
-    /// The rarity of the words of the page with the terms `terms`: its own terms and
-    /// the stop words are looked up in small maps first, since a lookup in the site's
-    /// large one mostly waits for memory.
-    fn on_page(&self, terms: &[(u32, u32)]) -> impl Fn(&str) -> f64 + '_ {
-        let mut own: FastMap<&str, f64> = FastMap::default();
-        own.reserve(terms.len());
-        own.extend(
-            terms
-                .iter()
-                .map(|&(t, _)| (&*self.vocabulary.terms[t as usize], self.of_term[t as usize])),
-        );
-        move |word: &str| match own.get(word).or_else(|| self.stop_words.get(word)) {
-            Some(&rarity) => rarity,
-            None => self.of_site_word(word),
+    fn new(vocabulary: &'a Vocabulary, doc_count: usize) -> Self {
+        let mut site = Rarity { short: FastMap::default(), long: FastMap::default(), doc_count };
+        for (term, &df) in vocabulary.terms.iter().zip(&vocabulary.doc_frequency) {
+            let of_term = rarity(doc_count, df as usize);
+            match short_word(term) {
+                Some(short) => site.short.insert(short, of_term),
+                None => site.long.insert(term, of_term),
+            };
         }
+        site
+    }
+
+    fn of(&self, word: &str) -> f64 {
+        let found = match short_word(word) {
+            Some(short) => self.short.get(&short),
+            None => self.long.get(word),
+        };
+        found.copied().unwrap_or(rarity(self.doc_count, 0))
     }
 }
 
@@ -356,7 +349,7 @@ impl Impacts<'_> {
                     let at = base;
                     let made = chunk.into_par_iter().enumerate().map(|(n, (doc, terms))| {
                         let id = at + n as u32;
-                        let rarity = self.rarity.on_page(&terms);
+                        let rarity = |word: &str| self.rarity.of(word);
                         (
                             self.impacts(&terms, id, &idf),
                             fragment_file(id, &doc, self.filters, &rarity),
