@@ -11,10 +11,10 @@
 use std::collections::BTreeMap;
 use std::ops::Range;
 
-use super::fasthash::{FastMap, FastSet};
+use super::fasthash::{FastMap, FastSet, WordFilter};
 
 use super::synonyms::SynonymTable;
-use super::tokenize::{fold_into, split_folded};
+use super::tokenize::{fold_into, split_folded, BYTES_PER_DISTINCT_WORD};
 use super::SearchDoc;
 
 /// Field weights: title, tags and headings say what a page is about more than its body.
@@ -64,16 +64,19 @@ fn field(weight: f64, is_title: bool) -> TermWeight {
 /// Turns documents into [`DocTerms`] with the site's stop words and synonyms.
 pub(super) struct Analyser<'a> {
     stop_words: FastSet<&'static str>,
+    /// Spares the lookup in `stop_words` for most other words.
+    stop_filter: WordFilter,
     synonyms: &'a SynonymTable,
 }
 
 impl<'a> Analyser<'a> {
     pub(super) fn new(stop_words: &[&'static str], synonyms: &'a SynonymTable) -> Self {
-        Analyser { stop_words: stop_words.iter().copied().collect(), synonyms }
+        let stop_filter = WordFilter::new(stop_words.iter().copied());
+        Analyser { stop_words: stop_words.iter().copied().collect(), stop_filter, synonyms }
     }
 
     pub(super) fn is_stop_word(&self, term: &str) -> bool {
-        self.stop_words.contains(term)
+        self.stop_filter.may_hold(term) && self.stop_words.contains(term)
     }
 
     pub(super) fn analyse(&self, doc: &SearchDoc) -> DocTerms {
@@ -106,7 +109,7 @@ impl<'a> Analyser<'a> {
 
     /// The weights of the page's terms and its length in terms.
     fn weigh<'t>(&'t self, folded: &'t Folded) -> (TermWeights<'t>, u32) {
-        let mut weights = TermWeights::default();
+        let mut weights = TermWeights::with_capacity(folded.text.len() / BYTES_PER_DISTINCT_WORD);
         let mut tokens = Vec::new();
         let mut length = 0;
         for (range, weight, counts) in &folded.fields {
@@ -152,7 +155,9 @@ struct Folded {
 
 impl Folded {
     fn new(doc: &SearchDoc) -> Folded {
-        let mut folded = Folded { text: String::new(), fields: Vec::new() };
+        let sections = doc.sections.iter().map(|s| s.heading.len() + s.text.len()).sum::<usize>();
+        let text = String::with_capacity(doc.title.len() + sections);
+        let mut folded = Folded { text, fields: Vec::new() };
         folded.add(&doc.title, field(TITLE_WEIGHT, true), true);
         for section in &doc.sections {
             folded.add(&section.heading, field(HEADING_WEIGHT, false), true);
@@ -229,6 +234,10 @@ pub(super) fn with_compound_parts<'p, K: Ord + Clone + 'p>(
 struct TermWeights<'t>(FastMap<&'t str, TermWeight>);
 
 impl<'t> TermWeights<'t> {
+    fn with_capacity(terms: usize) -> Self {
+        TermWeights(FastMap::with_capacity_and_hasher(terms, Default::default()))
+    }
+
     fn add(&mut self, term: &'t str, weight: TermWeight) {
         self.0.entry(term).and_modify(|sum| sum.add(weight)).or_insert(weight);
     }

@@ -3,7 +3,9 @@
 //! Building the index hashes every word of every page several times; std's SipHash is
 //! built to resist hash flooding, which an index builder fed by the site's own content
 //! does not need, and costs a large part of the build time. This is the multiply-rotate
-//! hash used inside rustc (FxHash). Takes bytes, hands on a `u64`.
+//! hash used inside rustc (FxHash). Takes bytes, hands on a `u64`. Also [`WordFilter`],
+//! which spares most lookups in the small word sets that every word of a text is looked
+//! up in (stop words, synonyms).
 
 use std::collections::{HashMap, HashSet};
 use std::hash::{BuildHasherDefault, Hasher};
@@ -52,3 +54,53 @@ impl Hasher for FastHasher {
 
 pub(super) type FastMap<K, V> = HashMap<K, V, BuildHasherDefault<FastHasher>>;
 pub(super) type FastSet<K> = HashSet<K, BuildHasherDefault<FastHasher>>;
+
+/// Whether a word may be one of a few words, by its first byte and length: a test
+/// cheaper than hashing it, which most words of a text fail, as they are none of the
+/// site's stop words or synonyms. A word that passes must still be looked up.
+pub(super) struct WordFilter {
+    /// For each first byte, bit `n` set when some word of `n` bytes (63 or more for 63)
+    /// starts with it.
+    lengths: [u64; 256],
+}
+
+impl WordFilter {
+    pub(super) fn new<'w>(words: impl IntoIterator<Item = &'w str>) -> Self {
+        let mut filter = WordFilter { lengths: [0; 256] };
+        for word in words {
+            if let Some(&first) = word.as_bytes().first() {
+                filter.lengths[usize::from(first)] |= length_bit(word);
+            }
+        }
+        filter
+    }
+
+    /// False only when `word` is none of the words (the empty word always passes).
+    pub(super) fn may_hold(&self, word: &str) -> bool {
+        match word.as_bytes().first() {
+            Some(&first) => self.lengths[usize::from(first)] & length_bit(word) != 0,
+            None => true,
+        }
+    }
+}
+
+fn length_bit(word: &str) -> u64 {
+    1 << word.len().min(63)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_filter_passes_its_words_and_stops_most_others() {
+        let long = "x".repeat(70);
+        let filter = WordFilter::new(["de", "het", "", &long]);
+        for word in ["de", "het", "", long.as_str(), &"x".repeat(64), "dx"] {
+            assert!(filter.may_hold(word), "{word}");
+        }
+        for word in ["d", "den", "ha", "kinderen", "x", "ëen"] {
+            assert!(!filter.may_hold(word), "{word}");
+        }
+    }
+}

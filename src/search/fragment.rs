@@ -12,7 +12,7 @@
 use serde_json::{json, Value};
 
 use super::fasthash::FastMap;
-use super::tokenize::{fold_into, split_folded};
+use super::tokenize::{fold_into, split_folded, BYTES_PER_DISTINCT_WORD};
 use super::SearchDoc;
 
 /// Text budget per page, in characters (headings included).
@@ -64,7 +64,7 @@ pub(super) fn fragment(doc: &SearchDoc, kind: Option<usize>, idf: &dyn Fn(&str) 
 fn snippets<'d>(doc: &'d SearchDoc, idf: &dyn Fn(&str) -> f64) -> (Vec<Snippet<'d>>, Words) {
     // Every snippet folded into one string first, so that the page's words can be
     // looked up and kept borrowed from it, with no string per word.
-    let mut folded = String::new();
+    let mut folded = String::with_capacity(doc.sections.iter().map(|s| s.text.len()).sum());
     let mut found: Vec<(usize, &'d str, usize)> = Vec::new();
     for (section, content) in doc.sections.iter().enumerate() {
         for sentence in sentences(&content.text) {
@@ -74,8 +74,10 @@ fn snippets<'d>(doc: &'d SearchDoc, idf: &dyn Fn(&str) -> f64) -> (Vec<Snippet<'
             }
         }
     }
-    let mut index: FastMap<&str, usize> = FastMap::default();
-    let mut words = Words { rarity: Vec::new() };
+    let distinct = folded.len() / BYTES_PER_DISTINCT_WORD;
+    let mut index: FastMap<&str, usize> =
+        FastMap::with_capacity_and_hasher(distinct, Default::default());
+    let mut words = Words { rarity: Vec::with_capacity(distinct) };
     let mut out = Vec::with_capacity(found.len());
     let mut start = 0;
     for (section, text, end) in found {
@@ -101,54 +103,99 @@ fn choose(snippets: &[Snippet<'_>], words: &Words, budget: usize) -> Vec<bool> {
     if lengths.iter().sum::<usize>() <= budget {
         return vec![true; snippets.len()];
     }
-    let mut choice = Choice {
-        keep: vec![false; snippets.len()],
-        covered: vec![false; words.rarity.len()],
-        left: budget,
-    };
+    let mut choice = Choice::new(snippets, words, budget);
     if let Some(first) = (0..snippets.len()).find(|&n| lengths[n] <= budget) {
-        choice.take(first, &snippets[first], lengths[first]);
+        choice.take(first, lengths[first]);
     }
-    loop {
-        let best = (0..snippets.len())
-            .filter(|&n| !choice.keep[n] && lengths[n] <= choice.left)
-            .map(|n| (n, choice.gain(&snippets[n], words) / (lengths[n] as f64 + SNIPPET_OVERHEAD)))
-            .filter(|&(_, worth)| worth > 0.0)
-            .fold(
-                None,
-                |best: Option<(usize, f64)>, c| {
-                    if best.is_some_and(|b| b.1 >= c.1) {
-                        best
-                    } else {
-                        Some(c)
-                    }
-                },
-            );
-        let Some((n, _)) = best else { break };
-        choice.take(n, &snippets[n], lengths[n]);
+    while let Some(n) = choice.best(&lengths) {
+        choice.take(n, lengths[n]);
     }
     choice.keep
 }
 
 /// The snippets kept so far, the words they cover and the budget left.
-struct Choice {
+struct Choice<'c, 'd> {
+    snippets: &'c [Snippet<'d>],
+    words: &'c Words,
     keep: Vec<bool>,
     covered: Vec<bool>,
     left: usize,
+    /// Each snippet's gain when last worked out, and whether a word of it was covered
+    /// since: only those are worked out again, not every snippet after every choice.
+    gain: Vec<f64>,
+    stale: Vec<bool>,
+    /// The snippets each word is in: word `w`'s are `in_snippets[starts[w]..starts[w + 1]]`.
+    starts: Vec<usize>,
+    in_snippets: Vec<usize>,
 }
 
-impl Choice {
-    fn take(&mut self, n: usize, snippet: &Snippet<'_>, length: usize) {
-        self.keep[n] = true;
-        self.left = self.left.saturating_sub(length);
-        for &word in &snippet.words {
-            self.covered[word] = true;
+impl<'c, 'd> Choice<'c, 'd> {
+    fn new(snippets: &'c [Snippet<'d>], words: &'c Words, budget: usize) -> Self {
+        let word_count = words.rarity.len();
+        let mut starts = vec![0; word_count + 1];
+        for &word in snippets.iter().flat_map(|s| &s.words) {
+            starts[word + 1] += 1;
+        }
+        for word in 0..word_count {
+            starts[word + 1] += starts[word];
+        }
+        let mut next = starts.clone();
+        let mut in_snippets = vec![0; starts[word_count]];
+        for (n, snippet) in snippets.iter().enumerate() {
+            for &word in &snippet.words {
+                in_snippets[next[word]] = n;
+                next[word] += 1;
+            }
+        }
+        Choice {
+            snippets,
+            words,
+            keep: vec![false; snippets.len()],
+            covered: vec![false; word_count],
+            left: budget,
+            gain: vec![0.0; snippets.len()],
+            stale: vec![true; snippets.len()],
+            starts,
+            in_snippets,
         }
     }
 
+    fn take(&mut self, n: usize, length: usize) {
+        self.keep[n] = true;
+        self.left = self.left.saturating_sub(length);
+        for &word in &self.snippets[n].words {
+            if !self.covered[word] {
+                self.covered[word] = true;
+                let users = &self.in_snippets[self.starts[word]..self.starts[word + 1]];
+                users.iter().for_each(|&s| self.stale[s] = true);
+            }
+        }
+    }
+
+    /// The snippet not kept yet that fits and adds the most rarity per character (the
+    /// first of equals), if any adds some.
+    fn best(&mut self, lengths: &[usize]) -> Option<usize> {
+        let mut best: Option<(usize, f64)> = None;
+        for (n, &length) in lengths.iter().enumerate() {
+            if self.keep[n] || length > self.left {
+                continue;
+            }
+            if self.stale[n] {
+                self.gain[n] = self.fresh_gain(n);
+                self.stale[n] = false;
+            }
+            let worth = self.gain[n] / (length as f64 + SNIPPET_OVERHEAD);
+            if worth > 0.0 && best.is_none_or(|b| worth > b.1) {
+                best = Some((n, worth));
+            }
+        }
+        best.map(|b| b.0)
+    }
+
     /// The summed rarity of the snippet's words that no kept snippet has yet.
-    fn gain(&self, snippet: &Snippet<'_>, words: &Words) -> f64 {
-        snippet.words.iter().filter(|&&w| !self.covered[w]).map(|&w| words.rarity[w]).sum()
+    fn fresh_gain(&self, n: usize) -> f64 {
+        let words = self.snippets[n].words.iter().filter(|&&w| !self.covered[w]);
+        words.map(|&w| self.words.rarity[w]).sum()
     }
 }
 
@@ -176,20 +223,33 @@ fn section_text(snippets: &[Snippet<'_>], keep: &[bool], section: usize) -> Stri
 }
 
 /// Sentences: text up to `.`, `!`, `?` or `…` followed by white space, or a line break.
+///
+/// Looks at bytes, not characters: all but `…` are ASCII, and `…` is the only
+/// character whose UTF-8 ends in the bytes `E2 80 A6`.
 fn sentences(text: &str) -> Vec<&str> {
+    let bytes = text.as_bytes();
     let mut out = Vec::new();
     let mut start = 0;
-    let mut chars = text.char_indices().peekable();
-    while let Some((at, c)) = chars.next() {
-        let next_is_space = chars.peek().is_none_or(|(_, n)| n.is_whitespace());
-        let end = c == '\n' || (matches!(c, '.' | '!' | '?' | '…') && next_is_space);
-        if end {
-            push_trimmed(&mut out, &text[start..at + c.len_utf8()]);
-            start = at + c.len_utf8();
+    for (at, &byte) in bytes.iter().enumerate() {
+        let end = at + 1;
+        let stop = match byte {
+            b'\n' => true,
+            b'.' | b'!' | b'?' => next_is_space(text, end),
+            0xA6 => bytes[..at].ends_with(&[0xE2, 0x80]) && next_is_space(text, end),
+            _ => false,
+        };
+        if stop {
+            push_trimmed(&mut out, &text[start..end]);
+            start = end;
         }
     }
     push_trimmed(&mut out, &text[start..]);
     out
+}
+
+/// Whether `text` ends at `at` (a character boundary) or goes on with white space.
+fn next_is_space(text: &str, at: usize) -> bool {
+    text[at..].chars().next().is_none_or(char::is_whitespace)
 }
 
 fn push_trimmed<'t>(out: &mut Vec<&'t str>, sentence: &'t str) {
@@ -279,6 +339,35 @@ mod tests {
         assert!(texts.iter().map(|t| t.chars().count()).sum::<usize>() <= FRAGMENT_TEXT_CHARS);
         assert_eq!(fragment["s"][1][0], "h1");
         assert!(fragment.get("k").is_none());
+    }
+
+    /// Sentences as first defined, character by character: the reference for [`sentences`].
+    fn sentences_by_char(text: &str) -> Vec<&str> {
+        let mut out = Vec::new();
+        let mut start = 0;
+        let mut chars = text.char_indices().peekable();
+        while let Some((at, c)) = chars.next() {
+            let next_is_space = chars.peek().is_none_or(|(_, n)| n.is_whitespace());
+            if c == '\n' || (matches!(c, '.' | '!' | '?' | '…') && next_is_space) {
+                push_trimmed(&mut out, &text[start..at + c.len_utf8()]);
+                start = at + c.len_utf8();
+            }
+        }
+        push_trimmed(&mut out, &text[start..]);
+        out
+    }
+
+    #[test]
+    fn sentences_by_byte_are_sentences_by_character() {
+        let texts = [
+            "Ja… nee…x. Tja!\u{a0}Zo?\tOp…",
+            "\u{2025} \u{e6} \u{2027}… b.c. d\n\ne ! ?",
+            "Één.\u{2003}Twee…\u{2026}. ...",
+            "",
+        ];
+        for text in texts {
+            assert_eq!(sentences(text), sentences_by_char(text), "{text:?}");
+        }
     }
 
     #[test]

@@ -57,11 +57,10 @@ pub fn index_once<D: Doc>(
     emit(first);
     let mut vocabulary = Vocabulary::read(&analyser, &docs, splits_compounds(&config.language))?;
     let doc_terms = std::mem::take(&mut vocabulary.doc_terms);
-    let ids: FastMap<&str, u32> =
-        vocabulary.terms.iter().enumerate().map(|(id, t)| (&**t, id as u32)).collect();
-    let pass = Impacts { vocabulary: &vocabulary, ids: &ids, filters: &filters };
+    let rarity = Rarity::new(&vocabulary, doc_count);
+    let pass = Impacts { vocabulary: &vocabulary, rarity: &rarity, filters: &filters };
     let lists = pass.run(docs, doc_terms, emit)?;
-    drop(ids);
+    drop(rarity);
     let mut order: Vec<(&str, String)> = lists
         .into_par_iter()
         .enumerate()
@@ -274,10 +273,55 @@ fn add_to_lists(lists: &mut [Vec<(u32, u8)>], first: u32, made: Vec<Made>) -> Ve
     files
 }
 
+/// How rare words are on the site, as fragments weigh them.
+///
+/// A lookup in a map of every term mostly waits for memory: for the map's slot, and
+/// again for the term the slot points to. So words short enough, nearly all, are kept
+/// in the slot itself ([`ShortWord`]); only longer ones are compared where they are.
+struct Rarity<'a> {
+    /// The rarity of each term that is a [`ShortWord`], and of each longer one.
+    short: FastMap<ShortWord, f64>,
+    long: FastMap<&'a str, f64>,
+    doc_count: usize,
+}
+
+/// A word of at most 15 bytes, padded with zeros, its length in the last byte.
+type ShortWord = [u8; 16];
+
+fn short_word(word: &str) -> Option<ShortWord> {
+    let bytes = word.as_bytes();
+    let mut short = [0u8; 16];
+    short.get_mut(..bytes.len()).filter(|_| bytes.len() < 16)?.copy_from_slice(bytes);
+    short[15] = bytes.len() as u8;
+    Some(short)
+}
+
+impl<'a> Rarity<'a> {
+    fn new(vocabulary: &'a Vocabulary, doc_count: usize) -> Self {
+        let mut site = Rarity { short: FastMap::default(), long: FastMap::default(), doc_count };
+        for (term, &df) in vocabulary.terms.iter().zip(&vocabulary.doc_frequency) {
+            let of_term = rarity(doc_count, df as usize);
+            match short_word(term) {
+                Some(short) => site.short.insert(short, of_term),
+                None => site.long.insert(term, of_term),
+            };
+        }
+        site
+    }
+
+    fn of(&self, word: &str) -> f64 {
+        let found = match short_word(word) {
+            Some(short) => self.short.get(&short),
+            None => self.long.get(word),
+        };
+        found.copied().unwrap_or(rarity(self.doc_count, 0))
+    }
+}
+
 /// The impacts and fragments of the pages.
 struct Impacts<'a> {
     vocabulary: &'a Vocabulary,
-    ids: &'a FastMap<&'a str, u32>,
+    rarity: &'a Rarity<'a>,
     filters: &'a Filters,
 }
 
@@ -295,11 +339,6 @@ impl Impacts<'_> {
         let doc_count = docs.len();
         let idf: Vec<f64> =
             vocabulary.doc_frequency.iter().map(|&df| idf(doc_count, df as usize)).collect();
-        let rarities: Vec<f64> =
-            vocabulary.doc_frequency.iter().map(|&df| rarity(doc_count, df as usize)).collect();
-        let rarity = |term: &str| {
-            self.ids.get(term).map_or(rarity(doc_count, 0), |&id| rarities[id as usize])
-        };
         let mut lists: Vec<Vec<(u32, u8)>> = vec![Vec::new(); vocabulary.terms.len()];
         let mut pages = docs.into_iter().zip(doc_terms);
         let mut base = 0u32;
@@ -315,6 +354,7 @@ impl Impacts<'_> {
                     let at = base;
                     let made = chunk.into_par_iter().enumerate().map(|(n, (doc, terms))| {
                         let id = at + n as u32;
+                        let rarity = |word: &str| self.rarity.of(word);
                         let fragment = fragment_file(id, &*doc.full()?, self.filters, &rarity);
                         Ok((self.impacts(&terms, id, &idf), fragment))
                     });

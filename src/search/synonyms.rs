@@ -7,7 +7,7 @@
 //! and hands on, for a run of terms, the extra terms to index; the folded groups also go
 //! to the entry file so the client can highlight the synonyms it finds.
 
-use super::fasthash::FastMap;
+use super::fasthash::{FastMap, WordFilter};
 use super::tokenize::terms;
 
 /// Sensible synonym groups for a site language; sites can replace them in their config.
@@ -47,6 +47,8 @@ pub fn default_synonyms(language: &str) -> Vec<Vec<String>> {
 pub(super) struct SynonymTable {
     groups: Vec<Vec<Vec<String>>>,
     by_first_term: FastMap<String, Vec<(usize, usize)>>,
+    /// Spares the lookup in `by_first_term` for most words.
+    first_terms: WordFilter,
 }
 
 impl SynonymTable {
@@ -71,7 +73,8 @@ impl SynonymTable {
                 by_first_term.entry(words[0].clone()).or_default().push((group, member));
             }
         }
-        SynonymTable { groups: folded, by_first_term }
+        let first_terms = WordFilter::new(by_first_term.keys().map(String::as_str));
+        SynonymTable { groups: folded, by_first_term, first_terms }
     }
 
     /// For every occurrence of a group member in `tokens` (a field's terms in order, stop
@@ -79,6 +82,9 @@ impl SynonymTable {
     pub(super) fn expansions<'a>(&'a self, tokens: &[&str]) -> Vec<&'a str> {
         let mut out = Vec::new();
         for (at, token) in tokens.iter().enumerate() {
+            if !self.first_terms.may_hold(token) {
+                continue;
+            }
             let Some(candidates) = self.by_first_term.get(*token) else { continue };
             for &(group, member) in candidates {
                 let words = &self.groups[group][member];

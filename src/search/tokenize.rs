@@ -25,6 +25,10 @@ pub(super) const LETTER_FOLDS: &[(char, &str)] = &[
     ('ς', "σ"),
 ];
 
+/// About how many bytes of folded text a page has per distinct word (18 on a generated
+/// Dutch site): a page's word maps are made this large up front, not grown step by step.
+pub(super) const BYTES_PER_DISTINCT_WORD: usize = 16;
+
 /// Shortest word (in characters) that is a term, unless it is a number.
 pub(super) const MIN_TERM_CHARS: usize = 2;
 /// Longest word that is a term: longer ones are codes or run-together text.
