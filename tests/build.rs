@@ -223,3 +223,33 @@ fn a_build_failing_after_its_pages_were_written_takes_them_back() {
     assert!(site.build().is_err());
     assert_eq!(snapshot(&site.out()), before, "no file added, changed or removed");
 }
+
+/// A one-shot build parks search texts and the book's parts in a temporary file, and
+/// reads page texts again from their files. Where no temporary file can be made (here
+/// `TMPDIR` names no folder), it keeps them in memory and builds the same site.
+#[test]
+fn a_build_without_a_temporary_folder_builds_the_same_site() {
+    let site = TempSite::fixture("basic");
+    let config = fs::read_to_string(site.root().join("site.yaml")).unwrap();
+    let with_book =
+        config.replace("    plural: Notities\n", "    plural: Notities\n    book: boek\n");
+    assert_ne!(with_book, config, "the fixture's note kind gets a book");
+    site.write("site.yaml", &with_book);
+    let build = |out: &std::path::Path, tmpdir: Option<&std::path::Path>| {
+        let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_spiegel"));
+        command.args(["build", "--root"]).arg(site.root()).arg("--output").arg(out);
+        if let Some(tmpdir) = tmpdir {
+            command.env("TMPDIR", tmpdir);
+        }
+        let run = command.output().unwrap();
+        assert!(run.status.success(), "{}", String::from_utf8_lossy(&run.stderr));
+        snapshot(out)
+    };
+    let elsewhere = tempfile::tempdir().unwrap();
+    let usual = build(&elsewhere.path().join("gewoon"), None);
+    assert!(usual.contains_key("notes/boek/index.html"), "the book is built");
+    let missing = elsewhere.path().join("bestaat-niet");
+    let without = build(&elsewhere.path().join("zonder"), Some(&missing));
+    assert!(!missing.exists());
+    assert_eq!(usual, without, "the same files, byte for byte");
+}
