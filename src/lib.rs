@@ -7,7 +7,10 @@
 //! `photos::process` → output files. [`build`] hands them to a [`write::stream::Stream`]
 //! as they are made (so memory never holds the whole output), `build_zip` to `archive`,
 //! and `serve` keeps them in memory; [`check`] runs it with the reader checks and writes
-//! nothing. Each stage takes plain values and hands on a plain value; problems are
+//! nothing. A one-shot run also lets go of each page's text once the pages are linked
+//! (`load::release`: the render reads each file again) and parks what it makes long
+//! before it is written, the pages' search texts and the books' parts, in a temporary
+//! file (`spill`), so its memory stays a small multiple of the site's Markdown. Each stage takes plain values and hands on a plain value; problems are
 //! collected as [`diag::Diagnostics`] and a build with any problem leaves the previous
 //! output as it was.
 
