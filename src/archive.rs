@@ -35,11 +35,9 @@ pub fn write_zip(path: &Path, folder: &str, files: &[OutputFile]) -> Result<(), 
         for file in sorted {
             let bytes = match &file.content {
                 Content::Bytes(bytes) => std::borrow::Cow::Borrowed(bytes.as_slice()),
-                Content::Parts(parts) => std::borrow::Cow::Owned(parts.join().map_err(|e| {
-                    let cause = e.to_string();
-                    let message = Message::CannotDo { action: Action::Read, cause };
-                    Diagnostic::file(std::env::temp_dir(), message)
-                })?),
+                Content::Parts(parts) => {
+                    std::borrow::Cow::Owned(parts.join().map_err(|e| crate::spill::read_error(&e))?)
+                }
                 Content::Copy(source) => {
                     std::borrow::Cow::Owned(fs::read(source).map_err(|e| {
                         let cause = e.to_string();

@@ -19,6 +19,8 @@ use std::path::PathBuf;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 
+use crate::diag::{Action, Diagnostic, Message};
+
 /// The temporary file. It has no name on Unix (it is removed as soon as it is opened);
 /// elsewhere it is removed when the spill is dropped.
 #[derive(Debug)]
@@ -80,6 +82,12 @@ impl Drop for Spill {
             let _ = std::fs::remove_file(path);
         }
     }
+}
+
+/// Parked bytes could not be read back: a diagnostic at the temporary folder.
+pub fn read_error(e: &io::Error) -> Diagnostic {
+    let message = Message::CannotDo { action: Action::Read, cause: e.to_string() };
+    Diagnostic::file(std::env::temp_dir(), message)
 }
 
 impl Parked {

@@ -389,7 +389,7 @@ impl Session {
                         })
                     });
                     if let Err(e) = made {
-                        diagnostics.push(spill_error(&e));
+                        diagnostics.push(crate::spill::read_error(&e));
                     }
                 }
                 Some(Vec::new())
@@ -1048,13 +1048,6 @@ fn changes(
     out.sort_by(|a, b| a.path.cmp(&b.path));
     removed.sort();
     Update { files: out, removed, pages: site.pages.len(), rendered: count, ..Update::default() }
-}
-
-/// A page's text could not be read back from the temporary folder it was parked in.
-fn spill_error(e: &std::io::Error) -> Diagnostic {
-    let cause = e.to_string();
-    let message = crate::diag::Message::CannotDo { action: crate::diag::Action::Read, cause };
-    Diagnostic::file(std::env::temp_dir(), message)
 }
 
 #[cfg(test)]

@@ -219,9 +219,9 @@ fn stage(output: &Path, file: &OutputFile) -> Result<Option<Staged>, Diagnostic>
         Content::Copy(source) => std::borrow::Cow::Owned(
             fs::read(source).map_err(|e| io_error(source, Action::Read, &e))?,
         ),
-        Content::Parts(parts) => std::borrow::Cow::Owned(
-            parts.join().map_err(|e| io_error(&std::env::temp_dir(), Action::Read, &e))?,
-        ),
+        Content::Parts(parts) => {
+            std::borrow::Cow::Owned(parts.join().map_err(|e| crate::spill::read_error(&e))?)
+        }
     };
     let exists = match fs::symlink_metadata(&target) {
         Ok(meta) => {
