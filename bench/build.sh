@@ -7,7 +7,8 @@
 # For each size it generates a deterministic site (spiegel generate, seed 1), builds it
 # RUNS times from scratch with spiegel and with Hugo (Debian's package, installed if
 # missing, with minimal equivalent templates), and prints the median wall time, pages per
-# second, peak memory, spiegel's stage timings and the ratio. Sites are kept in
+# second, processor time (user + system: steadier than wall time on a shared machine),
+# peak memory, spiegel's stage timings and the ratios. Sites are kept in
 # $BENCH_DIR (default /tmp/spiegel-bench) between runs.
 #
 # Each pair of builds runs twice: output on the disk ($BENCH_DIR) and output in memory
@@ -34,20 +35,21 @@ fi
 
 median() { sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
 
-# Runs "$@" RUNS times after clearing $OUT; prints "median_seconds median_peak_kib".
+# Runs "$@" RUNS times after clearing $OUT; prints "median_seconds median_peak_kib
+# median_cpu_seconds".
 measure() {
   local out="$1"; shift
-  local times=() mems=()
+  local times=() mems=() cpus=()
   for _ in $(seq "$RUNS"); do
     rm -rf "$out"
     # Flush what the previous run wrote, so no tool pays for another's disk writes.
     sync
     local line
-    /usr/bin/time -o "$BENCH_DIR/time.txt" -f "%e %M" "$@" >/dev/null 2>&1
-    line=$(tail -n 1 "$BENCH_DIR/time.txt")
-    times+=("${line% *}"); mems+=("${line#* }")
+    /usr/bin/time -o "$BENCH_DIR/time.txt" -f "%e %M %U %S" "$@" >/dev/null 2>&1
+    read -r wall peak user system < <(tail -n 1 "$BENCH_DIR/time.txt")
+    times+=("$wall"); mems+=("$peak"); cpus+=("$(echo "$user + $system" | bc -l)")
   done
-  echo "$(printf '%s\n' "${times[@]}" | median) $(printf '%s\n' "${mems[@]}" | median)"
+  echo "$(printf '%s\n' "${times[@]}" | median) $(printf '%s\n' "${mems[@]}" | median) $(printf '%s\n' "${cpus[@]}" | median)"
 }
 
 hugo_site() {
@@ -77,7 +79,7 @@ HTML
 }
 
 echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg) ($(nproc) cores)"
-printf '%-8s %-8s %-7s %10s %10s %12s %10s\n' entries tool output "wall (s)" "pages/s" "peak (MiB)" "content"
+printf '%-8s %-8s %-7s %10s %10s %9s %12s %10s\n' entries tool output "wall (s)" "pages/s" "cpu (s)" "peak (MiB)" "content"
 for n in $SIZES; do
   site="$BENCH_DIR/site-$n"
   [ -f "$site/site.yaml" ] || "$SPIEGEL" generate "$site" --pages "$n" --seed 1 >/dev/null
@@ -89,11 +91,11 @@ for n in $SIZES; do
   for where in "$BENCH_DIR" $MEM_DIR; do
     label=disk; [ "$where" = "$BENCH_DIR" ] || label=memory
     out="$where/spiegel-bench-out"
-    read -r s_time s_mem < <(measure "$out-spiegel-$n" "$SPIEGEL" build --root "$site" --output "$out-spiegel-$n")
-    printf '%-8s %-8s %-7s %10s %10.0f %12.0f %8s MiB (peak %.1fx content)\n' "$n" spiegel "$label" "$s_time" "$(echo "$pages / $s_time" | bc -l)" "$(echo "$s_mem / 1024" | bc -l)" "$content_mib" "$(echo "$s_mem / 1024 / $content_mib" | bc -l)"
-    read -r h_time h_mem < <(measure "$out-hugo-$n" hugo --quiet --source "$hugo_dir" --destination "$out-hugo-$n")
-    printf '%-8s %-8s %-7s %10s %10.0f %12.0f\n' "$n" hugo "$label" "$h_time" "$(echo "$pages / $h_time" | bc -l)" "$(echo "$h_mem / 1024" | bc -l)"
-    printf '%-8s %-8s %-7s %10s\n' "$n" "ratio" "$label" "hugo/spiegel = $(echo "scale=2; $h_time / $s_time" | bc -l)x"
+    read -r s_time s_mem s_cpu < <(measure "$out-spiegel-$n" "$SPIEGEL" build --root "$site" --output "$out-spiegel-$n")
+    printf '%-8s %-8s %-7s %10s %10.0f %9.2f %12.0f %8s MiB (peak %.1fx content)\n' "$n" spiegel "$label" "$s_time" "$(echo "$pages / $s_time" | bc -l)" "$s_cpu" "$(echo "$s_mem / 1024" | bc -l)" "$content_mib" "$(echo "$s_mem / 1024 / $content_mib" | bc -l)"
+    read -r h_time h_mem h_cpu < <(measure "$out-hugo-$n" hugo --quiet --source "$hugo_dir" --destination "$out-hugo-$n")
+    printf '%-8s %-8s %-7s %10s %10.0f %9.2f %12.0f\n' "$n" hugo "$label" "$h_time" "$(echo "$pages / $h_time" | bc -l)" "$h_cpu" "$(echo "$h_mem / 1024" | bc -l)"
+    printf '%-8s %-8s %-7s %10s\n' "$n" "ratio" "$label" "hugo/spiegel = $(echo "scale=2; $h_time / $s_time" | bc -l)x wall, $(echo "scale=2; $h_cpu / $s_cpu" | bc -l)x cpu"
     rm -rf "$out-spiegel-$n" "$out-hugo-$n"
   done
 
