@@ -78,13 +78,6 @@ pub(super) fn facets<'a>(
         .collect()
 }
 
-/// Every listing page and the 404 page.
-pub fn render(inputs: &Inputs<'_>, diagnostics: &mut Diagnostics) -> Vec<OutputFile> {
-    let mut files = Vec::new();
-    render_each(inputs, &Wanted::ALL, &mut |made| files.extend(made), diagnostics);
-    files
-}
-
 /// Which listing pages to render: after an edit, serve renders only those whose
 /// inputs changed.
 pub struct Wanted<'w> {

@@ -84,11 +84,6 @@ impl Piece {
 }
 
 impl Parts {
-    /// Parts all held in memory.
-    pub fn texts(texts: impl IntoIterator<Item = Arc<str>>) -> Parts {
-        Parts(texts.into_iter().map(Piece::Text).collect())
-    }
-
     /// The whole text; fails only when a parked part cannot be read back.
     pub fn join(&self) -> std::io::Result<Vec<u8>> {
         let mut bytes = Vec::with_capacity(self.0.iter().map(Piece::len).sum());
@@ -102,6 +97,7 @@ impl Parts {
     }
 }
 
+/// Parts kept between updates are the same parts: only the others are compared.
 impl PartialEq for Parts {
     fn eq(&self, other: &Parts) -> bool {
         let same = |(a, b): (&Piece, &Piece)| match (a, b) {
