@@ -340,25 +340,30 @@ impl Entries<'_> {
         let linker = linker(inputs);
         let root = root_prefix(url);
         let highlighter = Highlighter::default();
+        // One copy of the book's context per piece of work, each entry's view put into
+        // it in place of the last: not a copy of the whole context for every entry.
         make.par_iter()
-            .map(|&n| {
-                let e = entries[n];
-                let prefix = format!("{}--", inputs.site.pages[e].slug);
-                let options = ViewOptions { root: &root, id_prefix: Some(&prefix) };
-                let view = page_view(e, inputs, &linker, self.lists, &highlighter, &options)?.0;
-                let view = tera::to_value(&view).map_err(|e| tera_error(url, &e.into(), inputs))?;
-                let Some(skeleton) = self.skeleton else { return Ok((view, Vec::new())) };
-                let mut parts = Vec::with_capacity(skeleton.loops.len());
-                for (i, name) in skeleton.loops.iter().enumerate() {
-                    let mut context = self.context.clone();
-                    context.insert(name.as_str(), &view);
-                    let part = skeleton.tera.render(&part_template(i), &context);
-                    parts.push(self.piece(part.map_err(|e| tera_error(url, &e, inputs))?));
-                }
-                // The book's length stays what the skeleton sees.
-                let view = if self.drop_views { Value::Null } else { view };
-                Ok((view, parts))
-            })
+            .map_init(
+                || self.context.clone(),
+                |context, &n| {
+                    let e = entries[n];
+                    let prefix = format!("{}--", inputs.site.pages[e].slug);
+                    let options = ViewOptions { root: &root, id_prefix: Some(&prefix) };
+                    let view = page_view(e, inputs, &linker, self.lists, &highlighter, &options)?.0;
+                    let view =
+                        tera::to_value(&view).map_err(|e| tera_error(url, &e.into(), inputs))?;
+                    let Some(skeleton) = self.skeleton else { return Ok((view, Vec::new())) };
+                    let mut parts = Vec::with_capacity(skeleton.loops.len());
+                    for (i, name) in skeleton.loops.iter().enumerate() {
+                        context.insert(name.as_str(), &view);
+                        let part = skeleton.tera.render(&part_template(i), context);
+                        parts.push(self.piece(part.map_err(|e| tera_error(url, &e, inputs))?));
+                    }
+                    // The book's length stays what the skeleton sees.
+                    let view = if self.drop_views { Value::Null } else { view };
+                    Ok((view, parts))
+                },
+            )
             .collect()
     }
 
