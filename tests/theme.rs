@@ -229,6 +229,29 @@ fn the_picker_lists_every_method_with_its_facets_without_javascript() {
     }
 }
 
+/// A site's own `book.html` may loop over the book more than once, one loop naming each
+/// entry `page` and another showing the book's own `page`: every loop sees its own, for
+/// every entry (the book is made from parts, one per entry and loop).
+#[test]
+fn each_loop_of_a_sites_book_sees_its_own_page() {
+    let site = small_site("");
+    site.write(
+        "templates/book.html",
+        "{% extends \"base.html\" %}{% block main %}\
+         <ol>{% for entry in book %}<li>{{ entry.title }} in {{ page.title }}</li>{% endfor %}</ol>\
+         {% for page in book %}<h2>{{ page.title }}</h2>{% endfor %}\
+         <ul>{% for entry in book %}<li>{{ page.title }}: {{ entry.title }}</li>{% endfor %}</ul>\
+         {% endblock main %}",
+    );
+    site.build_ok();
+    let book = site.read("inspiratie/boek/index.html");
+    for title in ["Aap", "Beer", "Cavia"] {
+        assert!(book.contains(&format!("<li>{title} in Inspiratieboek</li>")), "{book}");
+        assert!(book.contains(&format!("<h2>{title}</h2>")), "{book}");
+        assert!(book.contains(&format!("<li>Inspiratieboek: {title}</li>")), "{book}");
+    }
+}
+
 #[test]
 fn the_book_holds_every_entry_with_a_table_of_contents() {
     let (root, out) = default_site();

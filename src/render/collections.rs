@@ -319,6 +319,16 @@ fn book(
     Ok(Some((format!("{url}index.html"), content)))
 }
 
+/// Puts `value` into `context` as `name` without a copy: Tera's `insert` serialises one.
+fn move_into(context: &mut tera::Context, name: &str, value: Value) {
+    let mut one = Map::new();
+    one.insert(name.to_string(), value);
+    // Only a value that is not an object fails to become a context.
+    if let Ok(one) = tera::Context::from_value(Value::Object(one)) {
+        context.extend(one);
+    }
+}
+
 /// An entry's view, and its part for each of the book's loops.
 type EntryParts = (Value, Vec<Piece>);
 
@@ -340,8 +350,8 @@ impl Entries<'_> {
         let linker = linker(inputs);
         let root = root_prefix(url);
         let highlighter = Highlighter::default();
-        // One copy of the book's context per piece of work, each entry's view put into
-        // it in place of the last: not a copy of the whole context for every entry.
+        // One copy of the book's context per piece of work, each entry's view moved into
+        // it for its part and out again: no copy of the context or the view per entry.
         make.par_iter()
             .map_init(
                 || self.context.clone(),
@@ -354,9 +364,17 @@ impl Entries<'_> {
                         tera::to_value(&view).map_err(|e| tera_error(url, &e.into(), inputs))?;
                     let Some(skeleton) = self.skeleton else { return Ok((view, Vec::new())) };
                     let mut parts = Vec::with_capacity(skeleton.loops.len());
+                    let mut view = view;
                     for (i, name) in skeleton.loops.iter().enumerate() {
-                        context.insert(name.as_str(), &view);
+                        // The loop's variable may hide one of the book's (`page`): that
+                        // one goes back afterwards, for the next loop and entry.
+                        let outer = context.remove(name);
+                        move_into(context, name, view);
                         let part = skeleton.tera.render(&part_template(i), context);
+                        view = context.remove(name).unwrap_or_default();
+                        if let Some(outer) = outer {
+                            move_into(context, name, outer);
+                        }
                         parts.push(self.piece(part.map_err(|e| tera_error(url, &e, inputs))?));
                     }
                     // The book's length stays what the skeleton sees.
