@@ -229,6 +229,34 @@ fn the_picker_lists_every_method_with_its_facets_without_javascript() {
     }
 }
 
+/// The theme's templates include partials; `macros.html` keeps its macros for a site's
+/// own templates written against them, and they draw the same markup.
+#[test]
+fn a_sites_templates_can_still_call_the_themes_macros() {
+    let site = small_site("");
+    site.write(
+        "templates/inspiration.html",
+        "{% extends \"base.html\" %}{% import \"macros.html\" as m %}{% block main %}\
+         {{ m::panel(page=page, name=\"vragen\", fallback=\"Vragen\", class=\"questions\", level=2) }}\
+         [{{ m::label(page=page, name=\"bron\", fallback=\"Herkomst\") }}]\
+         [{{ m::label(page=page, name=\"nergens\", fallback=\"Terugval\") }}]\
+         {{ m::source(page=page) }}{{ m::method_steps(page=page, level=3) }}\
+         <ul>{{ m::card(entry=page) }}</ul>{% endblock main %}",
+    );
+    site.build_ok();
+    let page = site.read("inspiratie/a/index.html");
+    let default = small_site("");
+    default.build_ok();
+    let theme_page = default.read("inspiratie/a/index.html");
+    let panel = between(&theme_page, "<section class=\"questions\"", "</section>");
+    assert!(page.contains(panel), "the macro's panel is the theme's: {page}");
+    let source = between(&theme_page, "<p class=\"source\">", "</p>");
+    assert!(page.contains(source), "the macro's source line is the theme's: {page}");
+    assert!(page.contains("[Bron]") && page.contains("[Terugval]"), "{page}");
+    assert!(page.contains("<div class=\"method-columns\">\n</div>"), "{page}");
+    assert!(page.contains("<ul><li class=\"card\" data-key=\"inspiratie/a\">"), "{page}");
+}
+
 /// A site's own `book.html` may loop over the book more than once, one loop naming each
 /// entry `page` and another showing the book's own `page`: every loop sees its own, for
 /// every entry (the book is made from parts, one per entry and loop).

@@ -296,6 +296,7 @@ fn page_view<'a>(
     let kind = page.kind.as_deref().and_then(|k| inputs.config.kind(k));
     let backlinks = &page_links.backlinks;
     let href = linker.href(page);
+    let properties = properties(i, inputs, linker);
     let view = PageView {
         title: &page.title,
         slug: &page.slug,
@@ -315,7 +316,8 @@ fn page_view<'a>(
         tag_links: listing::tag_links(inputs, &page.tags, linker.clean_urls),
         weight: page.weight,
         fields: &page.fields,
-        properties: properties(i, inputs, linker),
+        labels: properties.iter().map(|p| (p.name, p.label)).collect(),
+        properties,
         content: body.html,
         toc: if options.id_prefix.is_some() { &[] } else { &page_links.headings },
         outgoing: page_links.outgoing.iter().map(|&t| linker.link(t)).collect(),

@@ -243,6 +243,9 @@ pub struct PageView<'a> {
     pub weight: Option<f64>,
     pub fields: &'a Map<String, Value>,
     pub properties: Vec<Property<'a>>,
+    /// The label of each of `properties`, by field name (`page.labels.bron`): one lookup
+    /// for a template, where a loop over `properties` takes one per field.
+    pub labels: BTreeMap<&'a str, &'a str>,
     pub content: String,
     pub toc: &'a [Heading],
     pub outgoing: Vec<LinkView<'a>>,
@@ -292,6 +295,7 @@ impl<'a> PageView<'a> {
             weight: None,
             fields,
             properties: Vec::new(),
+            labels: BTreeMap::new(),
             content: String::new(),
             toc: &[],
             outgoing: Vec::new(),
