@@ -65,6 +65,7 @@ fn dump(root: &Path, out: &Path) -> ExitCode {
         config: &config,
         theme: &theme,
         released: None,
+        card_parts: None,
         taxonomies: &taxonomies,
         feeds: &feeds,
         photos: &photos,

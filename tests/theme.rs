@@ -229,6 +229,32 @@ fn the_picker_lists_every_method_with_its_facets_without_javascript() {
     }
 }
 
+/// A build for one time draws an entry's parts of the book with its page, marking the
+/// heading ids for the book's prefix. A text that holds the mark itself is drawn the
+/// usual way: the page and the book keep it as written, the ids are right in both.
+#[test]
+fn an_entry_whose_text_holds_the_id_mark_keeps_it() {
+    let site = small_site("");
+    let mark = "\u{1}spiegel-id\u{1}";
+    site.write(
+        "content/inspiratie/d.md",
+        &format!("---\ntitle: Das\nvragen: [Wat?]\ndimensies: [omgeving]\nbouwstenen: [coaching]\nbron: test\n---\nTekst met {mark} erin.\n\n## Kop\n\nMeer.\n"),
+    );
+    site.build_ok();
+    let page = site.read("inspiratie/d/index.html");
+    let book = site.read("inspiratie/boek/index.html");
+    for (name, html, id) in [("page", &page, "kop"), ("book", &book, "d--kop")] {
+        assert!(html.contains(&format!("Tekst met {mark} erin.")), "{name}: {html}");
+        assert!(html.contains(&format!("<h2 id=\"{id}\">Kop</h2>")), "{name}: {html}");
+    }
+    for other in ["a", "b", "c"] {
+        assert!(book.contains(&format!("<h2 id=\"{other}--uit-de-praktijk\">")), "{book}");
+        let page = site.read(&format!("inspiratie/{other}/index.html"));
+        assert!(page.contains("<h2 id=\"uit-de-praktijk\">"), "{page}");
+        assert!(!page.contains('\u{1}') && !book.contains(&format!("{other}--\u{1}")));
+    }
+}
+
 /// The theme's templates include partials; `macros.html` keeps its macros for a site's
 /// own templates written against them, and they draw the same markup.
 #[test]

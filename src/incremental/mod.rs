@@ -336,6 +336,9 @@ impl Session {
             timings.time("functions", || render::register_functions(theme, &site, &links, &config));
         }
         let lists = timings.time("lists", || render::Lists::new(&site, &config, &links));
+        // A build for one time draws its entries' parts of the books with their pages.
+        let mut one_time_books = (!self.keep).then(|| render::Books::new(false));
+        let card_parts = one_time_books.as_mut().and_then(|b| b.card_parts(theme, &config));
         let inputs = render::Inputs {
             site: &site,
             links: &links,
@@ -345,6 +348,7 @@ impl Session {
             feeds: &feeds,
             photos: &photos,
             released: released.as_ref(),
+            card_parts: card_parts.as_ref(),
         };
         let shape = timings.time("shape", || shape(&inputs));
         let new = Build { site: &site, links: &links, lists: &lists };
@@ -370,7 +374,7 @@ impl Session {
         });
         let which: Vec<usize> = (0..site.pages.len()).filter(|&i| affected.render[i]).collect();
         let search_now = (stream.is_some() && self.purpose == Purpose::Publish).then_some(&config);
-        let (rendered, streamed_docs) = timings.time("render", || {
+        let (mut rendered, streamed_docs) = timings.time("render", || {
             let streaming = stream.as_deref_mut().map(|s| (s, search_now));
             let with = (&lists, &self.highlighter);
             render_pages(&inputs, &which, with, streaming, &mut diagnostics)
@@ -401,7 +405,8 @@ impl Session {
         let books =
             self.good.as_mut().filter(|_| !everything).map(|g| std::mem::take(&mut g.books));
         let all = books.is_none();
-        let mut books = books.unwrap_or_else(|| render::Books::new(self.keep));
+        let mut books = books.or(one_time_books).unwrap_or_else(|| render::Books::new(self.keep));
+        books.provide(rendered.iter_mut().filter_map(|p| Some((p.index, p.book_parts.take()?))));
         let fresh = |i: usize| affected.render[i];
         let collections = timings.time("collections", || {
             let made = render::render_collections_kept(

@@ -13,12 +13,14 @@ use std::sync::Arc;
 use rayon::prelude::*;
 use serde_json::{Map, Value};
 
+use super::card_parts::CardParts;
+use super::theme::Theme;
 use super::views::{book_url, root_prefix, PageView, SiteView, SELECTION_URL};
 use super::{
     linker, page_source, page_view, render_template, report_once, split_results, Inputs, Lists,
     ViewOptions,
 };
-use crate::config::{Kind, FILE_NAME};
+use crate::config::{Config, Kind, FILE_NAME};
 use crate::diag::{Diagnostic, Diagnostics};
 use crate::load::Role;
 use crate::markdown::Highlighter;
@@ -50,6 +52,8 @@ pub struct Books {
     /// Where a build for one time parks the entries' parts until the book is written:
     /// a book holds every entry, and is larger than their Markdown.
     spill: Option<Arc<Spill>>,
+    /// Parts drawn with the entries' pages (see [`CardParts`]), by page.
+    provided: HashMap<usize, Vec<Piece>>,
 }
 
 impl Books {
@@ -57,6 +61,29 @@ impl Books {
     pub fn new(keep: bool) -> Books {
         let spill = if keep { None } else { Spill::new().ok() };
         Books { drop_views: !keep, spill, ..Books::default() }
+    }
+
+    /// For a build for one time: the kinds whose entries' parts can be drawn with their
+    /// pages, as their cards (see [`super::card_parts`]).
+    pub fn card_parts(&mut self, theme: &Theme, config: &Config) -> Option<CardParts> {
+        if !self.drop_views || !theme.texts.contains_key("book.html") {
+            return None;
+        }
+        let skeleton = self.skeleton.get_or_insert_with(|| skeleton(theme)).as_ref()?;
+        if skeleton.shows_views {
+            return None;
+        }
+        let roots = config
+            .kinds()
+            .filter_map(|kind| book_url(kind).map(|url| (kind.name.clone(), root_prefix(&url))));
+        let cut = (&skeleton.tera, &skeleton.loops[..], &skeleton.bodies[..]);
+        CardParts::new(cut, &theme.texts, roots.collect(), self.spill.clone())
+    }
+
+    /// The parts drawn with the entries' pages, by page: the book takes them instead of
+    /// drawing them again.
+    pub fn provide(&mut self, parts: impl IntoIterator<Item = (usize, Vec<Piece>)>) {
+        self.provided.extend(parts);
     }
 }
 
@@ -84,7 +111,7 @@ pub fn render_collections_kept(
     let has = |name: &str| inputs.theme.tera.get_template_names().any(|t| t == name);
     let mut results = Vec::new();
     if has("book.html") {
-        let skeleton = books.skeleton.get_or_insert_with(|| skeleton(inputs)).take();
+        let skeleton = books.skeleton.get_or_insert_with(|| skeleton(inputs.theme)).take();
         for kind in inputs.config.kinds() {
             if let Some(url) = book_url(kind) {
                 let mut parts = books.books.remove(&url).unwrap_or_default();
@@ -93,6 +120,7 @@ pub fn render_collections_kept(
                     fresh,
                     drop_views: books.drop_views,
                     spill: books.spill.as_ref(),
+                    provided: &books.provided,
                 };
                 let made = free_url(&url, inputs)
                     .and_then(|()| book(kind, &url, (inputs, lists), making, &mut parts));
@@ -153,11 +181,13 @@ struct Skeleton {
     tera: tera::Tera,
     /// Each loop's variable, by loop number.
     loops: Vec<String>,
+    /// Each loop's body, by loop number.
+    bodies: Vec<String>,
     /// Whether the template outside its loops may show the entries' views.
     shows_views: bool,
 }
 
-fn part_template(n: usize) -> String {
+pub(super) fn part_template(n: usize) -> String {
     format!("spiegel-book-part-{n}.html")
 }
 
@@ -165,14 +195,15 @@ fn part_template(n: usize) -> String {
 /// the book can be put together from parts rendered one by one: the book sets no
 /// variables, and a loop's body (with what it includes) nests no loop and uses neither
 /// `loop`, nor the book, nor the book's macros.
-fn skeleton(inputs: &Inputs<'_>) -> Option<Skeleton> {
-    let texts = &inputs.theme.texts;
+fn skeleton(theme: &Theme) -> Option<Skeleton> {
+    let texts = &theme.texts;
     let book = texts.get("book.html")?;
     if book.contains("set ") {
         return None;
     }
-    let mut tera = inputs.theme.tera.clone();
+    let mut tera = theme.tera.clone();
     let (mut cut, mut rest, mut loops) = (String::new(), book.as_str(), Vec::new());
+    let mut bodies = Vec::new();
     while let Some((before, name, body, after)) = next_book_loop(rest) {
         if !stands_alone(body, texts) {
             return None;
@@ -181,6 +212,7 @@ fn skeleton(inputs: &Inputs<'_>) -> Option<Skeleton> {
         cut.push_str(before);
         cut.push_str(&format!("{MARK}{}\u{1}", loops.len()));
         loops.push(name.to_string());
+        bodies.push(body.to_string());
         rest = after;
     }
     cut.push_str(rest);
@@ -189,7 +221,7 @@ fn skeleton(inputs: &Inputs<'_>) -> Option<Skeleton> {
     }
     tera.add_raw_template("book.html", &cut).ok()?;
     let shows_views = names_variable(&cut, "book");
-    Some(Skeleton { tera, loops, shows_views })
+    Some(Skeleton { tera, loops, bodies, shows_views })
 }
 
 /// The first loop over the book in `text`: the text before it, its variable, its body
@@ -213,7 +245,7 @@ fn next_book_loop(text: &str) -> Option<(&str, &str, &str, &str)> {
 
 /// Whether template text may use the variable `name`: the word standing alone, not
 /// part of a longer name (`book_title`), a quoted text or a class (`"book"`, `book-toc`).
-fn names_variable(text: &str, name: &str) -> bool {
+pub(super) fn names_variable(text: &str, name: &str) -> bool {
     let part_of_name = |c: char| c.is_alphanumeric() || "_-\"'".contains(c);
     text.match_indices(name).any(|(at, _)| {
         let before = text[..at].chars().next_back();
@@ -242,7 +274,7 @@ fn stands_alone(body: &str, texts: &std::collections::BTreeMap<String, String>) 
 }
 
 /// Template text without its `{# … #}` comments.
-fn without_comments(text: &str) -> String {
+pub(super) fn without_comments(text: &str) -> String {
     let mut out = String::new();
     let mut rest = text;
     while let Some(start) = rest.find("{#") {
@@ -263,13 +295,15 @@ struct Making<'m> {
     drop_views: bool,
     /// Where their parts wait for the book to be written, if not in memory.
     spill: Option<&'m Arc<Spill>>,
+    /// Parts already drawn with the entries' pages, by page.
+    provided: &'m HashMap<usize, Vec<Piece>>,
 }
 
 fn book(
     kind: &Kind,
     url: &str,
     (inputs, lists): (&Inputs<'_>, &Lists),
-    Making { skeleton, fresh, drop_views, spill }: Making<'_>,
+    Making { skeleton, fresh, drop_views, spill, provided }: Making<'_>,
     parts: &mut BookParts,
 ) -> Result<Option<(String, Content)>, Diagnostic> {
     let linker = linker(inputs);
@@ -308,7 +342,8 @@ fn book(
     context.insert("page", &page);
     context.insert("root", &root);
     let drop_views = drop_views && skeleton.is_some_and(|s| !s.shows_views);
-    let making = Entries { url, inputs, lists, skeleton, context: &context, drop_views, spill };
+    let making =
+        Entries { url, inputs, lists, skeleton, context: &context, drop_views, spill, provided };
     for (n, made) in make.iter().zip(making.make(&make, entries)) {
         let (view, entry_parts) = made?;
         (parts.urls[*n], parts.views[*n], parts.parts[*n]) =
@@ -320,7 +355,7 @@ fn book(
 }
 
 /// Puts `value` into `context` as `name` without a copy: Tera's `insert` serialises one.
-fn move_into(context: &mut tera::Context, name: &str, value: Value) {
+pub(super) fn move_into(context: &mut tera::Context, name: &str, value: Value) {
     let mut one = Map::new();
     one.insert(name.to_string(), value);
     // Only a value that is not an object fails to become a context.
@@ -341,6 +376,7 @@ struct Entries<'e> {
     context: &'e tera::Context,
     drop_views: bool,
     spill: Option<&'e Arc<Spill>>,
+    provided: &'e HashMap<usize, Vec<Piece>>,
 }
 
 impl Entries<'_> {
@@ -357,8 +393,12 @@ impl Entries<'_> {
                 || self.context.clone(),
                 |context, &n| {
                     let e = entries[n];
+                    if let Some(part) = self.provided.get(&e).filter(|_| self.drop_views) {
+                        return Ok((Value::Null, part.clone()));
+                    }
                     let prefix = format!("{}--", inputs.site.pages[e].slug);
-                    let options = ViewOptions { root: &root, id_prefix: Some(&prefix) };
+                    let options =
+                        ViewOptions { root: &root, id_prefix: Some(&prefix), mark_ids: false };
                     let view = page_view(e, inputs, &linker, self.lists, &highlighter, &options)?.0;
                     let view =
                         tera::to_value(&view).map_err(|e| tera_error(url, &e.into(), inputs))?;
@@ -503,7 +543,12 @@ pub(super) fn card_script(
         return Ok(None);
     }
     let html = render_template(inputs.theme, "card.html", context, &page_source(page))?;
+    Ok(Some(card_script_text(page, html)))
+}
+
+/// The text of `card.js`: `html`, the entry's card, handed to the selection page.
+pub(super) fn card_script_text(page: &crate::load::Page, html: String) -> String {
     let key = serde_json::Value::from(page.key.as_str());
     let html = serde_json::Value::from(html);
-    Ok(Some(format!("if (window.spiegelCard) window.spiegelCard({key}, {html});\n")))
+    format!("if (window.spiegelCard) window.spiegelCard({key}, {html});\n")
 }

@@ -7,6 +7,7 @@
 
 pub mod brand;
 pub mod builtin;
+mod card_parts;
 mod collections;
 pub mod embed;
 pub(crate) mod facets;
@@ -27,6 +28,7 @@ use crate::link::Heading;
 use crate::link::Links;
 use crate::load::{Page, Role, Site};
 use crate::markdown::{self, Highlighter, LinkWriter, Section};
+pub use card_parts::CardParts;
 pub use collections::{render_collections, render_collections_kept, Books};
 use theme::{error_chain, Theme};
 use views::{role_name, root_prefix, LinkView, Linker, PageView, Property, Sequence, SiteView};
@@ -43,6 +45,9 @@ pub struct RenderedPage {
     /// For entries: `card.js` beside the page, which hands the page's printable card to
     /// the selection page (a script, so that it also loads from `file://`).
     pub card: Option<String>,
+    /// For entries whose book parts are drawn with the page (see [`CardParts`]): those,
+    /// one per loop of the book's template.
+    pub book_parts: Option<Vec<crate::write::Piece>>,
     /// The meta description: the summary, or the start of the first paragraph.
     pub description: String,
 }
@@ -58,6 +63,8 @@ pub struct Inputs<'a> {
     pub photos: &'a crate::photos::Photos,
     /// The page texts a one-shot build let go of, read again as each page renders.
     pub released: Option<&'a crate::load::release::Released>,
+    /// Which entries' book parts a one-shot build draws with their pages.
+    pub card_parts: Option<&'a CardParts>,
 }
 
 /// Renders the pages `which` (indices in `site.pages`; a rebuild passes only the pages
@@ -263,9 +270,13 @@ struct ViewOptions<'r> {
     root: &'r str,
     /// Put in front of every heading id, where several pages share one HTML page.
     id_prefix: Option<&'r str>,
+    /// Mark the heading ids with [`card_parts::ID_MARK`] (unless the text holds it),
+    /// for a card that is also a book part.
+    mark_ids: bool,
 }
 
-/// What templates see of page `i`, and the plain text of its sections.
+/// What templates see of page `i`, the plain text of its sections, and whether its
+/// heading ids are marked (`options.mark_ids`).
 fn page_view<'a>(
     i: usize,
     inputs: &Inputs<'a>,
@@ -273,12 +284,14 @@ fn page_view<'a>(
     lists: &Lists,
     highlighter: &Highlighter,
     options: &ViewOptions<'_>,
-) -> Result<(PageView<'a>, Vec<Section>), Diagnostic> {
+) -> Result<(PageView<'a>, Vec<Section>, bool), Diagnostic> {
     let page = &inputs.site.pages[i];
     let page_links = &inputs.links.pages[i];
     let writer = FromPage { root: options.root, linker };
+    let text = crate::load::release::Released::body(inputs.released, i, page)?;
+    let marked = options.mark_ids && !text.contains(card_parts::ID_MARK);
     let prefixed: Vec<Heading>;
-    let headings = match options.id_prefix {
+    let headings = match options.id_prefix.or(marked.then_some(card_parts::ID_MARK)) {
         Some(prefix) => {
             prefixed = page_links
                 .headings
@@ -291,7 +304,6 @@ fn page_view<'a>(
     };
     let images = inputs.photos.pages.get(i).map_or(&[][..], Vec::as_slice);
     let refs = markdown::References { headings, links: &page_links.resolved, images };
-    let text = crate::load::release::Released::body(inputs.released, i, page)?;
     let body = markdown::render(&text, &refs, &writer, highlighter, &inputs.config.html);
     let kind = page.kind.as_deref().and_then(|k| inputs.config.kind(k));
     let backlinks = &page_links.backlinks;
@@ -336,7 +348,7 @@ fn page_view<'a>(
         },
         graph: graph_svg(i, inputs, &writer),
     };
-    Ok((view, body.sections))
+    Ok((view, body.sections, marked))
 }
 
 fn render_page(
@@ -349,8 +361,10 @@ fn render_page(
 ) -> Result<RenderedPage, Diagnostic> {
     let page = &inputs.site.pages[i];
     let root = root_prefix(&page.url);
-    let options = ViewOptions { root: &root, id_prefix: None };
-    let (view, sections) = page_view(i, inputs, linker, lists, highlighter, &options)?;
+    let card_parts = inputs.card_parts.filter(|c| c.wanted(page, &root));
+    let options = ViewOptions { root: &root, id_prefix: None, mark_ids: card_parts.is_some() };
+    let (view, mut sections, marked) = page_view(i, inputs, linker, lists, highlighter, &options)?;
+    let marks = view.content.matches(card_parts::ID_MARK).count();
     let kind = page.kind.as_deref().and_then(|k| inputs.config.kind(k));
     let entries: Vec<LinkView<'_>> = lists
         .entries_for(page, inputs.site, inputs.links)
@@ -369,13 +383,23 @@ fn render_page(
     } else {
         context.remove("facets");
     }
+    // With marked ids, the card comes first: it keeps the marks for the book's part;
+    // the page and `card.js` get the content without them.
+    let (card, book_parts) = match card_parts.filter(|_| marked) {
+        Some(parts) => card_parts::card_and_parts(inputs, page, context, marks, parts)?,
+        None => (collections::card_script(inputs, page, context)?, None),
+    };
+    if marked {
+        for anchor in sections.iter_mut().filter_map(|s| s.anchor.as_mut()) {
+            *anchor = anchor.replace(card_parts::ID_MARK, "");
+        }
+    }
     let template = template_name(page, inputs.config);
     let source = page_source(page);
     let html = render_template(inputs.theme, template, context, &source)?;
-    let card = collections::card_script(inputs, page, context)?;
     let path = format!("{}index.html", page.url);
     let description = view.description.clone();
-    Ok(RenderedPage { index: i, path, html, sections, card, description })
+    Ok(RenderedPage { index: i, path, html, sections, card, book_parts, description })
 }
 
 /// What every template sees of the site, feeds included.
