@@ -111,31 +111,38 @@ fn with_includes(text: &str, texts: &BTreeMap<String, String>) -> Option<Vec<Str
     Some(found)
 }
 
-/// `card.js` and the book parts of an entry whose view, `page` in `context`, has its
-/// heading ids marked (`marks` of them in its content); leaves the view's content
-/// without the marks, for the page. Where a part shows the marks other than once each
-/// (a body that prints the content twice), or fails, the parts are left to the book.
+/// An entry's parts of the book, drawn with the marks in, and the card among them.
+pub(super) struct Drawn(Vec<String>);
+
+/// Draws the book parts of an entry whose view, `page` in `context`, has its heading
+/// ids marked, then takes the marks out of the view's content, for the page. `None`
+/// where a part fails, or holds the content's marks neither once each nor not at all
+/// (a body that prints the content twice): the book draws the parts then.
+pub(super) fn draw(context: &mut tera::Context, parts: &CardParts) -> Option<Drawn> {
+    let drawn = draw_parts(context, parts);
+    let marks = unmark_content(context);
+    let once_each = |part: &String| {
+        let count = part.matches(ID_MARK).count();
+        count == 0 || count == marks
+    };
+    drawn.filter(|drawn| drawn.iter().all(once_each)).map(Drawn)
+}
+
+/// `card.js` and the book parts, from what [`draw`] drew: the card is the part of the
+/// loop that includes `card.html` alone, else drawn on its own as for any entry.
 pub(super) fn card_and_parts(
     inputs: &Inputs<'_>,
     page: &Page,
-    context: &mut tera::Context,
-    marks: usize,
+    context: &tera::Context,
+    drawn: Option<Drawn>,
     parts: &CardParts,
 ) -> Result<(Option<String>, Option<Vec<Piece>>), Diagnostic> {
-    let drawn = draw_parts(context, parts);
-    unmark_content(context);
-    let prefix = format!("{}--", page.slug);
-    let drawn = drawn.filter(|drawn| {
-        drawn.iter().all(|part| {
-            let count = part.matches(ID_MARK).count();
-            count == 0 || count == marks
-        })
-    });
-    let Some(drawn) = drawn else { return Ok((card_script(inputs, page, context)?, None)) };
+    let Some(Drawn(drawn)) = drawn else { return Ok((card_script(inputs, page, context)?, None)) };
     let card = match parts.card_loop.and_then(|n| drawn.get(n)) {
         Some(card) => Some(card_script_text(page, card.replace(ID_MARK, ""))),
         None => card_script(inputs, page, context)?,
     };
+    let prefix = format!("{}--", page.slug);
     let pieces = drawn.iter().map(|part| parts.piece(part.replace(ID_MARK, &prefix))).collect();
     Ok((card, Some(pieces)))
 }
@@ -159,11 +166,14 @@ fn draw_parts(context: &mut tera::Context, parts: &CardParts) -> Option<Vec<Stri
 }
 
 /// Takes the marks out of the content of the context's `page`, moving the view out
-/// and back rather than copying it.
-fn unmark_content(context: &mut tera::Context) {
-    let Some(mut view) = context.remove("page") else { return };
+/// and back rather than copying it; how many there were.
+fn unmark_content(context: &mut tera::Context) -> usize {
+    let Some(mut view) = context.remove("page") else { return 0 };
+    let mut marks = 0;
     if let Some(Value::String(content)) = view.get_mut("content") {
+        marks = content.matches(ID_MARK).count();
         *content = content.replace(ID_MARK, "");
     }
     move_into(context, "page", view);
+    marks
 }

@@ -89,8 +89,8 @@ pub fn render_each<T: Send>(
 ) -> Vec<T> {
     let linker = linker(inputs);
     let site = site_view(inputs, linker.clean_urls);
-    // One context per piece of work, `site` in it once: serialising the site's view for
-    // every page, and dropping it again, cost as much as a tenth of rendering.
+    // One context per piece of work, `site` in it once, not serialised and dropped
+    // again for every page.
     let results: Vec<Result<T, Diagnostic>> = which
         .par_iter()
         .map_init(
@@ -361,10 +361,9 @@ fn render_page(
 ) -> Result<RenderedPage, Diagnostic> {
     let page = &inputs.site.pages[i];
     let root = root_prefix(&page.url);
-    let card_parts = inputs.card_parts.filter(|c| c.wanted(page, &root));
-    let options = ViewOptions { root: &root, id_prefix: None, mark_ids: card_parts.is_some() };
+    let drawing = inputs.card_parts.filter(|c| c.wanted(page, &root));
+    let options = ViewOptions { root: &root, id_prefix: None, mark_ids: drawing.is_some() };
     let (view, mut sections, marked) = page_view(i, inputs, linker, lists, highlighter, &options)?;
-    let marks = view.content.matches(card_parts::ID_MARK).count();
     let kind = page.kind.as_deref().and_then(|k| inputs.config.kind(k));
     let entries: Vec<LinkView<'_>> = lists
         .entries_for(page, inputs.site, inputs.links)
@@ -383,12 +382,10 @@ fn render_page(
     } else {
         context.remove("facets");
     }
-    // With marked ids, the card comes first: it keeps the marks for the book's part;
-    // the page and `card.js` get the content without them.
-    let (card, book_parts) = match card_parts.filter(|_| marked) {
-        Some(parts) => card_parts::card_and_parts(inputs, page, context, marks, parts)?,
-        None => (collections::card_script(inputs, page, context)?, None),
-    };
+    // With marked ids the book's parts come first, with the marks in; the page, its
+    // sections and `card.js` go without them.
+    let drawing = drawing.filter(|_| marked);
+    let drawn = drawing.and_then(|parts| card_parts::draw(context, parts));
     if marked {
         for anchor in sections.iter_mut().filter_map(|s| s.anchor.as_mut()) {
             *anchor = anchor.replace(card_parts::ID_MARK, "");
@@ -397,6 +394,10 @@ fn render_page(
     let template = template_name(page, inputs.config);
     let source = page_source(page);
     let html = render_template(inputs.theme, template, context, &source)?;
+    let (card, book_parts) = match drawing {
+        Some(parts) => card_parts::card_and_parts(inputs, page, context, drawn, parts)?,
+        None => (collections::card_script(inputs, page, context)?, None),
+    };
     let path = format!("{}index.html", page.url);
     let description = view.description.clone();
     Ok(RenderedPage { index: i, path, html, sections, card, book_parts, description })
