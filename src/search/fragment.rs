@@ -7,10 +7,9 @@
 //! the first sentence (the default excerpt), then greedily the sentences that add the most
 //! rare words per character, because rare words are what queries find a page by, while
 //! common ones occur in many sentences anyway. Takes a document, its kind's index and the
-//! site's document frequencies; hands on the fragment as JSON.
+//! site's document frequencies; hands on the fragment as JSON text.
 
-use serde_json::{json, Value};
-
+use super::encode::push_json_str;
 use super::fasthash::FastMap;
 use super::tokenize::{fold_into, split_folded, BYTES_PER_DISTINCT_WORD};
 use super::SearchDoc;
@@ -38,27 +37,37 @@ struct Words {
     rarity: Vec<f64>,
 }
 
-/// The fragment JSON: `{"u": url, "t": title, "k": kind index, "s": [[anchor, heading,
-/// text], ...]}`; `k` is left out for pages without a kind, anchors are `""` when absent.
-pub(super) fn fragment(doc: &SearchDoc, kind: Option<usize>, idf: &dyn Fn(&str) -> f64) -> Value {
+/// The fragment as ASCII JSON text: `{"k": kind index, "s": [[anchor, heading, text],
+/// ...], "t": title, "u": url}`; `k` is left out for pages without a kind, anchors are
+/// `""` when absent. Written directly, as `encode::ascii_json` would write it, for every
+/// page of the site.
+pub(super) fn fragment(doc: &SearchDoc, kind: Option<usize>, idf: &dyn Fn(&str) -> f64) -> String {
     let (snippets, words) = snippets(doc, idf);
-    let heading_chars: usize =
-        doc.sections.iter().map(|s| cut(&s.heading, HEADING_CHARS).chars().count()).sum();
+    let headings: Vec<String> =
+        doc.sections.iter().map(|s| cut(&s.heading, HEADING_CHARS)).collect();
+    let heading_chars: usize = headings.iter().map(|h| h.chars().count()).sum();
     let keep = choose(&snippets, &words, FRAGMENT_TEXT_CHARS.saturating_sub(heading_chars));
-    let sections: Vec<Value> = doc
-        .sections
-        .iter()
-        .enumerate()
-        .map(|(n, section)| {
-            let anchor = section.anchor.clone().unwrap_or_default();
-            json!([anchor, cut(&section.heading, HEADING_CHARS), section_text(&snippets, &keep, n)])
-        })
-        .collect();
-    let mut fragment = json!({"u": doc.url, "t": doc.title, "s": sections});
+    let mut json = String::with_capacity(FRAGMENT_TEXT_CHARS + 2 * doc.url.len() + 64);
     if let Some(kind) = kind {
-        fragment["k"] = json!(kind);
+        json.push_str(&format!("{{\"k\":{kind},\"s\":["));
+    } else {
+        json.push_str("{\"s\":[");
     }
-    fragment
+    for (n, (section, heading)) in doc.sections.iter().zip(&headings).enumerate() {
+        json.push_str(if n == 0 { "[" } else { ",[" });
+        push_json_str(&mut json, section.anchor.as_deref().unwrap_or_default());
+        json.push(',');
+        push_json_str(&mut json, heading);
+        json.push(',');
+        push_json_str(&mut json, &section_text(&snippets, &keep, n));
+        json.push(']');
+    }
+    json.push_str("],\"t\":");
+    push_json_str(&mut json, &doc.title);
+    json.push_str(",\"u\":");
+    push_json_str(&mut json, &doc.url);
+    json.push('}');
+    json
 }
 
 fn snippets<'d>(doc: &'d SearchDoc, idf: &dyn Fn(&str) -> f64) -> (Vec<Snippet<'d>>, Words) {
@@ -314,13 +323,31 @@ mod tests {
         move |term: &str| if term == rare { 9.0 } else { 0.1 }
     }
 
+    use super::super::encode::ascii_json;
+    use serde_json::{json, Value};
+
+    fn fragment_value(doc: &SearchDoc, kind: Option<usize>, idf: &dyn Fn(&str) -> f64) -> Value {
+        serde_json::from_str(&fragment(doc, kind, idf)).expect("JSON")
+    }
+
     #[test]
     fn short_pages_are_kept_whole() {
-        let fragment = fragment(&doc(&["Een zin. Nog een zin!"]), Some(2), &common_except("x"));
-        assert_eq!(
-            fragment,
-            json!({"u": "a/index.html", "t": "A", "k": 2, "s": [["", "Kop 0", "Een zin. Nog een zin!"]]})
-        );
+        let page = doc(&["Een zin. Nog een zin!"]);
+        let fragment = fragment(&page, Some(2), &common_except("x"));
+        let value = json!({"u": "a/index.html", "t": "A", "k": 2, "s": [["", "Kop 0", "Een zin. Nog een zin!"]]});
+        assert_eq!(fragment, ascii_json(&value));
+    }
+
+    #[test]
+    fn the_text_is_what_ascii_json_writes() {
+        let mut page = doc(&["Één \"zin\"\\ met\t👶. Nog\u{1} een…", ""]);
+        page.title = "Tïtel \u{2028}".into();
+        page.url = "ä/b\\\"c.html".into();
+        let value = json!({"u": page.url, "t": page.title, "s": [
+            ["", "Kop 0", "Één \"zin\"\\ met\t👶. Nog\u{1} een…"],
+            ["h1", "Kop 1", ""],
+        ]});
+        assert_eq!(fragment(&page, None, &common_except("x")), ascii_json(&value));
     }
 
     #[test]
@@ -331,7 +358,7 @@ mod tests {
             &format!("{filler} Hier staat het zeldzame woord sprookjesbos."),
             &filler,
         ]);
-        let fragment = fragment(&page, None, &common_except("sprookjesbos"));
+        let fragment = fragment_value(&page, None, &common_except("sprookjesbos"));
         let texts: Vec<&str> =
             fragment["s"].as_array().unwrap().iter().map(|s| s[2].as_str().unwrap()).collect();
         assert!(texts[0].starts_with("Kinderen spelen samen"));
