@@ -20,7 +20,8 @@ use super::fasthash::FastMap;
 use super::filter::Filters;
 use super::parked::Doc;
 use super::rank::MAX_POSTINGS;
-use super::rank::{client_order, idf, impact_of_norm, keep_best, length_norm, pivot_length};
+use super::rank::{client_order, cut_to_best, idf, impact_of_norm, keep_best};
+use super::rank::{length_norm, pivot_length};
 use super::steps::{
     client_file, compound_parts, entry_file, fragment_file, in_id_order, rarity, shard_file,
     shard_starts, title_order,
@@ -180,7 +181,8 @@ impl Vocabulary {
         let terms: Vec<Box<str>> = all.into_iter().map(|(t, _)| t).collect();
         doc_terms.par_iter_mut().for_each(|doc| {
             doc.iter_mut().for_each(|(t, _)| *t = sorted_id[*t as usize]);
-            doc.sort_unstable();
+            // A page has each term once: its term ids alone order it.
+            doc.sort_unstable_by_key(|&(t, _)| t);
         });
         let parts: FastMap<u32, Box<[u32]>> = parts
             .into_iter()
@@ -265,7 +267,7 @@ fn add_to_lists(lists: &mut [Vec<(u32, u8)>], first: u32, made: Vec<Made>) -> Ve
             let list = &mut lists[term as usize];
             list.push((id, level));
             if list.len() >= 2 * MAX_POSTINGS {
-                keep_best(list);
+                cut_to_best(list);
             }
         }
         files.push(file);
