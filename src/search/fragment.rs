@@ -10,7 +10,7 @@
 //! site's document frequencies; hands on the fragment as JSON text.
 
 use super::encode::push_json_str;
-use super::fasthash::FastMap;
+use super::fasthash::WordMap;
 use super::tokenize::{fold_into, split_folded, BYTES_PER_DISTINCT_WORD};
 use super::SearchDoc;
 
@@ -90,15 +90,14 @@ fn snippets<'d>(doc: &'d SearchDoc, idf: &dyn Fn(&str) -> f64) -> (Vec<Snippet<'
         }
     }
     let distinct = folded.len() / BYTES_PER_DISTINCT_WORD;
-    let mut index: FastMap<&str, usize> =
-        FastMap::with_capacity_and_hasher(distinct, Default::default());
+    let mut index: WordMap<'_, usize> = WordMap::with_capacity(distinct);
     let mut words = Words { rarity: Vec::with_capacity(distinct) };
     let mut out = Vec::with_capacity(found.len());
     let mut start = 0;
     for (section, text, chars, end) in found {
         let mut ids: Vec<usize> = split_folded(&folded[start..end])
             .map(|term| {
-                *index.entry(term).or_insert_with(|| {
+                *index.get_or_insert_with(term, || {
                     words.rarity.push(idf(term));
                     words.rarity.len() - 1
                 })

@@ -16,7 +16,7 @@ use std::io;
 use rayon::prelude::*;
 
 use super::analyse::{with_compound_parts, Analyser, DocTerms, FlatTerms, TermWeight};
-use super::fasthash::FastMap;
+use super::fasthash::{FastMap, WordMap};
 use super::filter::Filters;
 use super::parked::Doc;
 use super::rank::MAX_POSTINGS;
@@ -279,44 +279,23 @@ fn add_to_lists(lists: &mut [Vec<(u32, u8)>], first: u32, made: Vec<Made>) -> Ve
 ///
 /// A lookup in a map of every term mostly waits for memory: for the map's slot, and
 /// again for the term the slot points to. So words short enough, nearly all, are kept
-/// in the slot itself ([`ShortWord`]); only longer ones are compared where they are.
+/// in the slot itself ([`WordMap`]).
 struct Rarity<'a> {
-    /// The rarity of each term that is a [`ShortWord`], and of each longer one.
-    short: FastMap<ShortWord, f64>,
-    long: FastMap<&'a str, f64>,
+    of_term: WordMap<'a, f64>,
     doc_count: usize,
-}
-
-/// A word of at most 15 bytes, padded with zeros, its length in the last byte.
-type ShortWord = [u8; 16];
-
-fn short_word(word: &str) -> Option<ShortWord> {
-    let bytes = word.as_bytes();
-    let mut short = [0u8; 16];
-    short.get_mut(..bytes.len()).filter(|_| bytes.len() < 16)?.copy_from_slice(bytes);
-    short[15] = bytes.len() as u8;
-    Some(short)
 }
 
 impl<'a> Rarity<'a> {
     fn new(vocabulary: &'a Vocabulary, doc_count: usize) -> Self {
-        let mut site = Rarity { short: FastMap::default(), long: FastMap::default(), doc_count };
+        let mut of_term = WordMap::with_capacity(vocabulary.terms.len());
         for (term, &df) in vocabulary.terms.iter().zip(&vocabulary.doc_frequency) {
-            let of_term = rarity(doc_count, df as usize);
-            match short_word(term) {
-                Some(short) => site.short.insert(short, of_term),
-                None => site.long.insert(term, of_term),
-            };
+            of_term.get_or_insert_with(term, || rarity(doc_count, df as usize));
         }
-        site
+        Rarity { of_term, doc_count }
     }
 
     fn of(&self, word: &str) -> f64 {
-        let found = match short_word(word) {
-            Some(short) => self.short.get(&short),
-            None => self.long.get(word),
-        };
-        found.copied().unwrap_or(rarity(self.doc_count, 0))
+        self.of_term.get(word).copied().unwrap_or(rarity(self.doc_count, 0))
     }
 }
 
