@@ -230,7 +230,7 @@ pub(super) fn with_compound_parts<'p, K: Ord + Clone + 'p>(
 
 /// Sums weights per term. Additions happen in text order, so the float sums, and with them
 /// the index, are the same on every build. Each term is kept with its weight.
-struct TermWeights<'t>(WordMap<'t, (&'t str, TermWeight)>);
+struct TermWeights<'t>(WordMap<&'t str, (&'t str, TermWeight)>);
 
 impl<'t> TermWeights<'t> {
     fn with_capacity(terms: usize) -> Self {

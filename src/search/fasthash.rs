@@ -7,9 +7,10 @@
 //! which spares most lookups in the small word sets that every word of a text is looked
 //! up in (stop words, synonyms).
 
+use std::borrow::Borrow;
 use std::collections::hash_map::IntoValues;
 use std::collections::{HashMap, HashSet};
-use std::hash::{BuildHasherDefault, Hasher};
+use std::hash::{BuildHasherDefault, Hash, Hasher};
 use std::iter::Chain;
 
 const SEED: u64 = 0x51_7c_c1_b7_27_22_0a_95;
@@ -77,12 +78,13 @@ pub(super) type FastSet<K> = HashSet<K, BuildHasherDefault<FastHasher>>;
 /// as one number ([`short_word`]). A lookup by string hashes it in pieces, calls `memcmp`
 /// and waits for the memory the key points to; a short word is two numbers to hash and
 /// one to compare. Every word of every page is looked up in such maps.
-pub(super) struct WordMap<'w, V> {
+pub(super) struct WordMap<K, V> {
     short: FastMap<u128, V>,
-    long: FastMap<&'w str, V>,
+    /// Longer words, as `&str` or as owned strings.
+    long: FastMap<K, V>,
 }
 
-impl<'w, V> WordMap<'w, V> {
+impl<K: Borrow<str> + Hash + Eq, V> WordMap<K, V> {
     pub(super) fn with_capacity(words: usize) -> Self {
         let short = FastMap::with_capacity_and_hasher(words, Default::default());
         WordMap { short, long: FastMap::default() }
@@ -96,10 +98,17 @@ impl<'w, V> WordMap<'w, V> {
     }
 
     /// The value of `word`, made by `make` if it has none yet.
-    pub(super) fn get_or_insert_with(&mut self, word: &'w str, make: impl FnOnce() -> V) -> &mut V {
+    pub(super) fn get_or_insert_with<'w>(
+        &mut self,
+        word: &'w str,
+        make: impl FnOnce() -> V,
+    ) -> &mut V
+    where
+        K: From<&'w str>,
+    {
         match short_word(word) {
             Some(key) => self.short.entry(key).or_insert_with(make),
-            None => self.long.entry(word).or_insert_with(make),
+            None => self.long.entry(K::from(word)).or_insert_with(make),
         }
     }
 
@@ -108,7 +117,7 @@ impl<'w, V> WordMap<'w, V> {
     }
 
     /// The values, in no particular order.
-    pub(super) fn into_values(self) -> Chain<IntoValues<u128, V>, IntoValues<&'w str, V>> {
+    pub(super) fn into_values(self) -> Chain<IntoValues<u128, V>, IntoValues<K, V>> {
         self.short.into_values().chain(self.long.into_values())
     }
 }

@@ -90,7 +90,7 @@ fn snippets<'d>(doc: &'d SearchDoc, idf: &dyn Fn(&str) -> f64) -> (Vec<Snippet<'
         }
     }
     let distinct = folded.len() / BYTES_PER_DISTINCT_WORD;
-    let mut index: WordMap<'_, usize> = WordMap::with_capacity(distinct);
+    let mut index: WordMap<&str, usize> = WordMap::with_capacity(distinct);
     let mut words = Words { rarity: Vec::with_capacity(distinct) };
     let mut out = Vec::with_capacity(found.len());
     let mut start = 0;

@@ -103,20 +103,26 @@ struct Vocabulary {
 }
 
 /// Terms and weights interned in the order they are met, before terms are sorted.
-#[derive(Default)]
 struct Interner {
-    ids: FastMap<Box<str>, u32>,
+    /// Each term by id, and the id of each term.
+    terms: Vec<Box<str>>,
+    ids: WordMap<Box<str>, u32>,
     weight_ids: FastMap<(u64, u64), u32>,
     weights: Vec<TermWeight>,
 }
 
 impl Interner {
+    fn new() -> Self {
+        let ids = WordMap::with_capacity(0);
+        Interner { terms: Vec::new(), ids, weight_ids: FastMap::default(), weights: Vec::new() }
+    }
+
     fn id(&mut self, term: &str) -> u32 {
-        if let Some(&id) = self.ids.get(term) {
-            return id;
+        let next = self.terms.len() as u32;
+        let id = *self.ids.get_or_insert_with(term, || next);
+        if id == next {
+            self.terms.push(term.into());
         }
-        let id = self.ids.len() as u32;
-        self.ids.insert(term.into(), id);
         id
     }
 
@@ -140,7 +146,7 @@ impl Vocabulary {
     /// Analyses `docs` (in doc-id order) for their terms and lengths and, when the
     /// language `splits` compounds, finds the parts of every word.
     fn read<D: Doc>(analyser: &Analyser<'_>, docs: &[D], splits: bool) -> io::Result<Vocabulary> {
-        let mut interner = Interner::default();
+        let mut interner = Interner::new();
         let mut doc_terms: Vec<PageTerms> = Vec::with_capacity(docs.len());
         let mut lengths: Vec<u32> = Vec::with_capacity(docs.len());
         let analyse = |chunk: &[D]| -> io::Result<Vec<FlatTerms>> {
@@ -172,7 +178,7 @@ impl Vocabulary {
             false => Vec::new(),
         };
         // Ids in sorted order, so that compound parts add up in the order `index` adds them.
-        let mut all: Vec<(Box<str>, u32)> = interner.ids.into_iter().collect();
+        let mut all: Vec<(Box<str>, u32)> = interner.terms.into_iter().zip(0..).collect();
         all.par_sort_unstable_by(|a, b| a.0.cmp(&b.0));
         let mut sorted_id = vec![0u32; all.len()];
         for (id, (_, old)) in all.iter().enumerate() {
@@ -207,15 +213,13 @@ impl Vocabulary {
 /// The compound parts of every interned word, as `(word, parts)` in interned ids; parts
 /// that are no word of the site's own are interned too.
 fn split(interner: &mut Interner) -> Vec<(u32, Vec<u32>)> {
-    let mut words = vec![""; interner.ids.len()];
-    for (word, &id) in &interner.ids {
-        words[id as usize] = word;
-    }
+    let words: Vec<&str> = interner.terms.iter().map(|t| &**t).collect();
     let found: Vec<(u32, Vec<String>)> = {
         let (splitter, parts) = compound_parts(&words);
         drop(splitter);
-        parts.into_iter().map(|(w, p)| (interner.ids[w], p)).collect()
+        parts.into_iter().filter_map(|(w, p)| Some((*interner.ids.get(w)?, p))).collect()
     };
+    drop(words);
     found
         .into_iter()
         .map(|(word, parts)| (word, parts.iter().map(|p| interner.id(p)).collect()))
@@ -281,7 +285,7 @@ fn add_to_lists(lists: &mut [Vec<(u32, u8)>], first: u32, made: Vec<Made>) -> Ve
 /// again for the term the slot points to. So words short enough, nearly all, are kept
 /// in the slot itself ([`WordMap`]).
 struct Rarity<'a> {
-    of_term: WordMap<'a, f64>,
+    of_term: WordMap<&'a str, f64>,
     doc_count: usize,
 }
 
