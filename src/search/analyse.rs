@@ -11,7 +11,7 @@
 use std::collections::BTreeMap;
 use std::ops::Range;
 
-use super::fasthash::{FastMap, FastSet, WordFilter};
+use super::fasthash::{FastSet, WordFilter, WordMap};
 
 use super::synonyms::SynonymTable;
 use super::tokenize::{fold_into, split_folded, BYTES_PER_DISTINCT_WORD};
@@ -82,7 +82,7 @@ impl<'a> Analyser<'a> {
     pub(super) fn analyse(&self, doc: &SearchDoc) -> DocTerms {
         let folded = Folded::new(doc);
         let (weights, length) = self.weigh(&folded);
-        let mut weights: Vec<(&str, TermWeight)> = weights.0.into_iter().collect();
+        let mut weights: Vec<(&str, TermWeight)> = weights.0.into_values().collect();
         weights.sort_unstable_by(|a, b| a.0.cmp(b.0));
         let weights = weights.into_iter().map(|(t, w)| (t.to_string(), w)).collect();
         DocTerms { weights, length }
@@ -94,12 +94,12 @@ impl<'a> Analyser<'a> {
         let folded = Folded::new(doc);
         let (weights, length) = self.weigh(&folded);
         let mut flat = FlatTerms {
-            text: String::with_capacity(weights.0.keys().map(|t| t.len()).sum()),
+            text: String::with_capacity(weights.0.len() * BYTES_PER_DISTINCT_WORD),
             ends: Vec::with_capacity(weights.0.len()),
             weights: Vec::with_capacity(weights.0.len()),
             length,
         };
-        for (term, weight) in weights.0 {
+        for (term, weight) in weights.0.into_values() {
             flat.text.push_str(term);
             flat.ends.push(flat.text.len() as u32);
             flat.weights.push(weight);
@@ -229,22 +229,29 @@ pub(super) fn with_compound_parts<'p, K: Ord + Clone + 'p>(
 }
 
 /// Sums weights per term. Additions happen in text order, so the float sums, and with them
-/// the index, are the same on every build.
-#[derive(Default)]
-struct TermWeights<'t>(FastMap<&'t str, TermWeight>);
+/// the index, are the same on every build. Each term is kept with its weight.
+struct TermWeights<'t>(WordMap<&'t str, (&'t str, TermWeight)>);
 
 impl<'t> TermWeights<'t> {
     fn with_capacity(terms: usize) -> Self {
-        TermWeights(FastMap::with_capacity_and_hasher(terms, Default::default()))
+        TermWeights(WordMap::with_capacity(terms))
     }
 
     fn add(&mut self, term: &'t str, weight: TermWeight) {
-        self.0.entry(term).and_modify(|sum| sum.add(weight)).or_insert(weight);
+        let mut new = false;
+        let sum = self.0.get_or_insert_with(term, || {
+            new = true;
+            (term, weight)
+        });
+        if !new {
+            sum.1.add(weight);
+        }
     }
 }
 
 #[cfg(test)]
 mod tests {
+    use super::super::fasthash::FastMap;
     use super::super::stopwords::stop_words;
     use super::super::synonyms::default_synonyms;
     use super::super::SearchSection;

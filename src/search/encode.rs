@@ -85,11 +85,77 @@ fn escape_non_ascii(json: &str) -> String {
     out
 }
 
+/// Appends `text` as a JSON string, as [`ascii_json`] writes one: serde_json's escapes,
+/// then every non-ASCII character as `\uXXXX`. For the texts of every page's fragment,
+/// which would otherwise be copied into a JSON value, written out and escaped again.
+pub(super) fn push_json_str(out: &mut String, text: &str) {
+    out.reserve(text.len() + 2);
+    out.push('"');
+    let bytes = text.as_bytes();
+    // Text from `plain` to `at` needs no escapes: it is copied in one piece.
+    let (mut plain, mut at) = (0, 0);
+    while let Some(&byte) = bytes.get(at) {
+        let escape = match byte {
+            b'"' => Some("\\\""),
+            b'\\' => Some("\\\\"),
+            b'\n' => Some("\\n"),
+            b'\r' => Some("\\r"),
+            b'\t' => Some("\\t"),
+            0x08 => Some("\\b"),
+            0x0C => Some("\\f"),
+            0x20..0x80 => {
+                at += 1;
+                continue;
+            }
+            _ => None,
+        };
+        out.push_str(&text[plain..at]);
+        match escape {
+            Some(escape) => {
+                out.push_str(escape);
+                at += 1;
+            }
+            // Other control characters and all beyond ASCII: their UTF-16 units.
+            None => {
+                let c = text[at..].chars().next().unwrap_or_default();
+                let mut units = [0u16; 2];
+                for unit in c.encode_utf16(&mut units) {
+                    push_unit_escape(out, *unit);
+                }
+                at += c.len_utf8();
+            }
+        }
+        plain = at;
+    }
+    out.push_str(&text[plain..]);
+    out.push('"');
+}
+
+/// `\u` and the UTF-16 unit in four lowercase hex digits.
+fn push_unit_escape(out: &mut String, unit: u16) {
+    const HEX: &[u8; 16] = b"0123456789abcdef";
+    out.push_str("\\u");
+    for shift in [12, 8, 4, 0] {
+        out.push(HEX[usize::from((unit >> shift) & 0xF)] as char);
+    }
+}
+
 /// The bytes of an index file: one call of the registration function that `search.js`
 /// defines. `key` names the part (e.g. `s3`), so the client can tell parts apart even when
 /// several load at once.
 pub(super) fn registration(key: &str, payload: &Value) -> Vec<u8> {
-    format!("spiegelSearch.add(\"{key}\",{});\n", ascii_json(payload)).into_bytes()
+    registration_of_json(key, &ascii_json(payload))
+}
+
+/// [`registration`] of a payload already written as ASCII JSON text.
+pub(super) fn registration_of_json(key: &str, json: &str) -> Vec<u8> {
+    const START: &str = "spiegelSearch.add(\"";
+    const END: &str = ");\n";
+    let mut bytes = Vec::with_capacity(START.len() + key.len() + 2 + json.len() + END.len());
+    for part in [START, key, "\",", json, END] {
+        bytes.extend_from_slice(part.as_bytes());
+    }
+    bytes
 }
 
 #[cfg(test)]
@@ -159,6 +225,19 @@ mod tests {
     fn postings_round_trip() {
         let list = [(3, 60), (9, 60), (1, 41), (2, 41), (7, 1)];
         assert_eq!(decode::postings(&postings(&list)), list);
+    }
+
+    #[test]
+    fn json_strings_are_written_as_ascii_json_writes_them() {
+        let every: String = (0..=0x10FFFF_u32).filter_map(char::from_u32).collect();
+        let chunks = every.chars().collect::<Vec<_>>();
+        let mut texts: Vec<String> = chunks.chunks(61).map(|c| c.iter().collect()).collect();
+        texts.extend(["", "plain", "\"q\" \\ \u{7f}\u{1}\n", "é👶x\u{2028}"].map(String::from));
+        for text in texts {
+            let mut out = String::new();
+            push_json_str(&mut out, &text);
+            assert_eq!(out, ascii_json(&Value::String(text.clone())), "{text:?}");
+        }
     }
 
     #[test]

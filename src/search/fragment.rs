@@ -7,11 +7,10 @@
 //! the first sentence (the default excerpt), then greedily the sentences that add the most
 //! rare words per character, because rare words are what queries find a page by, while
 //! common ones occur in many sentences anyway. Takes a document, its kind's index and the
-//! site's document frequencies; hands on the fragment as JSON.
+//! site's document frequencies; hands on the fragment as JSON text.
 
-use serde_json::{json, Value};
-
-use super::fasthash::FastMap;
+use super::encode::push_json_str;
+use super::fasthash::WordMap;
 use super::tokenize::{fold_into, split_folded, BYTES_PER_DISTINCT_WORD};
 use super::SearchDoc;
 
@@ -30,6 +29,8 @@ const SNIPPET_OVERHEAD: f64 = 40.0;
 struct Snippet<'d> {
     section: usize,
     text: &'d str,
+    /// The text's length in characters.
+    chars: usize,
     words: Vec<usize>,
 }
 
@@ -38,52 +39,65 @@ struct Words {
     rarity: Vec<f64>,
 }
 
-/// The fragment JSON: `{"u": url, "t": title, "k": kind index, "s": [[anchor, heading,
-/// text], ...]}`; `k` is left out for pages without a kind, anchors are `""` when absent.
-pub(super) fn fragment(doc: &SearchDoc, kind: Option<usize>, idf: &dyn Fn(&str) -> f64) -> Value {
+/// The fragment as ASCII JSON text: `{"k": kind index, "s": [[anchor, heading, text],
+/// ...], "t": title, "u": url}`; `k` is left out for pages without a kind, anchors are
+/// `""` when absent. Written directly, as `encode::ascii_json` would write it, for every
+/// page of the site.
+pub(super) fn fragment(doc: &SearchDoc, kind: Option<usize>, idf: &dyn Fn(&str) -> f64) -> String {
     let (snippets, words) = snippets(doc, idf);
-    let heading_chars: usize =
-        doc.sections.iter().map(|s| cut(&s.heading, HEADING_CHARS).chars().count()).sum();
+    let headings: Vec<String> =
+        doc.sections.iter().map(|s| cut(&s.heading, HEADING_CHARS)).collect();
+    let heading_chars: usize = headings.iter().map(|h| h.chars().count()).sum();
     let keep = choose(&snippets, &words, FRAGMENT_TEXT_CHARS.saturating_sub(heading_chars));
-    let sections: Vec<Value> = doc
-        .sections
-        .iter()
-        .enumerate()
-        .map(|(n, section)| {
-            let anchor = section.anchor.clone().unwrap_or_default();
-            json!([anchor, cut(&section.heading, HEADING_CHARS), section_text(&snippets, &keep, n)])
-        })
-        .collect();
-    let mut fragment = json!({"u": doc.url, "t": doc.title, "s": sections});
+    let mut json = String::with_capacity(FRAGMENT_TEXT_CHARS + 2 * doc.url.len() + 64);
     if let Some(kind) = kind {
-        fragment["k"] = json!(kind);
+        json.push_str(&format!("{{\"k\":{kind},\"s\":["));
+    } else {
+        json.push_str("{\"s\":[");
     }
-    fragment
+    for (n, (section, heading)) in doc.sections.iter().zip(&headings).enumerate() {
+        json.push_str(if n == 0 { "[" } else { ",[" });
+        push_json_str(&mut json, section.anchor.as_deref().unwrap_or_default());
+        json.push(',');
+        push_json_str(&mut json, heading);
+        json.push(',');
+        push_json_str(&mut json, &section_text(&snippets, &keep, n));
+        json.push(']');
+    }
+    json.push_str("],\"t\":");
+    push_json_str(&mut json, &doc.title);
+    json.push_str(",\"u\":");
+    push_json_str(&mut json, &doc.url);
+    json.push('}');
+    json
 }
 
 fn snippets<'d>(doc: &'d SearchDoc, idf: &dyn Fn(&str) -> f64) -> (Vec<Snippet<'d>>, Words) {
     // Every snippet folded into one string first, so that the page's words can be
     // looked up and kept borrowed from it, with no string per word.
     let mut folded = String::with_capacity(doc.sections.iter().map(|s| s.text.len()).sum());
-    let mut found: Vec<(usize, &'d str, usize)> = Vec::new();
+    let mut found: Vec<(usize, &'d str, usize, usize)> = Vec::new();
     for (section, content) in doc.sections.iter().enumerate() {
+        // Text of ASCII has as many characters as bytes: most pages' text need not be
+        // counted.
+        let ascii = content.text.is_ascii();
         for sentence in sentences(&content.text) {
             for text in pieces(sentence, SNIPPET_CHARS) {
                 fold_into(text, &mut folded);
-                found.push((section, text, folded.len()));
+                let chars = if ascii { text.len() } else { text.chars().count() };
+                found.push((section, text, chars, folded.len()));
             }
         }
     }
     let distinct = folded.len() / BYTES_PER_DISTINCT_WORD;
-    let mut index: FastMap<&str, usize> =
-        FastMap::with_capacity_and_hasher(distinct, Default::default());
+    let mut index: WordMap<&str, usize> = WordMap::with_capacity(distinct);
     let mut words = Words { rarity: Vec::with_capacity(distinct) };
     let mut out = Vec::with_capacity(found.len());
     let mut start = 0;
-    for (section, text, end) in found {
+    for (section, text, chars, end) in found {
         let mut ids: Vec<usize> = split_folded(&folded[start..end])
             .map(|term| {
-                *index.entry(term).or_insert_with(|| {
+                *index.get_or_insert_with(term, || {
                     words.rarity.push(idf(term));
                     words.rarity.len() - 1
                 })
@@ -92,14 +106,14 @@ fn snippets<'d>(doc: &'d SearchDoc, idf: &dyn Fn(&str) -> f64) -> (Vec<Snippet<'
         start = end;
         ids.sort_unstable();
         ids.dedup();
-        out.push(Snippet { section, text, words: ids });
+        out.push(Snippet { section, text, chars, words: ids });
     }
     (out, words)
 }
 
 /// Which snippets to keep: all when they fit, else the first and the most informative.
 fn choose(snippets: &[Snippet<'_>], words: &Words, budget: usize) -> Vec<bool> {
-    let lengths: Vec<usize> = snippets.iter().map(|s| s.text.chars().count() + 1).collect();
+    let lengths: Vec<usize> = snippets.iter().map(|s| s.chars + 1).collect();
     if lengths.iter().sum::<usize>() <= budget {
         return vec![true; snippets.len()];
     }
@@ -120,9 +134,10 @@ struct Choice<'c, 'd> {
     keep: Vec<bool>,
     covered: Vec<bool>,
     left: usize,
-    /// Each snippet's gain when last worked out, and whether a word of it was covered
-    /// since: only those are worked out again, not every snippet after every choice.
-    gain: Vec<f64>,
+    /// Each snippet's worth (gain per character) when last worked out, and whether a
+    /// word of it was covered since: only those are worked out again, not every snippet
+    /// after every choice.
+    worth: Vec<f64>,
     stale: Vec<bool>,
     /// The snippets each word is in: word `w`'s are `in_snippets[starts[w]..starts[w + 1]]`.
     starts: Vec<usize>,
@@ -153,7 +168,7 @@ impl<'c, 'd> Choice<'c, 'd> {
             keep: vec![false; snippets.len()],
             covered: vec![false; word_count],
             left: budget,
-            gain: vec![0.0; snippets.len()],
+            worth: vec![0.0; snippets.len()],
             stale: vec![true; snippets.len()],
             starts,
             in_snippets,
@@ -181,10 +196,10 @@ impl<'c, 'd> Choice<'c, 'd> {
                 continue;
             }
             if self.stale[n] {
-                self.gain[n] = self.fresh_gain(n);
+                self.worth[n] = self.fresh_gain(n) / (length as f64 + SNIPPET_OVERHEAD);
                 self.stale[n] = false;
             }
-            let worth = self.gain[n] / (length as f64 + SNIPPET_OVERHEAD);
+            let worth = self.worth[n];
             if worth > 0.0 && best.is_none_or(|b| worth > b.1) {
                 best = Some((n, worth));
             }
@@ -225,23 +240,38 @@ fn section_text(snippets: &[Snippet<'_>], keep: &[bool], section: usize) -> Stri
 /// Sentences: text up to `.`, `!`, `?` or `…` followed by white space, or a line break.
 ///
 /// Looks at bytes, not characters: all but `…` are ASCII, and `…` is the only
-/// character whose UTF-8 ends in the bytes `E2 80 A6`.
+/// character whose UTF-8 ends in the bytes `E2 80 A6`. Skips over the other bytes with
+/// a table, as all of every page's text goes through here.
 fn sentences(text: &str) -> Vec<&str> {
+    const MAY_END: [bool; 256] = {
+        let mut may_end = [false; 256];
+        let mut n = 0;
+        while n < 5 {
+            may_end[[b'\n', b'.', b'!', b'?', 0xA6][n] as usize] = true;
+            n += 1;
+        }
+        may_end
+    };
     let bytes = text.as_bytes();
     let mut out = Vec::new();
     let mut start = 0;
-    for (at, &byte) in bytes.iter().enumerate() {
+    let mut at = 0;
+    loop {
+        while bytes.get(at).is_some_and(|&b| !MAY_END[usize::from(b)]) {
+            at += 1;
+        }
+        let Some(&byte) = bytes.get(at) else { break };
         let end = at + 1;
         let stop = match byte {
             b'\n' => true,
-            b'.' | b'!' | b'?' => next_is_space(text, end),
             0xA6 => bytes[..at].ends_with(&[0xE2, 0x80]) && next_is_space(text, end),
-            _ => false,
+            _ => next_is_space(text, end),
         };
         if stop {
             push_trimmed(&mut out, &text[start..end]);
             start = end;
         }
+        at = end;
     }
     push_trimmed(&mut out, &text[start..]);
     out
@@ -261,23 +291,23 @@ fn push_trimmed<'t>(out: &mut Vec<&'t str>, sentence: &'t str) {
 
 /// Cuts a long sentence at spaces into pieces of at most `max` characters (a single word
 /// longer than that becomes its own piece).
-fn pieces(sentence: &str, max: usize) -> Vec<&str> {
-    let mut out = Vec::new();
+fn pieces(sentence: &str, max: usize) -> impl Iterator<Item = &str> {
     let mut rest = sentence;
-    while rest.chars().count() > max {
+    std::iter::from_fn(move || {
+        // No more bytes than `max` is no more characters: most sentences need no count.
+        if rest.is_empty() || rest.len() <= max || rest.chars().count() <= max {
+            return Some(std::mem::take(&mut rest)).filter(|rest| !rest.is_empty());
+        }
         let limit = rest.char_indices().nth(max).map_or(rest.len(), |(at, _)| at);
         let at = if rest[limit..].starts_with(' ') {
             limit
         } else {
             rest[..limit].rfind(' ').filter(|&at| at > 0).unwrap_or(limit)
         };
-        out.push(rest[..at].trim());
+        let piece = rest[..at].trim();
         rest = rest[at..].trim_start();
-    }
-    if !rest.is_empty() {
-        out.push(rest);
-    }
-    out
+        Some(piece)
+    })
 }
 
 /// `text` cut at a space to at most `max` characters, with `…` when cut.
@@ -285,7 +315,7 @@ fn cut(text: &str, max: usize) -> String {
     if text.chars().count() <= max {
         return text.to_string();
     }
-    format!("{}…", pieces(text, max)[0])
+    format!("{}…", pieces(text, max).next().unwrap_or_default())
 }
 
 #[cfg(test)]
@@ -314,13 +344,31 @@ mod tests {
         move |term: &str| if term == rare { 9.0 } else { 0.1 }
     }
 
+    use super::super::encode::ascii_json;
+    use serde_json::{json, Value};
+
+    fn fragment_value(doc: &SearchDoc, kind: Option<usize>, idf: &dyn Fn(&str) -> f64) -> Value {
+        serde_json::from_str(&fragment(doc, kind, idf)).expect("JSON")
+    }
+
     #[test]
     fn short_pages_are_kept_whole() {
-        let fragment = fragment(&doc(&["Een zin. Nog een zin!"]), Some(2), &common_except("x"));
-        assert_eq!(
-            fragment,
-            json!({"u": "a/index.html", "t": "A", "k": 2, "s": [["", "Kop 0", "Een zin. Nog een zin!"]]})
-        );
+        let page = doc(&["Een zin. Nog een zin!"]);
+        let fragment = fragment(&page, Some(2), &common_except("x"));
+        let value = json!({"u": "a/index.html", "t": "A", "k": 2, "s": [["", "Kop 0", "Een zin. Nog een zin!"]]});
+        assert_eq!(fragment, ascii_json(&value));
+    }
+
+    #[test]
+    fn the_text_is_what_ascii_json_writes() {
+        let mut page = doc(&["Één \"zin\"\\ met\t👶. Nog\u{1} een…", ""]);
+        page.title = "Tïtel \u{2028}".into();
+        page.url = "ä/b\\\"c.html".into();
+        let value = json!({"u": page.url, "t": page.title, "s": [
+            ["", "Kop 0", "Één \"zin\"\\ met\t👶. Nog\u{1} een…"],
+            ["h1", "Kop 1", ""],
+        ]});
+        assert_eq!(fragment(&page, None, &common_except("x")), ascii_json(&value));
     }
 
     #[test]
@@ -331,7 +379,7 @@ mod tests {
             &format!("{filler} Hier staat het zeldzame woord sprookjesbos."),
             &filler,
         ]);
-        let fragment = fragment(&page, None, &common_except("sprookjesbos"));
+        let fragment = fragment_value(&page, None, &common_except("sprookjesbos"));
         let texts: Vec<&str> =
             fragment["s"].as_array().unwrap().iter().map(|s| s[2].as_str().unwrap()).collect();
         assert!(texts[0].starts_with("Kinderen spelen samen"));
@@ -373,7 +421,10 @@ mod tests {
     #[test]
     fn sentences_and_pieces() {
         assert_eq!(sentences("Eén. Twee? 3.5 kilo\nvier…"), ["Eén.", "Twee?", "3.5 kilo", "vier…"]);
-        assert_eq!(pieces("aaa bbb ccc", 7), ["aaa bbb", "ccc"]);
+        assert_eq!(pieces("aaa bbb ccc", 7).collect::<Vec<_>>(), ["aaa bbb", "ccc"]);
+        assert_eq!(pieces("ééé ëëë ccc", 7).collect::<Vec<_>>(), ["ééé ëëë", "ccc"]);
+        assert_eq!(pieces("ééé", 3).collect::<Vec<_>>(), ["ééé"]);
+        assert_eq!(pieces("", 3).count(), 0);
         assert_eq!(cut("lange kop hier", 9), "lange kop…");
     }
 }

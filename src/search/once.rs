@@ -16,11 +16,12 @@ use std::io;
 use rayon::prelude::*;
 
 use super::analyse::{with_compound_parts, Analyser, DocTerms, FlatTerms, TermWeight};
-use super::fasthash::FastMap;
+use super::fasthash::{FastMap, WordMap};
 use super::filter::Filters;
 use super::parked::Doc;
 use super::rank::MAX_POSTINGS;
-use super::rank::{client_order, idf, impact_of_norm, keep_best, length_norm, pivot_length};
+use super::rank::{client_order, cut_to_best, idf, impact_of_norm, keep_best};
+use super::rank::{length_norm, pivot_length};
 use super::steps::{
     client_file, compound_parts, entry_file, fragment_file, in_id_order, rarity, shard_file,
     shard_starts, title_order,
@@ -102,20 +103,26 @@ struct Vocabulary {
 }
 
 /// Terms and weights interned in the order they are met, before terms are sorted.
-#[derive(Default)]
 struct Interner {
-    ids: FastMap<Box<str>, u32>,
+    /// Each term by id, and the id of each term.
+    terms: Vec<Box<str>>,
+    ids: WordMap<Box<str>, u32>,
     weight_ids: FastMap<(u64, u64), u32>,
     weights: Vec<TermWeight>,
 }
 
 impl Interner {
+    fn new() -> Self {
+        let ids = WordMap::with_capacity(0);
+        Interner { terms: Vec::new(), ids, weight_ids: FastMap::default(), weights: Vec::new() }
+    }
+
     fn id(&mut self, term: &str) -> u32 {
-        if let Some(&id) = self.ids.get(term) {
-            return id;
+        let next = self.terms.len() as u32;
+        let id = *self.ids.get_or_insert_with(term, || next);
+        if id == next {
+            self.terms.push(term.into());
         }
-        let id = self.ids.len() as u32;
-        self.ids.insert(term.into(), id);
         id
     }
 
@@ -139,7 +146,7 @@ impl Vocabulary {
     /// Analyses `docs` (in doc-id order) for their terms and lengths and, when the
     /// language `splits` compounds, finds the parts of every word.
     fn read<D: Doc>(analyser: &Analyser<'_>, docs: &[D], splits: bool) -> io::Result<Vocabulary> {
-        let mut interner = Interner::default();
+        let mut interner = Interner::new();
         let mut doc_terms: Vec<PageTerms> = Vec::with_capacity(docs.len());
         let mut lengths: Vec<u32> = Vec::with_capacity(docs.len());
         let analyse = |chunk: &[D]| -> io::Result<Vec<FlatTerms>> {
@@ -171,7 +178,7 @@ impl Vocabulary {
             false => Vec::new(),
         };
         // Ids in sorted order, so that compound parts add up in the order `index` adds them.
-        let mut all: Vec<(Box<str>, u32)> = interner.ids.into_iter().collect();
+        let mut all: Vec<(Box<str>, u32)> = interner.terms.into_iter().zip(0..).collect();
         all.par_sort_unstable_by(|a, b| a.0.cmp(&b.0));
         let mut sorted_id = vec![0u32; all.len()];
         for (id, (_, old)) in all.iter().enumerate() {
@@ -180,7 +187,8 @@ impl Vocabulary {
         let terms: Vec<Box<str>> = all.into_iter().map(|(t, _)| t).collect();
         doc_terms.par_iter_mut().for_each(|doc| {
             doc.iter_mut().for_each(|(t, _)| *t = sorted_id[*t as usize]);
-            doc.sort_unstable();
+            // A page has each term once: its term ids alone order it.
+            doc.sort_unstable_by_key(|&(t, _)| t);
         });
         let parts: FastMap<u32, Box<[u32]>> = parts
             .into_iter()
@@ -205,15 +213,13 @@ impl Vocabulary {
 /// The compound parts of every interned word, as `(word, parts)` in interned ids; parts
 /// that are no word of the site's own are interned too.
 fn split(interner: &mut Interner) -> Vec<(u32, Vec<u32>)> {
-    let mut words = vec![""; interner.ids.len()];
-    for (word, &id) in &interner.ids {
-        words[id as usize] = word;
-    }
+    let words: Vec<&str> = interner.terms.iter().map(|t| &**t).collect();
     let found: Vec<(u32, Vec<String>)> = {
         let (splitter, parts) = compound_parts(&words);
         drop(splitter);
-        parts.into_iter().map(|(w, p)| (interner.ids[w], p)).collect()
+        parts.into_iter().filter_map(|(w, p)| Some((*interner.ids.get(w)?, p))).collect()
     };
+    drop(words);
     found
         .into_iter()
         .map(|(word, parts)| (word, parts.iter().map(|p| interner.id(p)).collect()))
@@ -265,7 +271,7 @@ fn add_to_lists(lists: &mut [Vec<(u32, u8)>], first: u32, made: Vec<Made>) -> Ve
             let list = &mut lists[term as usize];
             list.push((id, level));
             if list.len() >= 2 * MAX_POSTINGS {
-                keep_best(list);
+                cut_to_best(list);
             }
         }
         files.push(file);
@@ -277,44 +283,23 @@ fn add_to_lists(lists: &mut [Vec<(u32, u8)>], first: u32, made: Vec<Made>) -> Ve
 ///
 /// A lookup in a map of every term mostly waits for memory: for the map's slot, and
 /// again for the term the slot points to. So words short enough, nearly all, are kept
-/// in the slot itself ([`ShortWord`]); only longer ones are compared where they are.
+/// in the slot itself ([`WordMap`]).
 struct Rarity<'a> {
-    /// The rarity of each term that is a [`ShortWord`], and of each longer one.
-    short: FastMap<ShortWord, f64>,
-    long: FastMap<&'a str, f64>,
+    of_term: WordMap<&'a str, f64>,
     doc_count: usize,
-}
-
-/// A word of at most 15 bytes, padded with zeros, its length in the last byte.
-type ShortWord = [u8; 16];
-
-fn short_word(word: &str) -> Option<ShortWord> {
-    let bytes = word.as_bytes();
-    let mut short = [0u8; 16];
-    short.get_mut(..bytes.len()).filter(|_| bytes.len() < 16)?.copy_from_slice(bytes);
-    short[15] = bytes.len() as u8;
-    Some(short)
 }
 
 impl<'a> Rarity<'a> {
     fn new(vocabulary: &'a Vocabulary, doc_count: usize) -> Self {
-        let mut site = Rarity { short: FastMap::default(), long: FastMap::default(), doc_count };
+        let mut of_term = WordMap::with_capacity(vocabulary.terms.len());
         for (term, &df) in vocabulary.terms.iter().zip(&vocabulary.doc_frequency) {
-            let of_term = rarity(doc_count, df as usize);
-            match short_word(term) {
-                Some(short) => site.short.insert(short, of_term),
-                None => site.long.insert(term, of_term),
-            };
+            of_term.get_or_insert_with(term, || rarity(doc_count, df as usize));
         }
-        site
+        Rarity { of_term, doc_count }
     }
 
     fn of(&self, word: &str) -> f64 {
-        let found = match short_word(word) {
-            Some(short) => self.short.get(&short),
-            None => self.long.get(word),
-        };
-        found.copied().unwrap_or(rarity(self.doc_count, 0))
+        self.of_term.get(word).copied().unwrap_or(rarity(self.doc_count, 0))
     }
 }
 

@@ -11,11 +11,9 @@
 //! <postings>`, records separated by commas: sorted neighbours share most of their
 //! letters. Takes the sorted, encoded posting lists, hands on shard starts and payloads.
 
-use serde_json::Value;
-
 #[cfg(test)]
 use super::encode::postings;
-use super::encode::{push_number, registration};
+use super::encode::{push_json_str, push_number, registration_of_json};
 use super::rank::client_order;
 #[cfg(test)]
 use super::rank::TermPostings;
@@ -103,12 +101,19 @@ pub(super) fn records<'t>(terms: impl Iterator<Item = (&'t str, &'t str)>) -> St
     records
 }
 
+/// `text` as a JSON string.
+fn json_str(text: &str) -> String {
+    let mut json = String::new();
+    push_json_str(&mut json, text);
+    json
+}
+
 /// The file of the shard at `boundary`.
 pub(super) fn file(shard: &SearchShard) -> SearchFile {
     let name = name(&shard.boundary);
     SearchFile {
         path: format!("search/s/{name}.js"),
-        bytes: registration(&format!("s{name}"), &Value::String(shard.records.clone())),
+        bytes: registration_of_json(&format!("s{name}"), &json_str(&shard.records)),
     }
 }
 

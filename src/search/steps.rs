@@ -77,10 +77,10 @@ pub(super) fn fragment_file(
     filters: &Filters,
     rarity: &dyn Fn(&str) -> f64,
 ) -> SearchFile {
-    let payload = fragment::fragment(doc, filters.kind_index(&doc.kind), rarity);
+    let json = fragment::fragment(doc, filters.kind_index(&doc.kind), rarity);
     SearchFile {
         path: format!("search/d/{id}.js"),
-        bytes: encode::registration(&format!("d{id}"), &payload),
+        bytes: encode::registration_of_json(&format!("d{id}"), &json),
     }
 }
 

@@ -86,8 +86,94 @@ pub fn terms(text: &str) -> Vec<String> {
 }
 
 /// The terms of text that is already folded, borrowed from it.
-pub(super) fn split_folded(folded: &str) -> impl Iterator<Item = &str> {
-    folded.split(|c: char| !c.is_alphanumeric()).filter(|w| is_term(w))
+pub(super) fn split_folded(folded: &str) -> SplitFolded<'_> {
+    SplitFolded { text: folded, at: 0 }
+}
+
+/// The iterator of [`split_folded`]: the words of the text between characters that are
+/// not letters or digits, those that are terms ([`is_term`]).
+///
+/// Every word of every page goes through here twice (weights, fragments), so it runs
+/// over bytes: an ASCII byte is a letter or digit or it ends the word, which a table
+/// tells, and only other characters are decoded for Unicode to judge. A word of ASCII
+/// has as many characters as bytes, so only other words are counted for [`is_term`].
+pub(super) struct SplitFolded<'t> {
+    text: &'t str,
+    /// Where the next word or the separators before it start.
+    at: usize,
+}
+
+/// What a byte is to [`SplitFolded`]: an ASCII letter or digit, other ASCII, or part of
+/// a longer character.
+#[derive(Clone, Copy, PartialEq)]
+enum ByteClass {
+    Word,
+    Separator,
+    Other,
+}
+
+const BYTE_CLASS: [ByteClass; 256] = {
+    let mut classes = [ByteClass::Other; 256];
+    let mut byte = 0;
+    while byte < 128 {
+        classes[byte] = match (byte as u8).is_ascii_alphanumeric() {
+            true => ByteClass::Word,
+            false => ByteClass::Separator,
+        };
+        byte += 1;
+    }
+    classes
+};
+
+fn class(byte: u8) -> ByteClass {
+    BYTE_CLASS[usize::from(byte)]
+}
+
+impl<'t> Iterator for SplitFolded<'t> {
+    type Item = &'t str;
+
+    fn next(&mut self) -> Option<&'t str> {
+        let text = self.text;
+        let bytes = text.as_bytes();
+        let mut at = self.at;
+        loop {
+            while bytes.get(at).is_some_and(|&b| class(b) == ByteClass::Separator) {
+                at += 1;
+            }
+            if at >= bytes.len() {
+                self.at = at;
+                return None;
+            }
+            let start = at;
+            let mut ascii = true;
+            // The word runs to `at`; `next` is where the next one may start.
+            let next = loop {
+                while bytes.get(at).is_some_and(|&b| class(b) == ByteClass::Word) {
+                    at += 1;
+                }
+                let Some(&byte) = bytes.get(at) else { break at };
+                if class(byte) == ByteClass::Separator {
+                    break at + 1;
+                }
+                let Some(c) = text.get(at..).and_then(|rest| rest.chars().next()) else {
+                    break at + 1;
+                };
+                if !c.is_alphanumeric() {
+                    break at + c.len_utf8();
+                }
+                at += c.len_utf8();
+                ascii = false;
+            };
+            let word = &text[start..at];
+            at = next;
+            let chars = if ascii { word.len() } else { word.chars().count() };
+            let numeric = || chars > 0 && word.chars().all(char::is_numeric);
+            if chars <= MAX_TERM_CHARS && (chars >= MIN_TERM_CHARS || numeric()) {
+                self.at = at;
+                return Some(word);
+            }
+        }
+    }
 }
 
 /// Whether a folded word is long enough (or numeric) and short enough to be a term.
@@ -159,6 +245,42 @@ mod tests {
         for text in ["ΟΔΟΣ Σ σς", "e\u{301}\u{327}x", "İstanbul Straße", "ﬁ ½ Ⅻ 한글 ǅ"]
         {
             assert_eq!(fold(text), fold_whole(text), "{text:?}");
+        }
+    }
+
+    /// Splitting as first defined, character by character: the reference for
+    /// [`split_folded`].
+    fn split_by_char(folded: &str) -> Vec<&str> {
+        folded.split(|c: char| !c.is_alphanumeric()).filter(|w| is_term(w)).collect()
+    }
+
+    #[test]
+    fn splitting_by_byte_is_splitting_by_character() {
+        let long = format!(
+            "{} {}x 12345678901234567890123456789012345678901234567890",
+            "y".repeat(40),
+            "z".repeat(40)
+        );
+        let texts = [
+            "",
+            "a",
+            "ab",
+            "a b",
+            "3 x 42",
+            " ab,cd;;ef  ",
+            "ß½1⁄2 ³ 五 ٣ x٣ ٣٣",
+            "é e\u{301} ab\u{a0}cd",
+            "baby\u{1F476}x baby\u{FFFD}y \u{10400}\u{10401}",
+            "a\u{2028}bc\u{3000}de",
+            &long,
+        ];
+        for text in texts {
+            assert_eq!(split_folded(text).collect::<Vec<_>>(), split_by_char(text), "{text:?}");
+        }
+        let every: String = (0..=0x10FFFF_u32).filter_map(char::from_u32).collect();
+        for chunk in every.chars().collect::<Vec<_>>().chunks(5) {
+            let text: String = chunk.iter().collect();
+            assert_eq!(split_folded(&text).collect::<Vec<_>>(), split_by_char(&text), "{text:?}");
         }
     }
 
