@@ -18,7 +18,7 @@ use std::sync::Arc;
 use serde_json::Value;
 
 use super::collections::{card_script, card_script_text, move_into, names_variable};
-use super::collections::{part_template, without_comments};
+use super::collections::{included, part_template, without_comments};
 use super::Inputs;
 use crate::diag::Diagnostic;
 use crate::load::Page;
@@ -95,14 +95,11 @@ fn with_includes(text: &str, texts: &BTreeMap<String, String>) -> Option<Vec<Str
     let mut names: Vec<String> = Vec::new();
     let mut at = 0;
     while let Some(text) = found.get(at) {
-        let mut rest = text.as_str();
         let mut more = Vec::new();
-        while let Some(start) = rest.find("include \"") {
-            rest = &rest[start + "include \"".len()..];
-            let name = rest.split('"').next().unwrap_or_default().to_string();
-            if !names.contains(&name) {
-                more.push(without_comments(texts.get(&name)?));
-                names.push(name);
+        for name in included(text) {
+            if !names.iter().any(|n| n == name) {
+                more.push(without_comments(texts.get(name)?));
+                names.push(name.to_string());
             }
         }
         found.extend(more);

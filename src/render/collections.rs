@@ -73,11 +73,15 @@ impl Books {
         if skeleton.shows_views {
             return None;
         }
-        let roots = config
+        let roots: HashMap<String, String> = config
             .kinds()
-            .filter_map(|kind| book_url(kind).map(|url| (kind.name.clone(), root_prefix(&url))));
+            .filter_map(|kind| book_url(kind).map(|url| (kind.name.clone(), root_prefix(&url))))
+            .collect();
+        if roots.is_empty() {
+            return None;
+        }
         let cut = (&skeleton.tera, &skeleton.loops[..], &skeleton.bodies[..]);
-        CardParts::new(cut, &theme.texts, roots.collect(), self.spill.clone())
+        CardParts::new(cut, &theme.texts, roots, self.spill.clone())
     }
 
     /// The parts drawn with the entries' pages, by page: the book takes them instead of
@@ -261,16 +265,12 @@ fn stands_alone(body: &str, texts: &std::collections::BTreeMap<String, String>) 
     if nests || uses_book(body) {
         return false;
     }
-    let mut rest = body;
-    while let Some(at) = rest.find("include \"") {
-        rest = &rest[at + "include \"".len()..];
-        let name = rest.split('"').next().unwrap_or_default();
-        match texts.get(name) {
-            Some(text) if !uses_book(&without_comments(text)) => {}
-            _ => return false,
-        }
-    }
-    true
+    included(body).all(|name| texts.get(name).is_some_and(|t| !uses_book(&without_comments(t))))
+}
+
+/// The names of the templates `text` includes (`{% include "name" %}`), in order.
+pub(super) fn included(text: &str) -> impl Iterator<Item = &str> {
+    text.split("include \"").skip(1).map(|rest| rest.split('"').next().unwrap_or_default())
 }
 
 /// Template text without its `{# … #}` comments.
