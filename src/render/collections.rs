@@ -63,8 +63,8 @@ impl Books {
         Books { drop_views: !keep, spill, ..Books::default() }
     }
 
-    /// For a build for one time: the kinds whose entries' parts can be drawn with their
-    /// pages, as their cards (see [`super::card_parts`]).
+    /// For a build for one time: the kinds whose entries' parts of the book can be drawn
+    /// with their pages (see [`super::card_parts`]).
     pub fn card_parts(&mut self, theme: &Theme, config: &Config) -> Option<CardParts> {
         if !self.drop_views || !theme.texts.contains_key("book.html") {
             return None;
@@ -134,6 +134,8 @@ pub fn render_collections_kept(
             }
         }
         books.skeleton = Some(skeleton);
+        // Parts drawn with the pages are for this build's books only.
+        books.provided.clear();
     }
     if has("selection.html") {
         let selection = selection_url_is_free(inputs).and_then(|()| selection(inputs));
