@@ -64,7 +64,7 @@ impl Books {
     }
 
     /// For a build for one time: the kinds whose entries' parts of the book can be drawn
-    /// with their pages (see [`super::card_parts`]).
+    /// with their pages (see [`CardParts`]).
     pub fn card_parts(&mut self, theme: &Theme, config: &Config) -> Option<CardParts> {
         if !self.drop_views || !theme.texts.contains_key("book.html") {
             return None;
