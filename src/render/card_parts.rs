@@ -78,14 +78,6 @@ impl CardParts {
         page.role == crate::load::Role::Entry
             && page.kind.as_deref().and_then(|k| self.roots.get(k)).is_some_and(|r| r == root)
     }
-
-    /// A part parked in the spill, or held where there is none or it cannot be written.
-    fn piece(&self, part: String) -> Piece {
-        match self.spill.as_ref().map(|spill| spill.park(part.as_bytes())) {
-            Some(Ok(parked)) => Piece::Parked(parked),
-            _ => Piece::Text(part.into()),
-        }
-    }
 }
 
 /// A template's text and the texts of all it includes, without comments; `None` where
@@ -140,7 +132,9 @@ pub(super) fn card_and_parts(
         None => card_script(inputs, page, context)?,
     };
     let prefix = format!("{}--", page.slug);
-    let pieces = drawn.iter().map(|part| parts.piece(part.replace(ID_MARK, &prefix))).collect();
+    let park =
+        |part: &String| Piece::parked_or_held(parts.spill.as_ref(), part.replace(ID_MARK, &prefix));
+    let pieces = drawn.iter().map(park).collect();
     Ok((card, Some(pieces)))
 }
 
@@ -168,8 +162,9 @@ fn unmark_content(context: &mut tera::Context) -> usize {
     let Some(mut view) = context.remove("page") else { return 0 };
     let mut marks = 0;
     if let Some(Value::String(content)) = view.get_mut("content") {
-        marks = content.matches(ID_MARK).count();
+        let marked = content.len();
         *content = content.replace(ID_MARK, "");
+        marks = (marked - content.len()) / ID_MARK.len();
     }
     move_into(context, "page", view);
     marks

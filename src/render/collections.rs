@@ -417,7 +417,10 @@ impl Entries<'_> {
                         if let Some(outer) = outer {
                             move_into(context, name, outer);
                         }
-                        parts.push(self.piece(part.map_err(|e| tera_error(url, &e, inputs))?));
+                        parts.push(Piece::parked_or_held(
+                            self.spill,
+                            part.map_err(|e| tera_error(url, &e, inputs))?,
+                        ));
                     }
                     // The book's length stays what the skeleton sees.
                     let view = if self.drop_views { Value::Null } else { view };
@@ -425,14 +428,6 @@ impl Entries<'_> {
                 },
             )
             .collect()
-    }
-
-    /// A part parked in the spill, or held where there is none or it cannot be written.
-    fn piece(&self, part: String) -> Piece {
-        match self.spill.map(|spill| spill.park(part.as_bytes())) {
-            Some(Ok(parked)) => Piece::Parked(parked),
-            _ => Piece::Text(part.into()),
-        }
     }
 }
 /// The book: its skeleton rendered, with the entries' kept parts where its loops were;

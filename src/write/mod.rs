@@ -19,7 +19,7 @@ use std::sync::Arc;
 use rayon::prelude::*;
 
 use crate::diag::{Action, Diagnostic, Hint, Message, Refusal};
-use crate::spill::Parked;
+use crate::spill::{Parked, Spill};
 
 /// A marker in every output folder spiegel writes: only such a folder (or an empty
 /// or new one) is ever cleaned of stale files.
@@ -60,6 +60,15 @@ pub enum Piece {
 }
 
 impl Piece {
+    /// `text` parked in `spill`, or held in memory where there is none or it cannot be
+    /// written.
+    pub fn parked_or_held(spill: Option<&Arc<Spill>>, text: String) -> Piece {
+        match spill.map(|spill| spill.park(text.as_bytes())) {
+            Some(Ok(parked)) => Piece::Parked(parked),
+            _ => Piece::Text(text.into()),
+        }
+    }
+
     /// Bytes held in memory.
     fn held(&self) -> usize {
         match self {
